@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Strict settings applied to every Swift target in one place.
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "papaours",
+    products: [
+        .executable(name: "papaoursd", targets: ["papaoursd"]),
+        .executable(name: "papaoursctl", targets: ["papaoursctl"]),
+        .library(name: "PapaoursClient", targets: ["PapaoursClient"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .target(name: "CPapaoursSystem", cSettings: [.define("_GNU_SOURCE")]),
+        .target(name: "PapaoursCore", dependencies: ["CSodium"]),
+        .target(name: "PapaoursStore", dependencies: ["PapaoursCore", "CLMDB"]),
+        .target(name: "PapaoursProtocol", dependencies: ["PapaoursCore"]),
+        .target(name: "PapaoursServer", dependencies: ["PapaoursProtocol", "PapaoursStore", "PapaoursCore", "CPapaoursSystem"]),
+        .target(name: "PapaoursClient", dependencies: ["PapaoursProtocol", "PapaoursCore", "CPapaoursSystem"]),
+        .executableTarget(name: "papaoursd", dependencies: ["PapaoursServer", "PapaoursStore", "PapaoursCore", "CPapaoursSystem"]),
+        .executableTarget(name: "papaoursctl", dependencies: ["PapaoursClient", "PapaoursProtocol", "PapaoursCore"]),
+        .testTarget(name: "PapaoursCoreTests", dependencies: ["PapaoursCore"]),
+        .testTarget(name: "PapaoursStoreTests", dependencies: ["PapaoursStore", "PapaoursCore"]),
+        .testTarget(name: "PapaoursProtocolTests", dependencies: ["PapaoursProtocol", "PapaoursCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PapaoursClient", "PapaoursProtocol", "PapaoursCore", "CPapaoursSystem"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where target.type != .system && target.type != .binary {
+    if target.name.hasPrefix("C") { continue }
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSwift
+}

@@ -1,0 +1,64 @@
+// What Glibc does not show Swift cleanly: epoll (packed struct), eventfd,
+// accept4 flags, peer credentials, signal masks, sd_notify datagrams.
+#ifndef C_PAPAOURS_SYSTEM_H
+#define C_PAPAOURS_SYSTEM_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PAPA_EPOLLIN 0x001u
+#define PAPA_EPOLLOUT 0x004u
+#define PAPA_EPOLLERR 0x008u
+#define PAPA_EPOLLHUP 0x010u
+#define PAPA_EPOLLRDHUP 0x2000u
+#define PAPA_EPOLLEXCLUSIVE (1u << 28)
+
+/// One ready event: the epoll data word and its event mask, unpacked.
+typedef struct {
+    uint64_t data;
+    uint32_t events;
+} papa_event;
+
+int papa_epoll_create(void);
+/// op: 1 add, 2 delete, 3 modify (EPOLL_CTL_*).
+int papa_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
+/// epoll_wait into an unpacked array; returns the count or -1 with errno.
+int papa_epoll_wait(int epfd, papa_event *out, int max, int timeout_ms);
+
+/// A nonblocking, close-on-exec eventfd.
+int papa_eventfd(void);
+int papa_eventfd_signal(int fd);
+int papa_eventfd_drain(int fd);
+
+/// A nonblocking, close-on-exec Unix stream socket bound and listening at path.
+/// Returns -2 when the path is too long for sockaddr_un (never cut).
+int papa_unix_listen(const char *path, int backlog);
+/// A blocking, close-on-exec Unix stream socket connected to path (-2: too long).
+int papa_unix_connect(const char *path);
+/// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC.
+int papa_accept(int listen_fd);
+int papa_set_nonblocking(int fd);
+int papa_set_cloexec(int fd);
+/// 1 when fd is a listening Unix stream socket, 0 otherwise.
+int papa_is_unix_listener(int fd);
+
+/// SO_PEERCRED of a connected Unix socket.
+int papa_peer_credentials(int fd, uint32_t *uid, uint32_t *gid, int32_t *pid);
+/// SO_PEERGROUPS: up to max supplementary groups; returns the count or -1.
+int papa_peer_groups(int fd, uint32_t *groups, int max);
+
+/// Blocks SIGTERM, SIGINT, SIGHUP and SIGPIPE-ignores for the calling thread
+/// (and the threads it starts later).
+int papa_block_signals(void);
+/// Waits for one of the blocked signals; returns its number.
+int papa_wait_signal(void);
+/// Ignores SIGPIPE process-wide so a closed peer gives EPIPE, not death.
+void papa_ignore_sigpipe(void);
+
+/// Sends one sd_notify datagram to the socket named by path ('@' = abstract).
+int papa_notify_send(const char *path, const char *message, size_t length);
+
+/// The calling thread's errno.
+int papa_errno(void);
+
+#endif

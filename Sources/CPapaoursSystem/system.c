@@ -1,0 +1,181 @@
+#include "CPapaoursSystem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+int papa_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int papa_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.events = events;
+    ev.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+int papa_epoll_wait(int epfd, papa_event *out, int max, int timeout_ms) {
+    struct epoll_event evs[256];
+    if (max > 256) max = 256;
+    int n = epoll_wait(epfd, evs, max, timeout_ms);
+    for (int i = 0; i < n; i++) {
+        out[i].data = evs[i].data.u64;
+        out[i].events = evs[i].events;
+    }
+    return n;
+}
+
+int papa_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+int papa_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    ssize_t n;
+    do { n = write(fd, &one, sizeof one); } while (n < 0 && errno == EINTR);
+    return n == sizeof one || errno == EAGAIN ? 0 : -1;
+}
+
+int papa_eventfd_drain(int fd) {
+    uint64_t value;
+    ssize_t n;
+    do { n = read(fd, &value, sizeof value); } while (n < 0 && errno == EINTR);
+    return n == sizeof value ? 0 : -1;
+}
+
+static int fill_address(struct sockaddr_un *addr, const char *path, socklen_t *len) {
+    size_t n = strlen(path);
+    memset(addr, 0, sizeof *addr);
+    addr->sun_family = AF_UNIX;
+    if (n == 0 || n >= sizeof addr->sun_path) return -1;
+    memcpy(addr->sun_path, path, n);
+    if (path[0] == '@') addr->sun_path[0] = '\0';
+    *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (path[0] == '@' ? 0 : 1));
+    return 0;
+}
+
+int papa_unix_listen(const char *path, int backlog) {
+    struct sockaddr_un addr;
+    socklen_t len;
+    if (fill_address(&addr, path, &len) != 0) { errno = ENAMETOOLONG; return -2; }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    if (bind(fd, (struct sockaddr *)&addr, len) != 0 || listen(fd, backlog) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+int papa_unix_connect(const char *path) {
+    struct sockaddr_un addr;
+    socklen_t len;
+    if (fill_address(&addr, path, &len) != 0) { errno = ENAMETOOLONG; return -2; }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    int rc;
+    do { rc = connect(fd, (struct sockaddr *)&addr, len); } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+int papa_accept(int listen_fd) {
+    int fd;
+    do { fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC); } while (fd < 0 && errno == EINTR);
+    return fd;
+}
+
+int papa_set_nonblocking(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+int papa_set_cloexec(int fd) {
+    int flags = fcntl(fd, F_GETFD);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+int papa_is_unix_listener(int fd) {
+    int type = 0, listening = 0;
+    struct sockaddr_un addr;
+    socklen_t len = sizeof type, alen = sizeof addr;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM) return 0;
+    len = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) return 0;
+    if (getsockname(fd, (struct sockaddr *)&addr, &alen) != 0 || addr.sun_family != AF_UNIX) return 0;
+    return 1;
+}
+
+int papa_peer_credentials(int fd, uint32_t *uid, uint32_t *gid, int32_t *pid) {
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return -1;
+    *uid = cred.uid;
+    *gid = cred.gid;
+    *pid = cred.pid;
+    return 0;
+}
+
+int papa_peer_groups(int fd, uint32_t *groups, int max) {
+#ifdef SO_PEERGROUPS
+    socklen_t len = (socklen_t)(sizeof(gid_t) * (size_t)max);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) != 0) return -1;
+    return (int)(len / sizeof(gid_t));
+#else
+    (void)fd; (void)groups; (void)max;
+    errno = ENOPROTOOPT;
+    return -1;
+#endif
+}
+
+static void fill_mask(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+}
+
+int papa_block_signals(void) {
+    sigset_t set;
+    fill_mask(&set);
+    return pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+int papa_wait_signal(void) {
+    sigset_t set;
+    int sig = 0;
+    fill_mask(&set);
+    while (sigwait(&set, &sig) != 0) {}
+    return sig;
+}
+
+void papa_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
+int papa_notify_send(const char *path, const char *message, size_t length) {
+    struct sockaddr_un addr;
+    socklen_t len;
+    if (fill_address(&addr, path, &len) != 0) { errno = ENAMETOOLONG; return -2; }
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    ssize_t n = sendto(fd, message, length, MSG_NOSIGNAL, (struct sockaddr *)&addr, len);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return n == (ssize_t)length ? 0 : -1;
+}
+
+int papa_errno(void) { return errno; }

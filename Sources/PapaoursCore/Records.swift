@@ -1,0 +1,129 @@
+/// Who did something: the peer's uid and its user name at the time.
+public struct Actor: Sendable, Equatable {
+    public let uid: UInt32
+    public let user: String
+
+    public init(uid: UInt32, user: String) {
+        self.uid = uid
+        self.user = user
+    }
+}
+
+/// A machine (service account), as protocol.md's Records define it.
+public struct MachineRecord: Sendable, Equatable {
+    public var id: MachineID
+    public var name: String
+    public var description: String
+    public var organization: String
+    public var roles: [String]
+    public var status: Status
+    public var created: Timestamp
+    public var createdBy: String
+    public var updated: Timestamp
+
+    public init(id: MachineID, name: String, description: String, organization: String, roles: [String],
+                status: Status, created: Timestamp, createdBy: String, updated: Timestamp) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.organization = organization
+        self.roles = roles
+        self.status = status
+        self.created = created
+        self.createdBy = createdBy
+        self.updated = updated
+    }
+}
+
+/// An API key: everything but its value, of which only the hash is kept.
+public struct KeyRecord: Sendable, Equatable {
+    public var id: KeyID
+    public var machine: MachineID
+    public var label: String
+    public var status: Status
+    public var created: Timestamp
+    public var createdBy: String
+    public var updated: Timestamp
+    public var expires: Timestamp?
+    public var lastUsed: Timestamp?
+    public var uses: UInt64
+    /// The `ip=` of the last successful VERIFY, empty when none was given.
+    public var lastIP: String
+    public var hash: SecretHash
+
+    public init(id: KeyID, machine: MachineID, label: String, status: Status, created: Timestamp, createdBy: String,
+                updated: Timestamp, expires: Timestamp?, lastUsed: Timestamp?, uses: UInt64, lastIP: String, hash: SecretHash) {
+        self.id = id
+        self.machine = machine
+        self.label = label
+        self.status = status
+        self.created = created
+        self.createdBy = createdBy
+        self.updated = updated
+        self.expires = expires
+        self.lastUsed = lastUsed
+        self.uses = uses
+        self.lastIP = lastIP
+        self.hash = hash
+    }
+
+    public func isExpired(at now: Timestamp) -> Bool {
+        guard let expires else { return false }
+        return expires <= now
+    }
+}
+
+/// What a journaled change was.
+public enum AuditAction: String, Sendable, CaseIterable {
+    case machineCreate = "machine.create"
+    case machineEdit = "machine.edit"
+    case machineDelete = "machine.delete"
+    case keyCreate = "key.create"
+    case keyEdit = "key.edit"
+    case denied = "denied"
+}
+
+/// One entry of the audit journal. `details` never holds a secret.
+public struct AuditEvent: Sendable, Equatable {
+    public var seq: UInt64
+    public var time: Timestamp
+    public var uid: UInt32
+    public var user: String
+    public var action: AuditAction
+    public var target: String
+    public var machine: MachineID?
+    public var details: String
+
+    public init(seq: UInt64, time: Timestamp, uid: UInt32, user: String, action: AuditAction,
+                target: String, machine: MachineID?, details: String) {
+        self.seq = seq
+        self.time = time
+        self.uid = uid
+        self.user = user
+        self.action = action
+        self.target = target
+        self.machine = machine
+        self.details = details
+    }
+}
+
+/// Successful VERIFYs of one key since the last flush.
+public struct UsageDelta: Sendable, Equatable {
+    public var uses: UInt64
+    public var lastUsed: Timestamp
+    public var lastIP: String
+
+    public init(uses: UInt64, lastUsed: Timestamp, lastIP: String) {
+        self.uses = uses
+        self.lastUsed = lastUsed
+        self.lastIP = lastIP
+    }
+
+    public mutating func merge(_ other: UsageDelta) {
+        uses += other.uses
+        if other.lastUsed >= lastUsed {
+            lastUsed = other.lastUsed
+            lastIP = other.lastIP
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// A value out of its bounds: the field, and what is wrong with it, in words.
+public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let field: String
+    public let problem: String
+
+    public init(field: String, problem: String) {
+        self.field = field
+        self.problem = problem
+    }
+
+    public var description: String { "\(field) \(problem)" }
+}
+
+/// The bounds of every user-supplied field (protocol.md, Records).
+public enum Validation {
+    public static let nameLength = 1...128
+    public static let descriptionLength = 0...1000
+    public static let organizationLength = 0...128
+    public static let labelLength = 1...100
+    public static let roleLength = 1...64
+    public static let maxRoles = 64
+
+    /// Text of `length` characters (Unicode scalars) with no control character;
+    /// `allowingLineBreaks` lets a description hold LF and TAB.
+    public static func text(_ value: String, field: String, length: ClosedRange<Int>,
+                            allowingLineBreaks: Bool = false) throws(ValidationError) -> String {
+        var count = 0
+        for scalar in value.unicodeScalars {
+            count += 1
+            if scalar.properties.generalCategory == .control {
+                if allowingLineBreaks && (scalar == "\n" || scalar == "\t") { continue }
+                throw ValidationError(field: field, problem: "must not contain control characters")
+            }
+        }
+        guard length.contains(count) else {
+            if length.lowerBound == 0 {
+                throw ValidationError(field: field, problem: "must be at most \(length.upperBound) characters (got \(count))")
+            }
+            throw ValidationError(field: field, problem: "must be \(length.lowerBound) to \(length.upperBound) characters (got \(count))")
+        }
+        return value
+    }
+
+    public static func machineName(_ value: String) throws(ValidationError) -> String {
+        try text(value, field: "name", length: nameLength)
+    }
+
+    public static func description(_ value: String) throws(ValidationError) -> String {
+        try text(value, field: "description", length: descriptionLength, allowingLineBreaks: true)
+    }
+
+    public static func organization(_ value: String) throws(ValidationError) -> String {
+        try text(value, field: "organization", length: organizationLength)
+    }
+
+    public static func label(_ value: String) throws(ValidationError) -> String {
+        try text(value, field: "label", length: labelLength)
+    }
+
+    /// A comma-separated role list; empty means no role. Duplicates are kept once, in order.
+    public static func roles(_ list: String) throws(ValidationError) -> [String] {
+        if list.isEmpty { return [] }
+        var roles: [String] = []
+        for part in list.split(separator: ",", omittingEmptySubsequences: false) {
+            guard roleLength.contains(part.utf8.count) else {
+                throw ValidationError(field: "roles", problem: "has a role of \(part.utf8.count) characters; each must be 1 to \(roleLength.upperBound)")
+            }
+            for byte in part.utf8 where !isRoleByte(byte) {
+                throw ValidationError(field: "roles", problem: "has role \"\(part)\" with a character outside [A-Za-z0-9._:-]")
+            }
+            let role = String(part)
+            if !roles.contains(role) { roles.append(role) }
+        }
+        guard roles.count <= maxRoles else {
+            throw ValidationError(field: "roles", problem: "must list at most \(maxRoles) roles")
+        }
+        return roles
+    }
+
+    public static func status(_ value: String) throws(ValidationError) -> Status {
+        guard let status = Status(wire: value) else {
+            throw ValidationError(field: "status", problem: "must be active or inactive")
+        }
+        return status
+    }
+
+    /// An expiry: empty for none, else an RFC 3339 time after `now`.
+    public static func expiry(_ value: String, now: Timestamp) throws(ValidationError) -> Timestamp? {
+        if value.isEmpty { return nil }
+        guard let time = Timestamp(rfc3339: value) else {
+            throw ValidationError(field: "expires", problem: "must be an RFC 3339 time such as 2027-01-31T00:00:00Z")
+        }
+        guard time > now else {
+            throw ValidationError(field: "expires", problem: "must be in the future")
+        }
+        return time
+    }
+
+    /// The form under which machine names are compared: without regard to case.
+    public static func nameFoldKey(_ name: String) -> String { name.lowercased() }
+
+    private static func isRoleByte(_ b: UInt8) -> Bool {
+        Base62.isDigit(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":") || b == UInt8(ascii: "-")
+    }
+}
