@@ -1,6 +1,8 @@
 #include "CPapaoursSystem.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
@@ -179,3 +181,25 @@ int papa_notify_send(const char *path, const char *message, size_t length) {
 }
 
 int papa_errno(void) { return errno; }
+
+struct papa_gate { pthread_rwlock_t lock; };
+
+papa_gate *papa_gate_create(void) {
+    papa_gate *gate = calloc(1, sizeof *gate);
+    if (!gate) return NULL;
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&gate->lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
+    return gate;
+}
+
+void papa_gate_destroy(papa_gate *gate) {
+    pthread_rwlock_destroy(&gate->lock);
+    free(gate);
+}
+
+void papa_gate_lock_shared(papa_gate *gate) { pthread_rwlock_rdlock(&gate->lock); }
+void papa_gate_lock_exclusive(papa_gate *gate) { pthread_rwlock_wrlock(&gate->lock); }
+void papa_gate_unlock(papa_gate *gate) { pthread_rwlock_unlock(&gate->lock); }

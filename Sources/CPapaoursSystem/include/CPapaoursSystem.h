@@ -58,6 +58,14 @@ void papa_ignore_sigpipe(void);
 /// Sends one sd_notify datagram to the socket named by path ('@' = abstract).
 int papa_notify_send(const char *path, const char *message, size_t length);
 
+/// A writer-preferring reader/writer lock (readers: the event loops; writer: map growth).
+typedef struct papa_gate papa_gate;
+papa_gate *papa_gate_create(void);
+void papa_gate_destroy(papa_gate *gate);
+void papa_gate_lock_shared(papa_gate *gate);
+void papa_gate_lock_exclusive(papa_gate *gate);
+void papa_gate_unlock(papa_gate *gate);
+
 /// The calling thread's errno.
 int papa_errno(void);
 

@@ -1,0 +1,170 @@
+import PapaoursProtocol
+import Synchronization
+
+/// A blocking client of papaoursd over its Unix socket.
+///
+/// Threads: one connection, guarded by a `Mutex`; a request (or a pipelined
+/// batch) holds it for its whole round trip, so calls from several threads
+/// are safe and are served one after the other. A service that needs
+/// parallel requests uses one client per thread.
+///
+/// Reconnection: the connection is opened on first use and reopened once
+/// when it turns out broken (EPIPE, ECONNRESET, EOF before the final line).
+/// The request is sent again when it certainly was not executed (not one
+/// byte of it was written) or when sending it twice does no harm: every verb
+/// but `MACHINE CREATE`, `KEY CREATE`, `MACHINE DELETE` and `QUIT`
+/// (see `isRetryable`). Otherwise the caller gets `.connectionLost` and must
+/// check what happened (a create may or may not have been applied).
+public final class PapaoursClient: Sendable {
+    public static let defaultSocketPath = "/run/papaours/papaoursd.sock"
+    /// A pipelined batch is written in groups of at most this many bytes, each
+    /// group's replies read before the next is written, so that neither side
+    /// can block forever on a full socket buffer.
+    static let pipelineWindow = 16 * 1024
+
+    public let socketPath: String
+    /// Longest wait for the socket to take a request or give a reply; nil waits forever.
+    public let timeout: Duration?
+    private let connection = Mutex<Connection?>(nil)
+
+    public init(socketPath: String = PapaoursClient.defaultSocketPath, timeout: Duration? = .seconds(30)) {
+        self.socketPath = socketPath
+        self.timeout = timeout
+    }
+
+    /// Opens the connection now (requests open it anyway when needed), so that
+    /// "cannot reach papaoursd" shows up before any work.
+    public func connect() throws(ClientError) {
+        let path = socketPath
+        let timeout = timeout
+        try connection.withLock { (slot: inout Connection?) throws(ClientError) in
+            if slot == nil { slot = try Connection.open(path: path, timeout: timeout) }
+        }
+    }
+
+    /// Closes the connection; the next request opens a new one.
+    public func close() {
+        connection.withLock { $0 = nil }
+    }
+
+    /// Whether a request may be sent a second time after the connection broke
+    /// while it may have been executed.
+    public static func isRetryable(_ verb: Verb) -> Bool {
+        switch verb {
+        case .machineCreate, .keyCreate, .machineDelete, .quit: false
+        default: true
+        }
+    }
+
+    /// Sends one request and reads its whole reply. `NO` and `BAD` come back as
+    /// replies (see `Reply.checked()`); only transport and protocol failures throw.
+    public func send(_ request: Request) throws(ClientError) -> Reply {
+        try send(pipelined: [request])[0]
+    }
+
+    /// Sends several requests without waiting, then reads their replies, which
+    /// come back in request order: `result[i]` answers `requests[i]`.
+    public func send(pipelined requests: [Request]) throws(ClientError) -> [Reply] {
+        if requests.isEmpty { return [] }
+        var lines: [[UInt8]] = []
+        lines.reserveCapacity(requests.count)
+        for request in requests {
+            var line = request.encoded()
+            line.append(0x0A)
+            // The server would answer BAD too-long and hang up; say it without the round trip.
+            guard line.count <= Tokenizer.maxLineLength else {
+                throw ClientError.bad("too-long", "the request line is \(line.count) bytes; the limit is \(Tokenizer.maxLineLength)")
+            }
+            lines.append(line)
+        }
+        let path = socketPath
+        let timeout = timeout
+        return try connection.withLock { (slot: inout Connection?) throws(ClientError) -> [Reply] in
+            var replies: [Reply] = []
+            replies.reserveCapacity(requests.count)
+            var retried = false
+            while true {
+                let open: Connection
+                if let current = slot {
+                    open = current
+                } else {
+                    open = try Connection.open(path: path, timeout: timeout)
+                    slot = open
+                }
+                do throws(ExchangeFailure) {
+                    try Self.exchange(on: open, requests: requests, lines: lines, replies: &replies, slot: &slot)
+                    return replies
+                } catch {
+                    slot = nil
+                    switch error {
+                    case .broken(let maybeExecuted, let errno):
+                        let unanswered = requests[replies.count...]
+                        if !retried && (!maybeExecuted || unanswered.allSatisfy({ Self.isRetryable($0.verb) })) {
+                            retried = true
+                            continue
+                        }
+                        let detail = maybeExecuted
+                            ? "the connection to papaoursd broke before its reply; the request may or may not have been applied"
+                            : "the connection to papaoursd broke"
+                        throw ClientError(.connectionLost, detail: detail, errno: errno, socketPath: path)
+                    case .timedOut:
+                        throw ClientError(.timedOut, detail: "papaoursd did not answer in time", socketPath: path)
+                    case .client(let failure):
+                        throw failure
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes the unanswered requests window by window and reads their replies
+    /// into `replies`. Drops the connection after a reply the server hangs up after.
+    private static func exchange(on open: Connection, requests: [Request], lines: [[UInt8]],
+                                 replies: inout [Reply], slot: inout Connection?) throws(ExchangeFailure) {
+        while replies.count < requests.count {
+            var window: [UInt8] = []
+            var end = replies.count
+            while end < lines.count && (window.isEmpty || window.count + lines[end].count <= pipelineWindow) {
+                window += lines[end]
+                end += 1
+            }
+            try open.write(window)
+            while replies.count < end {
+                let reply = try readReply(on: open)
+                replies.append(reply)
+                if hangsUp(after: reply, to: requests[replies.count - 1]) {
+                    slot = nil
+                    // The server dropped what followed unread: send the rest on a new connection.
+                    if replies.count < requests.count { throw .broken(maybeExecuted: false, errno: nil) }
+                    return
+                }
+            }
+        }
+    }
+
+    /// Data lines up to and including the final line.
+    private static func readReply(on open: Connection) throws(ExchangeFailure) -> Reply {
+        var items: [ReplyLine] = []
+        while true {
+            let bytes = try open.readLine()
+            let line: ReplyLine
+            do {
+                line = try ReplyLine.parse(bytes)
+            } catch {
+                throw .client(.violation("unreadable reply line: \(error.message)"))
+            }
+            if line.isFinal { return Reply(items: items, final: line) }
+            items.append(line)
+        }
+    }
+
+    /// QUIT, `BAD too-long` and `NO busy` end the connection on the server's side.
+    private static func hangsUp(after reply: Reply, to request: Request) -> Bool {
+        switch reply.final.kind {
+        case .ok: request.verb == .quit
+        case .bad(let code): code == "too-long"
+        case .no(let code): code == "busy"
+        case .item: false
+        }
+    }
+}

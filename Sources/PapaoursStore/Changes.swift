@@ -1,0 +1,72 @@
+import PapaoursCore
+
+/// The fields of a new machine, as received (validated by the store).
+public struct MachineDraft: Sendable {
+    public var name: String
+    public var description: String
+    public var organization: String
+    /// Comma-separated role names.
+    public var roles: String
+
+    public init(name: String, description: String = "", organization: String = "", roles: String = "") {
+        self.name = name
+        self.description = description
+        self.organization = organization
+        self.roles = roles
+    }
+}
+
+/// The fields an edit changes; nil leaves a field as it is.
+public struct MachineChanges: Sendable {
+    public var name: String?
+    public var description: String?
+    public var organization: String?
+    public var roles: String?
+    public var status: String?
+
+    public init(name: String? = nil, description: String? = nil, organization: String? = nil,
+                roles: String? = nil, status: String? = nil) {
+        self.name = name
+        self.description = description
+        self.organization = organization
+        self.roles = roles
+        self.status = status
+    }
+}
+
+public struct KeyChanges: Sendable {
+    public var label: String?
+    public var status: String?
+
+    public init(label: String? = nil, status: String? = nil) {
+        self.label = label
+        self.status = status
+    }
+}
+
+/// "what changed, old and new, in words" for the audit journal.
+struct ChangeLog {
+    private(set) var parts: [String] = []
+
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t") + "\""
+    }
+
+    mutating func set(_ field: String, _ value: String) { parts.append("\(field) \(ChangeLog.quoted(value))") }
+
+    mutating func change(_ field: String, from old: String, to new: String) {
+        if old != new { parts.append("\(field) \(ChangeLog.quoted(old)) -> \(ChangeLog.quoted(new))") }
+    }
+
+    mutating func note(_ text: String) { parts.append(text) }
+
+    var text: String { parts.isEmpty ? "no change" : parts.joined(separator: "; ") }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard contains(target) else { return self }
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

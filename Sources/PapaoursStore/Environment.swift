@@ -1,0 +1,58 @@
+import CLMDB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One LMDB environment (one per process, lmdb.h), opened with MDB_NOTLS so read
+/// transactions belong to their owner, not to a thread.
+public final class Environment: @unchecked Sendable {
+    public let handle: OpaquePointer
+    public let path: String
+    public private(set) var mapSize: Int
+
+    public init(path: String, mapSize: Int, maxDatabases: UInt32, maxReaders: UInt32) throws(LMDBError) {
+        var env: OpaquePointer?
+        try LMDBError.check(mdb_env_create(&env), "create environment")
+        self.handle = env!
+        self.path = path
+        self.mapSize = mapSize
+        do {
+            try LMDBError.check(mdb_env_set_maxdbs(handle, maxDatabases), "set max databases")
+            try LMDBError.check(mdb_env_set_maxreaders(handle, maxReaders), "set max readers")
+            try LMDBError.check(mdb_env_set_mapsize(handle, mapSize), "set map size")
+            // Durable commits (no MDB_NOSYNC); NOTLS: readers are renewed across loop turns.
+            try LMDBError.check(mdb_env_open(handle, path, UInt32(MDB_NOTLS), 0o600), "open \(path)")
+        } catch {
+            mdb_env_close(handle)
+            throw error
+        }
+        var info = MDB_envinfo()
+        if mdb_env_info(handle, &info) == 0 { self.mapSize = info.me_mapsize }
+    }
+
+    public func beginRead() throws(LMDBError) -> ReadTransaction {
+        try ReadTransaction(environment: handle)
+    }
+
+    public func beginWrite() throws(LMDBError) -> WriteTransaction {
+        try WriteTransaction(environment: handle)
+    }
+
+    /// Grows the map; only when no transaction of this process is active.
+    public func setMapSize(_ size: Int) throws(LMDBError) {
+        try LMDBError.check(mdb_env_set_mapsize(handle, size), "set map size")
+        mapSize = size
+    }
+
+    /// Flushes to disk (used after bulk loads; commits are already durable).
+    public func sync() throws(LMDBError) {
+        try LMDBError.check(mdb_env_sync(handle, 1), "sync")
+    }
+
+    /// A consistent, compacted copy of the environment into an open file (hot backup).
+    public func copy(to fd: Int32, compact: Bool) throws(LMDBError) {
+        try LMDBError.check(mdb_env_copyfd2(handle, fd, compact ? UInt32(MDB_CP_COMPACT) : 0), "copy environment")
+    }
+
+    public func close() { mdb_env_close(handle) }
+}
