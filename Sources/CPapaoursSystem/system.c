@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -203,3 +204,5 @@ void papa_gate_destroy(papa_gate *gate) {
 void papa_gate_lock_shared(papa_gate *gate) { pthread_rwlock_rdlock(&gate->lock); }
 void papa_gate_lock_exclusive(papa_gate *gate) { pthread_rwlock_wrlock(&gate->lock); }
 void papa_gate_unlock(papa_gate *gate) { pthread_rwlock_unlock(&gate->lock); }
+
+void papa_set_thread_name(const char *name) { prctl(PR_SET_NAME, name, 0, 0, 0); }

@@ -1,1 +1,155 @@
-print("todo")
+import CPapaoursSystem
+import PapaoursCore
+import PapaoursServer
+import PapaoursStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func fail(_ message: String, status: Int32) -> Never {
+    FileOutput.standardError("papaoursd: \(message)")
+    exit(status)
+}
+
+enum FileOutput {
+    static func standardError(_ line: String) { write(2, line) }
+    static func standardOutput(_ line: String) { write(1, line) }
+    private static func write(_ fd: Int32, _ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+    }
+}
+
+/// The configuration file (a missing default file means defaults), then the command line over it.
+func loadConfiguration(_ options: Options) throws(ConfigurationFile.Errors) -> ConfigurationFile.Parsed {
+    var parsed: ConfigurationFile.Parsed
+    if !options.configGiven && access(options.configPath, F_OK) != 0 {
+        parsed = ConfigurationFile.Parsed(configuration: Configuration(), warnings: [])
+    } else {
+        parsed = try ConfigurationFile.load(options.configPath)
+    }
+    if let socket = options.socketPath { parsed.configuration.socketPath = socket }
+    if let database = options.databasePath { parsed.configuration.databasePath = database }
+    if let name = options.logLevel {
+        guard let level = LogLevel(name: name) else {
+            throw ConfigurationFile.Errors(errors: [ConfigurationError(file: "--log-level", line: 0, message: "must be error, warning, info or debug, got \"\(name)\"")])
+        }
+        parsed.configuration.logLevel = level
+    }
+    return parsed
+}
+
+papa_ignore_sigpipe()
+// Blocked before any thread starts, so every thread inherits the mask and only sigwait sees them.
+_ = papa_block_signals()
+
+let options: Options
+do {
+    options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    FileOutput.standardError("papaoursd: \(error.message)\n\(Options.usage)")
+    exit(2)
+}
+
+switch options.mode {
+case .help:
+    FileOutput.standardOutput(Options.usage)
+    exit(0)
+case .version:
+    FileOutput.standardOutput("papaoursd \(Server.version) (protocol 1)")
+    exit(0)
+case .checkConfig, .serve:
+    break
+}
+
+var parsed: ConfigurationFile.Parsed
+do {
+    parsed = try loadConfiguration(options)
+} catch {
+    for e in error.errors { FileOutput.standardError("papaoursd: \(e)") }
+    exit(1)
+}
+for warning in parsed.warnings { FileOutput.standardError("papaoursd: warning: \(warning)") }
+if options.mode == .checkConfig {
+    FileOutput.standardOutput("configuration OK")
+    exit(0)
+}
+var configuration = parsed.configuration
+Log.level = configuration.logLevel
+
+let notifier = SystemdNotifier()
+let store: Store
+do {
+    store = try Store(directory: configuration.databasePath)
+} catch {
+    fail(error.message, status: 1)
+}
+
+let listener: ListeningSocket
+do {
+    if let activated = try ListeningSocket.fromSystemd() {
+        listener = activated
+    } else {
+        listener = try ListeningSocket.bind(path: configuration.socketPath, mode: configuration.socketMode, group: configuration.socketGroup)
+    }
+} catch {
+    store.close()
+    fail(error.message, status: 1)
+}
+
+let server: Server
+do {
+    server = try Server(configuration: configuration, store: store, listener: listener)
+} catch {
+    listener.close()
+    store.close()
+    fail("\(error)", status: 1)
+}
+if let interval = notifier.watchdogInterval {
+    nonisolated(unsafe) var lastPing: Int64 = 0
+    server.onTick {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        let now = Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+        if now - lastPing >= interval / 2 || now - lastPing >= 1000 {
+            lastPing = now
+            notifier.send("WATCHDOG=1")
+        }
+    }
+}
+server.start()
+let where_ = listener.ownedPath ?? "the socket from systemd"
+Log.info("papaoursd \(Server.version) serving on \(where_) (database \(configuration.databasePath), \(server.loopCount) event loop(s))")
+notifier.send("READY=1\nSTATUS=serving on \(where_)\nMAINPID=\(getpid())")
+
+while true {
+    let signal = papa_wait_signal()
+    if signal == SIGHUP {
+        notifier.send("RELOADING=1\nSTATUS=reloading the configuration")
+        do {
+            let reloaded = try loadConfiguration(options)
+            for warning in reloaded.warnings { Log.warning("\(warning)") }
+            var next = reloaded.configuration
+            if next.socketPath != configuration.socketPath || next.databasePath != configuration.databasePath {
+                Log.warning("socket and database changes take effect at the next start")
+                next.socketPath = configuration.socketPath
+                next.databasePath = configuration.databasePath
+            }
+            configuration = next
+            Log.level = configuration.logLevel
+            server.reload(configuration)
+            Log.info("configuration reloaded from \(options.configPath)")
+        } catch {
+            for e in error.errors { Log.error("reload refused, keeping the running configuration: \(e)") }
+        }
+        notifier.send("READY=1\nSTATUS=serving on \(where_)")
+        continue
+    }
+    Log.info("stopping on signal \(signal)")
+    notifier.send("STOPPING=1\nSTATUS=stopping")
+    server.stop()
+    listener.close()
+    store.close()
+    Log.info("stopped")
+    exit(0)
+}

@@ -66,6 +66,9 @@ void papa_gate_lock_shared(papa_gate *gate);
 void papa_gate_lock_exclusive(papa_gate *gate);
 void papa_gate_unlock(papa_gate *gate);
 
+/// Names the calling thread (prctl PR_SET_NAME, 15 bytes kept).
+void papa_set_thread_name(const char *name);
+
 /// The calling thread's errno.
 int papa_errno(void);
 

@@ -1,0 +1,71 @@
+/// Every command papaoursctl knows, with its arguments and options.
+public enum Catalog {
+    static let helpPath = ["help"]
+
+    // Options shared by several commands, defined once.
+    static let description = OptionSpec("description", value: "TEXT", help: .optDescription)
+    static let organization = OptionSpec("organization", value: "ORG", help: .optOrganization)
+    static let role = OptionSpec("role", value: "ROLE", repeatable: true, help: .optRole)
+    static let active = OptionSpec("active", help: .optActive)
+    static let inactive = OptionSpec("inactive", help: .optInactive)
+    static let machine = PositionalSpec("MACHINE", help: .argMachine)
+    static let key = PositionalSpec("KEY", help: .argKey)
+
+    public static let machineGroup = CommandGroup(name: "machine", summary: .sumMachine, commands: [
+        CommandSpec(["machine", "create"], summary: .sumMachineCreate,
+                    positionals: [PositionalSpec("NAME", help: .argName)],
+                    options: [description, organization, role], run: MachineCommands.create),
+        CommandSpec(["machine", "list"], summary: .sumMachineList, run: MachineCommands.list),
+        CommandSpec(["machine", "show"], summary: .sumMachineShow, positionals: [machine], run: MachineCommands.show),
+        CommandSpec(["machine", "edit"], summary: .sumMachineEdit, positionals: [machine],
+                    options: [OptionSpec("name", value: "NAME", help: .optName), description, organization, role,
+                              OptionSpec("no-roles", help: .optNoRoles), active, inactive],
+                    run: MachineCommands.edit),
+        CommandSpec(["machine", "delete"], summary: .sumMachineDelete, positionals: [machine],
+                    options: [OptionSpec("yes", help: .optYes)], run: MachineCommands.delete),
+    ])
+
+    public static let keyGroup = CommandGroup(name: "key", summary: .sumKey, commands: [
+        CommandSpec(["key", "create"], summary: .sumKeyCreate, positionals: [machine],
+                    options: [OptionSpec("label", value: "LABEL", required: true, help: .optLabel),
+                              OptionSpec("expires", value: "TIME", help: .optExpires),
+                              OptionSpec("output", value: "FILE", help: .optOutput)],
+                    run: KeyCommands.create),
+        CommandSpec(["key", "list"], summary: .sumKeyList, positionals: [machine], run: KeyCommands.list),
+        CommandSpec(["key", "show"], summary: .sumKeyShow, positionals: [key], run: KeyCommands.show),
+        CommandSpec(["key", "edit"], summary: .sumKeyEdit, positionals: [key],
+                    options: [OptionSpec("label", value: "LABEL", help: .optLabel), active, inactive],
+                    run: KeyCommands.edit),
+        CommandSpec(["key", "disable"], summary: .sumKeyDisable, positionals: [key], run: KeyCommands.disable),
+        CommandSpec(["key", "enable"], summary: .sumKeyEnable, positionals: [key], run: KeyCommands.enable),
+    ])
+
+    public static let entries: [CatalogEntry] = [
+        .group(machineGroup),
+        .group(keyGroup),
+        .command(CommandSpec(["verify"], summary: .sumVerify,
+                             options: [OptionSpec("key-file", value: "FILE", help: .optKeyFile),
+                                       OptionSpec("ip", value: "ADDR", help: .optIP)],
+                             run: VerifyCommand.run)),
+        .command(CommandSpec(["audit"], summary: .sumAudit,
+                             options: [OptionSpec("machine", value: "MACHINE", help: .optAuditMachine),
+                                       OptionSpec("after", value: "SEQ", help: .optAfter),
+                                       OptionSpec("limit", value: "N", help: .optLimit)],
+                             run: AuditCommand.run)),
+        .command(CommandSpec(["status"], summary: .sumStatus, run: StatusCommand.run)),
+        // Parsed by ArgumentParser itself; never run.
+        .command(CommandSpec(helpPath, summary: .sumHelp,
+                             positionals: [PositionalSpec("COMMAND", help: .argTopic, optional: true, variadic: true)],
+                             run: { _ in })),
+    ]
+
+    /// Every runnable command, in catalog order.
+    public static var commands: [CommandSpec] {
+        entries.flatMap { entry -> [CommandSpec] in
+            switch entry {
+            case .group(let group): group.commands
+            case .command(let command): [command]
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PapaoursClient
+import PapaoursCore
+import PapaoursProtocol
+
+/// `papaoursctl key …`
+enum KeyCommands {
+    /// The secret goes alone to stdout (or to a new 0600 file), the warning to stderr.
+    static func create(_ context: CommandContext) throws {
+        let command = context.command
+        var expires: Timestamp?
+        if let text = command.value("expires") {
+            guard let time = Expiry.parse(text, now: context.now()) else {
+                throw UsageError(.notATime, [text], command: command.spec.path)
+            }
+            expires = time
+        }
+        // The file first: a key whose secret has nowhere to go is never made.
+        let file: SecretFile?
+        if let path = command.value("output") {
+            do {
+                file = try SecretFile(creating: path)
+            } catch {
+                if error.code == EEXIST { throw CommandFailure(.refused, .fileExists, [path]) }
+                throw CommandFailure(.refused, .fileCannotCreate, [path, error.message])
+            }
+        } else {
+            file = nil
+        }
+        let created: CreatedKey
+        do {
+            created = try context.client.keyCreate(context.argument(0), label: command.value("label") ?? "", expires: expires)
+        } catch {
+            file?.discard()
+            throw error
+        }
+        let key = created.key
+        if let file {
+            do {
+                try file.write(created.secret.revealed + "\n")
+            } catch {
+                throw CommandFailure(.refused, .secretLost, [file.path, error.message, key.id.value])
+            }
+        }
+        context.console.printError(context.text(.secretWarning))
+        switch (context.json, file) {
+        case (true, nil): context.console.print(JSON.record(key.raw, skipping: ["secret"]).adding([("secret", .string(created.secret.revealed))]))
+        case (true, let file?): context.console.print(JSON.record(key.raw, skipping: ["secret"]).adding([("secret-file", .string(file.path))]))
+        case (false, nil): context.console.print(created.secret.revealed)
+        case (false, let file?): context.console.print(context.text(.secretWritten, key.id.value, key.label, file.path))
+        }
+    }
+
+    static func list(_ context: CommandContext) throws {
+        let keys = try context.client.keyList(context.argument(0))
+        if context.json { return context.console.print(.array(keys.map { .record($0.raw) })) }
+        if keys.isEmpty { return context.console.print(context.text(.noKeys)) }
+        context.console.print(context.render.keyTable(keys))
+    }
+
+    static func show(_ context: CommandContext) throws {
+        show(try context.client.keyShow(context.argument(0)), heading: nil, in: context)
+    }
+
+    static func edit(_ context: CommandContext) throws {
+        let label = context.command.value("label")
+        let status = try context.statusOption()
+        try context.requireChange(label != nil || status != nil, options: ["--label", "--active", "--inactive"])
+        show(try context.client.keyEdit(context.argument(0), label: label, status: status), heading: .keyUpdated, in: context)
+    }
+
+    static func disable(_ context: CommandContext) throws {
+        try setStatus(.inactive, message: .keyDisabled, in: context)
+    }
+
+    static func enable(_ context: CommandContext) throws {
+        try setStatus(.active, message: .keyEnabled, in: context)
+    }
+
+    private static func setStatus(_ status: Status, message: Message, in context: CommandContext) throws {
+        let key = try context.client.keyEdit(context.argument(0), status: status)
+        if context.json { return context.console.print(.record(key.raw)) }
+        context.console.print(context.text(message, key.id.value))
+    }
+
+    private static func show(_ key: APIKey, heading: Message?, in context: CommandContext) {
+        if context.json { return context.console.print(.record(key.raw)) }
+        if let heading { context.console.print(context.text(heading)) }
+        context.console.print(context.render.keyDetails(key))
+    }
+}

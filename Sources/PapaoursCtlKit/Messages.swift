@@ -1,0 +1,216 @@
+/// Every text papaoursctl shows a person, in English and French, by id.
+/// `{0}`, `{1}`… are filled in by `Localizer`. Protocol words (ids, codes,
+/// attribute names, "Active"/"Inactive") are the same in both languages.
+public enum Message: String, Sendable, CaseIterable {
+    // Command line mistakes
+    case unknownCommand, unknownSubcommand, unknownOption, unknownOptionFor, didYouMean
+    case optionNeedsValue, optionTakesNoValue, optionRepeated, missingCommand, missingSubcommand
+    case missingArgument, extraArgument, missingOption, conflictingOptions, nothingToChange
+    case notANumber, notATime, noKeyOnInput, deleteNeedsYes, tryHelp
+    // Reaching papaoursd
+    case cannotReach, reachNoSocket, reachRefused, reachPermission, reachPathTooLong
+    case connectionLost, timedOut, protocolError, badRequest
+    // NO codes
+    case noForbidden, noNotFound, noExists, noInvalid, noBusy, noUnavailable
+    case noMalformedKey, noUnknownKey, noInactiveKey, noInactiveMachine, noExpiredKey, noOther, withDetail
+    // Files and terminal
+    case fileExists, fileCannotCreate, fileCannotRead, secretLost, keyPrompt, confirmDelete, deleteCancelled
+    // Results
+    case secretWarning, secretWritten, machineCreated, machineUpdated, machineDeleted
+    case keyUpdated, keyDisabled, keyEnabled, keyValid
+    case noMachines, noKeys, noEvents, apiKeysHeading, never, none
+    // Headers and labels
+    case hID, hName, hDescription, hOrganization, hRoles, hStatus, hCreated, hCreatedBy, hUpdated, hKeys
+    case hLabel, hExpires, hLastUsed, hUses, hMachine, hKey, hSeq, hTime, hUser, hAction, hTarget, hDetails
+    case hServer, hSocket, hPermissions, hUptime, hConnections, hMachines, hVerifyOK, hVerifyDenied
+    // Help
+    case helpTool, helpUsage, helpCommands, helpArguments, helpOptions, helpGlobalOptions, helpMore, helpExit
+    case sumMachine, sumKey, sumMachineCreate, sumMachineList, sumMachineShow, sumMachineEdit, sumMachineDelete
+    case sumKeyCreate, sumKeyList, sumKeyShow, sumKeyEdit, sumKeyDisable, sumKeyEnable
+    case sumVerify, sumAudit, sumStatus, sumHelp
+    case argName, argMachine, argKey, argTopic
+    case optSocket, optJSON, optHelp, optVersion, optDescription, optOrganization, optRole, optNoRoles
+    case optName, optActive, optInactive, optYes, optLabel, optExpires, optOutput, optKeyFile, optIP
+    case optAuditMachine, optAfter, optLimit
+
+    public var text: (en: String, fr: String) {
+        switch self {
+        case .unknownCommand: ("unknown command '{0}'", "commande inconnue « {0} »")
+        case .unknownSubcommand: ("unknown command '{0}' for '{1}'", "commande « {0} » inconnue pour « {1} »")
+        case .unknownOption: ("unknown option '{0}'", "option inconnue « {0} »")
+        case .unknownOptionFor: ("unknown option '{0}' for '{1}'", "option « {0} » inconnue pour « {1} »")
+        case .didYouMean: ("; did you mean '{0}'?", " ; vouliez-vous dire « {0} » ?")
+        case .optionNeedsValue: ("option '{0}' needs a value ({1})", "l'option « {0} » attend une valeur ({1})")
+        case .optionTakesNoValue: ("option '{0}' takes no value", "l'option « {0} » ne prend pas de valeur")
+        case .optionRepeated: ("option '{0}' is given more than once", "l'option « {0} » est donnée plusieurs fois")
+        case .missingCommand: ("missing command", "commande manquante")
+        case .missingSubcommand: ("'{0}' needs a command: {1}", "« {0} » attend une commande : {1}")
+        case .missingArgument: ("missing argument {0} for '{1}'", "argument {0} manquant pour « {1} »")
+        case .extraArgument: ("unexpected argument '{0}' for '{1}'", "argument inattendu « {0} » pour « {1} »")
+        case .missingOption: ("option '{0}' is required for '{1}'", "l'option « {0} » est obligatoire pour « {1} »")
+        case .conflictingOptions: ("options '{0}' and '{1}' cannot be used together", "les options « {0} » et « {1} » s'excluent")
+        case .nothingToChange: ("nothing to change: give at least one of {0}", "rien à modifier : donnez au moins une option parmi {0}")
+        case .notANumber: ("option '{0}' needs a whole number, not '{1}'", "l'option « {0} » attend un nombre entier, pas « {1} »")
+        case .notATime:
+            ("'{0}' is not a time: use 2027-01-31T00:00:00Z, 2027-01-31 or a duration such as 90d, 12h, 4w",
+             "« {0} » n'est pas une date : utilisez 2027-01-31T00:00:00Z, 2027-01-31 ou une durée comme 90d, 12h, 4w")
+        case .noKeyOnInput: ("no API key on standard input", "aucune clé API sur l'entrée standard")
+        case .deleteNeedsYes:
+            ("standard input is not a terminal, so nothing can be confirmed: add --yes to delete",
+             "l'entrée standard n'est pas un terminal, rien ne peut être confirmé : ajoutez --yes pour supprimer")
+        case .tryHelp: ("try '{0} --help'", "essayez « {0} --help »")
+
+        case .cannotReach: ("cannot reach papaoursd at {0}: {1}", "impossible de joindre papaoursd à {0} : {1}")
+        case .reachNoSocket: ("no such socket — is papaoursd running?", "socket introuvable — papaoursd est-il lancé ?")
+        case .reachRefused: ("connection refused — is papaoursd running?", "connexion refusée — papaoursd est-il lancé ?")
+        case .reachPermission:
+            ("permission denied — are you in the papaours group?", "permission refusée — êtes-vous dans le groupe papaours ?")
+        case .reachPathTooLong:
+            ("the path is too long for a Unix socket (at most 107 bytes)", "le chemin est trop long pour un socket Unix (107 octets au plus)")
+        case .connectionLost:
+            ("the connection to papaoursd at {0} broke before its reply; the change may or may not have been made",
+             "la connexion à papaoursd ({0}) a été coupée avant la réponse ; la modification a pu être faite ou non")
+        case .timedOut: ("papaoursd at {0} did not answer in time", "papaoursd ({0}) n'a pas répondu à temps")
+        case .protocolError:
+            ("papaoursd sent a reply this tool does not understand: {0}", "papaoursd a envoyé une réponse incompréhensible : {0}")
+        case .badRequest:
+            ("papaoursd did not understand the request ({0}): {1}", "papaoursd n'a pas compris la requête ({0}) : {1}")
+
+        case .noForbidden: ("you are not allowed to do this", "vous n'avez pas le droit de faire cela")
+        case .noNotFound: ("not found", "introuvable")
+        case .noExists: ("already exists", "existe déjà")
+        case .noInvalid: ("invalid value", "valeur invalide")
+        case .noBusy: ("papaoursd is busy (too many connections); try again", "papaoursd est saturé (trop de connexions) ; réessayez")
+        case .noUnavailable:
+            ("papaoursd cannot save changes now (disk full or read-only)",
+             "papaoursd ne peut pas enregistrer de modification pour l'instant (disque plein ou en lecture seule)")
+        case .noMalformedKey: ("this is not a well-formed API key", "ceci n'est pas une clé API bien formée")
+        case .noUnknownKey: ("unknown API key", "clé API inconnue")
+        case .noInactiveKey: ("this API key is disabled", "cette clé API est désactivée")
+        case .noInactiveMachine: ("the machine of this API key is disabled", "la machine de cette clé API est désactivée")
+        case .noExpiredKey: ("this API key has expired", "cette clé API a expiré")
+        case .noOther: ("refused ({0})", "refusé ({0})")
+        case .withDetail: ("{0}: {1}", "{0} : {1}")
+
+        case .fileExists: ("refusing to overwrite {0}: the file exists", "refus d'écraser {0} : le fichier existe")
+        case .fileCannotCreate: ("cannot create {0}: {1}", "impossible de créer {0} : {1}")
+        case .fileCannotRead: ("cannot read {0}: {1}", "impossible de lire {0} : {1}")
+        case .secretLost:
+            ("could not write the secret to {0}: {1}; key {2} was created but its secret is lost: disable it with 'papaoursctl key disable {2}'",
+             "impossible d'écrire le secret dans {0} : {1} ; la clé {2} a été créée mais son secret est perdu : désactivez-la avec « papaoursctl key disable {2} »")
+        case .keyPrompt: ("API key: ", "Clé API : ")
+        case .confirmDelete:
+            ("Delete machine '{0}' ({1}) and its {2} API key(s)? This cannot be undone. [y/N] ",
+             "Supprimer la machine « {0} » ({1}) et ses {2} clé(s) API ? C'est irréversible. [o/N] ")
+        case .deleteCancelled: ("Nothing deleted.", "Rien n'a été supprimé.")
+
+        case .secretWarning:
+            ("This secret will never be shown again: store it now in a secret manager.",
+             "Ce secret ne sera plus jamais affiché : rangez-le dès maintenant dans un gestionnaire de secrets.")
+        case .secretWritten: ("Key {0} ({1}) created; its secret is in {2}.", "Clé {0} ({1}) créée ; son secret est dans {2}.")
+        case .machineCreated: ("Machine created.", "Machine créée.")
+        case .machineUpdated: ("Machine updated.", "Machine modifiée.")
+        case .machineDeleted: ("Machine {0} and its API keys deleted.", "Machine {0} et ses clés API supprimées.")
+        case .keyUpdated: ("Key updated.", "Clé modifiée.")
+        case .keyDisabled: ("Key {0} disabled.", "Clé {0} désactivée.")
+        case .keyEnabled: ("Key {0} enabled.", "Clé {0} réactivée.")
+        case .keyValid: ("Valid key.", "Clé valide.")
+        case .noMachines: ("No machine", "Aucune machine")
+        case .noKeys: ("No API key associated with this machine", "Aucune clé API associée à cette machine")
+        case .noEvents: ("No audit event", "Aucun événement d'audit")
+        case .apiKeysHeading: ("API keys", "Clés API")
+        case .never: ("Never", "Jamais")
+        case .none: ("—", "—")
+
+        case .hID: ("ID", "ID")
+        case .hName: ("Name", "Nom")
+        case .hDescription: ("Description", "Description")
+        case .hOrganization: ("Organization", "Organisation")
+        case .hRoles: ("Roles", "Rôles")
+        case .hStatus: ("Status", "Statut")
+        case .hCreated: ("Created", "Créée le")
+        case .hCreatedBy: ("Created by", "Créée par")
+        case .hUpdated: ("Updated", "Modifiée le")
+        case .hKeys: ("API keys", "Clés API")
+        case .hLabel: ("Label", "Libellé")
+        case .hExpires: ("Expires", "Expire le")
+        case .hLastUsed: ("Last used", "Dernière utilisation")
+        case .hUses: ("Uses", "Utilisations")
+        case .hMachine: ("Machine", "Machine")
+        case .hKey: ("Key", "Clé")
+        case .hSeq: ("Seq", "N°")
+        case .hTime: ("Time", "Date")
+        case .hUser: ("User", "Utilisateur")
+        case .hAction: ("Action", "Action")
+        case .hTarget: ("Target", "Cible")
+        case .hDetails: ("Details", "Détails")
+        case .hServer: ("Server", "Serveur")
+        case .hSocket: ("Socket", "Socket")
+        case .hPermissions: ("Permissions", "Permissions")
+        case .hUptime: ("Uptime", "En service depuis")
+        case .hConnections: ("Connections", "Connexions")
+        case .hMachines: ("Machines", "Machines")
+        case .hVerifyOK: ("Keys accepted", "Clés acceptées")
+        case .hVerifyDenied: ("Keys refused", "Clés refusées")
+
+        case .helpTool: ("Manage the machines and API keys of papaoursd.", "Gérer les machines et les clés API de papaoursd.")
+        case .helpUsage: ("Usage:", "Utilisation :")
+        case .helpCommands: ("Commands:", "Commandes :")
+        case .helpArguments: ("Arguments:", "Arguments :")
+        case .helpOptions: ("Options:", "Options :")
+        case .helpGlobalOptions: ("Global options:", "Options communes :")
+        case .helpMore: ("Run 'papaoursctl help COMMAND' for the details of a command.",
+                         "Lancez « papaoursctl help COMMANDE » pour le détail d'une commande.")
+        case .helpExit:
+            ("Exit status: 0 done, 1 refused, 2 usage error, 3 papaoursd unreachable, 4 protocol or internal error.",
+             "Code de sortie : 0 fait, 1 refusé, 2 erreur d'utilisation, 3 papaoursd injoignable, 4 erreur de protocole ou interne.")
+        case .sumMachine: ("Manage machines (service accounts)", "Gérer les machines (comptes de service)")
+        case .sumKey: ("Manage API keys", "Gérer les clés API")
+        case .sumMachineCreate: ("Create a machine", "Créer une machine")
+        case .sumMachineList: ("List the machines", "Lister les machines")
+        case .sumMachineShow: ("Show a machine and its API keys", "Afficher une machine et ses clés API")
+        case .sumMachineEdit: ("Change a machine", "Modifier une machine")
+        case .sumMachineDelete: ("Delete a machine and all its API keys", "Supprimer une machine et toutes ses clés API")
+        case .sumKeyCreate: ("Create an API key and print its secret, this once", "Créer une clé API et afficher son secret, une seule fois")
+        case .sumKeyList: ("List the API keys of a machine", "Lister les clés API d'une machine")
+        case .sumKeyShow: ("Show an API key", "Afficher une clé API")
+        case .sumKeyEdit: ("Change the label or status of an API key", "Modifier le libellé ou le statut d'une clé API")
+        case .sumKeyDisable: ("Disable an API key", "Désactiver une clé API")
+        case .sumKeyEnable: ("Enable an API key again", "Réactiver une clé API")
+        case .sumVerify: ("Check an API key read from standard input or a file", "Vérifier une clé API lue sur l'entrée standard ou dans un fichier")
+        case .sumAudit: ("Show the audit journal", "Afficher le journal d'audit")
+        case .sumStatus: ("Show the version and counters of papaoursd", "Afficher la version et les compteurs de papaoursd")
+        case .sumHelp: ("Show the help of a command", "Afficher l'aide d'une commande")
+        case .argName: ("the machine's name, unique, 1 to 128 characters", "le nom de la machine, unique, de 1 à 128 caractères")
+        case .argMachine: ("a machine id (m_…) or its exact name", "un identifiant de machine (m_…) ou son nom exact")
+        case .argKey: ("a key id (k_…)", "un identifiant de clé (k_…)")
+        case .argTopic: ("a command", "une commande")
+        case .optSocket:
+            ("papaoursd's socket (default: $PAPAOURS_SOCKET, else /run/papaours/papaoursd.sock)",
+             "le socket de papaoursd (par défaut : $PAPAOURS_SOCKET, sinon /run/papaours/papaoursd.sock)")
+        case .optJSON: ("print one JSON document", "afficher un document JSON")
+        case .optHelp: ("show this help", "afficher cette aide")
+        case .optVersion: ("print the version", "afficher la version")
+        case .optDescription: ("free text, up to 1000 characters", "texte libre, 1000 caractères au plus")
+        case .optOrganization: ("the owning organization, up to 128 characters", "l'organisation propriétaire, 128 caractères au plus")
+        case .optRole: ("a role; repeat it for several", "un rôle ; à répéter pour en donner plusieurs")
+        case .optNoRoles: ("remove every role", "retirer tous les rôles")
+        case .optName: ("the new name", "le nouveau nom")
+        case .optActive: ("make it active", "l'activer")
+        case .optInactive: ("make it inactive", "la désactiver")
+        case .optYes: ("delete without asking", "supprimer sans demander")
+        case .optLabel: ("what the key is for, 1 to 100 characters", "à quoi sert la clé, de 1 à 100 caractères")
+        case .optExpires:
+            ("when the key expires: 2027-01-31T00:00:00Z, 2027-01-31 (UTC) or a duration from now such as 90d, 12h, 4w",
+             "date d'expiration : 2027-01-31T00:00:00Z, 2027-01-31 (UTC) ou une durée à partir de maintenant comme 90d, 12h, 4w")
+        case .optOutput:
+            ("write the secret to this new file (mode 0600) instead of standard output",
+             "écrire le secret dans ce nouveau fichier (mode 0600) plutôt que sur la sortie standard")
+        case .optKeyFile: ("read the key from the first line of this file", "lire la clé sur la première ligne de ce fichier")
+        case .optIP: ("the caller's address, recorded with the use", "l'adresse de l'appelant, enregistrée avec l'utilisation")
+        case .optAuditMachine: ("only the events of this machine", "seulement les événements de cette machine")
+        case .optAfter: ("only the events after this sequence number", "seulement les événements après ce numéro")
+        case .optLimit: ("at most this many events", "au plus ce nombre d'événements")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import PapaoursClient
+import PapaoursCore
+
+/// papaoursctl from its arguments to its exit status; main.swift only calls this.
+public enum PapaoursCtl {
+    public static let version = "0.1.0"
+
+    public static func main(arguments: [String], environment: Environment = .process,
+                            console: Console? = nil) -> ExitStatus {
+        let console = console ?? Console.standard(environment: environment)
+        let text = Localizer(Language.preferred(in: environment))
+        let invocation: Invocation
+        do {
+            invocation = try ArgumentParser().parse(arguments)
+        } catch {
+            return ErrorReport.report(error, console: console, text: text, socketPath: "")
+        }
+        switch invocation {
+        case .version:
+            console.print("papaoursctl \(version)")
+            return .success
+        case .help(let topic, _):
+            console.print(Help.render(topic, text))
+            return .success
+        case .run(let command, let globals):
+            let socketPath = globals.socket ?? environment.nonEmpty("PAPAOURS_SOCKET") ?? PapaoursClient.defaultSocketPath
+            if socketPath.isEmpty {
+                let error = UsageError(.optionNeedsValue, ["--socket", "PATH"], command: command.spec.path)
+                return ErrorReport.report(error, console: console, text: text, socketPath: socketPath)
+            }
+            let context = CommandContext(command: command, json: globals.json, console: console, text: text,
+                                         client: PapaoursClient(socketPath: socketPath), now: Timestamp.now)
+            do {
+                try command.spec.run(context)
+                return .success
+            } catch {
+                return ErrorReport.report(error, console: console, text: text, socketPath: socketPath)
+            }
+        }
+    }
+}

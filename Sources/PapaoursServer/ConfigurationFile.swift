@@ -1,0 +1,174 @@
+import PapaoursCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// papaoursd.conf(5): one `directive value…` a line, `#` comments, double quotes for spaces.
+public enum ConfigurationFile {
+    public struct Parsed: Sendable {
+        public var configuration: Configuration
+        /// Not fatal: grants naming users or groups that do not exist (yet).
+        public var warnings: [ConfigurationError]
+
+        public init(configuration: Configuration, warnings: [ConfigurationError]) {
+            self.configuration = configuration
+            self.warnings = warnings
+        }
+    }
+
+    /// Every wrong line of a file, not just the first.
+    public struct Errors: Error, Sendable, CustomStringConvertible {
+        public let errors: [ConfigurationError]
+        public init(errors: [ConfigurationError]) { self.errors = errors }
+        public var description: String { errors.map(\.description).joined(separator: "\n") }
+    }
+
+    struct SplitError: Error { let message: String }
+
+    /// Reads and parses `path`.
+    public static func load(_ path: String, base: Configuration = Configuration()) throws(Errors) -> Parsed {
+        guard let text = readFile(path) else {
+            throw Errors(errors: [ConfigurationError(file: path, line: 0, message: "cannot read: \(String(cString: strerror(errno)))")])
+        }
+        return try parse(text, file: path, base: base)
+    }
+
+    public static func parse(_ text: String, file: String, base: Configuration = Configuration()) throws(Errors) -> Parsed {
+        var config = base
+        var errors: [ConfigurationError] = []
+        var warnings: [ConfigurationError] = []
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            func fail(_ message: String) { errors.append(ConfigurationError(file: file, line: lineNumber, message: message)) }
+            let words: [String]
+            switch split(rawLine) {
+            case .success(let w): words = w
+            case .failure(let error): fail(error.message); continue
+            }
+            guard let directive = words.first else { continue }
+            let args = Array(words.dropFirst())
+            func one() -> String? {
+                guard args.count == 1 else { fail("\(directive) takes exactly one value, got \(args.count)"); return nil }
+                return args[0]
+            }
+            func integer(_ range: ClosedRange<Int>) -> Int? {
+                guard let text = one() else { return nil }
+                guard let n = Int(text), range.contains(n) else {
+                    fail("\(directive) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+                    return nil
+                }
+                return n
+            }
+            switch directive {
+            case "socket":
+                if let v = one() {
+                    if v.isEmpty || v.utf8.count >= 108 { fail("socket path must be 1 to 107 bytes") } else { config.socketPath = v }
+                }
+            case "socket-mode":
+                if let v = one() {
+                    if let mode = UInt32(v, radix: 8), mode <= 0o777 { config.socketMode = mode } else { fail("socket-mode must be an octal mode such as 0660, got \"\(v)\"") }
+                }
+            case "socket-group":
+                if let v = one() {
+                    if Accounts.gid(named: v) == nil {
+                        warnings.append(ConfigurationError(file: file, line: lineNumber, message: "socket-group \(v) does not exist"))
+                    }
+                    config.socketGroup = v
+                }
+            case "database":
+                if let v = one() { if v.isEmpty { fail("database needs a directory") } else { config.databasePath = v } }
+            case "grant":
+                guard args.count >= 3, args[0] == "user" || args[0] == "group" else {
+                    fail("grant takes: grant user|group NAME PERMISSION[,PERMISSION…]")
+                    continue
+                }
+                var permissions: Permissions = []
+                var bad: [String] = []
+                for word in args.dropFirst(2) {
+                    for name in word.split(separator: ",") {
+                        if let p = Permissions(name: String(name)) { permissions.formUnion(p) } else { bad.append(String(name)) }
+                    }
+                }
+                if !bad.isEmpty {
+                    fail("unknown permission \(bad.joined(separator: ", ")); known: machines.read, machines.write, keys.verify, audit.read, all")
+                    continue
+                }
+                if args[0] == "user" {
+                    if let uid = Accounts.uid(named: args[1]) { config.grants.grant(user: uid, permissions) }
+                    else { warnings.append(ConfigurationError(file: file, line: lineNumber, message: "user \(args[1]) does not exist; grant ignored")) }
+                } else {
+                    if let gid = Accounts.gid(named: args[1]) { config.grants.grant(group: gid, permissions) }
+                    else { warnings.append(ConfigurationError(file: file, line: lineNumber, message: "group \(args[1]) does not exist; grant ignored")) }
+                }
+            case "max-connections": if let n = integer(1...1_000_000) { config.maxConnections = n }
+            case "line-timeout": if let n = integer(1...3600) { config.lineTimeout = n }
+            case "idle-timeout": if let n = integer(0...86400 * 7) { config.idleTimeout = n }
+            case "output-limit": if let n = integer(65536...(1 << 30)) { config.outputLimit = n }
+            case "usage-flush-interval": if let n = integer(1...60) { config.usageFlushInterval = n }
+            case "threads": if let n = integer(0...256) { config.threads = n }
+            case "log-level":
+                if let v = one() {
+                    if let level = LogLevel(name: v) { config.logLevel = level } else { fail("log-level must be error, warning, info or debug, got \"\(v)\"") }
+                }
+            default:
+                fail("unknown directive \"\(directive)\"")
+            }
+        }
+        guard errors.isEmpty else { throw Errors(errors: errors) }
+        return Parsed(configuration: config, warnings: warnings)
+    }
+
+    /// Words of a line: spaces and tabs separate, `"…"` groups (with \" and \\), `#` starts a comment.
+    static func split(_ line: Substring) -> Result<[String], SplitError> {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quoted = false
+        var iterator = line.makeIterator()
+        while let c = iterator.next() {
+            if quoted {
+                if c == "\"" { quoted = false; continue }
+                if c == "\\" {
+                    guard let next = iterator.next() else { return .failure(SplitError(message: "backslash at end of line")) }
+                    current.append(next)
+                    continue
+                }
+                current.append(c)
+                continue
+            }
+            switch c {
+            case " ", "\t", "\r":
+                if inWord { words.append(current); current = ""; inWord = false }
+            case "#" where !inWord:
+                if inWord { words.append(current) }
+                return .success(words)
+            case "\"":
+                quoted = true
+                inWord = true
+            default:
+                current.append(c)
+                inWord = true
+            }
+        }
+        if quoted { return .failure(SplitError(message: "quote not closed")) }
+        if inWord { words.append(current) }
+        return .success(words)
+    }
+
+    static func readFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,196 @@
+import PapaoursCore
+import PapaoursProtocol
+import PapaoursStore
+import Synchronization
+
+/// What a request leads to.
+enum Outcome {
+    case reply([UInt8])
+    /// A change for the writer; the reply comes after its commit.
+    case write(WriteOperation)
+    /// Reply, then close the connection.
+    case close([UInt8])
+    /// Reply at once, and journal through the writer without waiting (a denied write).
+    case replyAndJournal([UInt8], WriteOperation)
+}
+
+/// Answers the requests an event loop can answer itself (all but the writes), from
+/// its read session.
+struct Dispatcher {
+    let store: Store
+    let session: ReadSession
+    let stats: ServerStats
+    let version: String
+
+    static let auditDefaultLimit = 100
+    static let auditMaxLimit = 1000
+
+    func respond(to request: Request, from connection: Connection, usage: inout [KeyID: UsageDelta]) -> Outcome {
+        let verb = request.verb
+        let needed = verb.requiredPermission
+        if !connection.permissions.isSuperset(of: needed) {
+            let reply = ReplyFormat.no("forbidden", "\(verb.rawValue) needs permission \(needed), which \(connection.peer.user) (uid \(connection.peer.uid)) does not hold")
+            if verb.isWrite {
+                let machineRef = verb == .keyEdit ? nil : request.arguments.first
+                return .replyAndJournal(reply, .denied(attempted: verb.actionName, machineRef: machineRef,
+                                                       missing: needed.subtracting(connection.permissions)))
+            }
+            return .reply(reply)
+        }
+        do {
+            switch verb {
+            case .hello:
+                return .reply(ReplyFormat.ok {
+                    $0.attribute("server", "papaoursd")
+                    $0.attribute("version", version)
+                    $0.attribute("protocol", "1")
+                    $0.attribute("user", connection.peer.user)
+                    $0.attribute("uid", String(connection.peer.uid))
+                    $0.attribute("permissions", connection.permissions.description)
+                })
+            case .ping:
+                return .reply(ReplyFormat.ok())
+            case .quit:
+                return .close(ReplyFormat.ok())
+            case .machineCreate:
+                return .write(.createMachine(MachineDraft(
+                    name: request.arguments[0], description: request[attribute: "description"] ?? "",
+                    organization: request[attribute: "organization"] ?? "", roles: request[attribute: "roles"] ?? "")))
+            case .machineEdit:
+                return .write(.editMachine(ref: request.arguments[0], MachineChanges(
+                    name: request[attribute: "name"], description: request[attribute: "description"],
+                    organization: request[attribute: "organization"], roles: request[attribute: "roles"],
+                    status: request[attribute: "status"])))
+            case .machineDelete:
+                return .write(.deleteMachine(ref: request.arguments[0]))
+            case .keyCreate:
+                return .write(.createKey(machine: request.arguments[0], label: request[attribute: "label"] ?? "",
+                                         expires: request[attribute: "expires"] ?? ""))
+            case .keyEdit:
+                return .write(.editKey(ref: request.arguments[0], KeyChanges(label: request[attribute: "label"], status: request[attribute: "status"])))
+            case .machineList:
+                try session.refresh()
+                var out: [UInt8] = []
+                let machines = try store.allMachines(in: session)
+                for m in machines {
+                    let keys = try store.keyCount(machine: m.id, in: session)
+                    out += ReplyFormat.item("MACHINE") { ReplyFormat.machine(m, keys: keys, into: &$0) }
+                }
+                return .reply(out + ReplyFormat.ok { $0.attribute("count", String(machines.count)) })
+            case .machineShow:
+                try session.refresh()
+                guard let m = try store.machine(ref: request.arguments[0], in: session) else {
+                    return .reply(ReplyFormat.no("not-found", "no machine \(request.arguments[0])"))
+                }
+                let keys = try store.keyCount(machine: m.id, in: session)
+                return .reply(ReplyFormat.ok { ReplyFormat.machine(m, keys: keys, into: &$0) })
+            case .keyList:
+                try session.refresh()
+                guard let m = try store.machine(ref: request.arguments[0], in: session) else {
+                    return .reply(ReplyFormat.no("not-found", "no machine \(request.arguments[0])"))
+                }
+                let keys = try store.keys(machine: m.id, in: session)
+                var out: [UInt8] = []
+                for k in keys { out += ReplyFormat.item("KEY") { ReplyFormat.key(k, into: &$0) } }
+                return .reply(out + ReplyFormat.ok { $0.attribute("count", String(keys.count)) })
+            case .keyShow:
+                try session.refresh()
+                guard let k = try store.key(ref: request.arguments[0], in: session) else {
+                    return .reply(ReplyFormat.no("not-found", "no key \(request.arguments[0])"))
+                }
+                return .reply(ReplyFormat.ok { ReplyFormat.key(k, into: &$0) })
+            case .verify:
+                return .reply(try verify(request, usage: &usage))
+            case .audit:
+                return .reply(try audit(request))
+            case .stats:
+                try session.refresh()
+                let counts = try store.counts(in: session)
+                return .reply(ReplyFormat.ok {
+                    $0.attribute("uptime", String(max(0, Timestamp.now().seconds - stats.started)))
+                    $0.attribute("connections", String(stats.connections.load(ordering: .relaxed)))
+                    $0.attribute("machines", String(counts.machines))
+                    $0.attribute("keys", String(counts.keys))
+                    $0.attribute("verify-ok", String(stats.verifyOK.load(ordering: .relaxed)))
+                    $0.attribute("verify-denied", String(stats.verifyDenied.load(ordering: .relaxed)))
+                    $0.attribute("writes", String(stats.writes.load(ordering: .relaxed)))
+                    $0.attribute("version", version)
+                })
+            }
+        } catch {
+            let failure = StoreError(any: error)
+            Log.error("\(verb.rawValue) failed: \(failure)")
+            return .reply(ReplyFormat.no(failure))
+        }
+    }
+
+    /// Form first (no store access), then key, status, expiry, machine status.
+    func verify(_ request: Request, usage: inout [KeyID: UsageDelta]) throws -> [UInt8] {
+        let ip = request[attribute: "ip"] ?? ""
+        do { _ = try Validation.text(ip, field: "ip", length: 0...256) } catch {
+            return ReplyFormat.no("invalid", error.description)
+        }
+        let presented = Array(request.arguments[0].utf8)
+        if case .failure(let why) = Secret.classify(presented) {
+            stats.verifyDenied.add(1, ordering: .relaxed)
+            return ReplyFormat.no("malformed-key", "the key is malformed: \(why)")
+        }
+        try session.refresh()
+        let now = Timestamp.now()
+        let outcome = try store.verify(SecretHash(of: presented), at: now, in: session)
+        switch outcome {
+        case .valid(let key, let machine):
+            stats.verifyOK.add(1, ordering: .relaxed)
+            usage[key.id, default: UsageDelta(uses: 0, lastUsed: now, lastIP: ip)].merge(UsageDelta(uses: 1, lastUsed: now, lastIP: ip))
+            return ReplyFormat.ok {
+                $0.attribute("machine", machine.id.value)
+                $0.attribute("name", machine.name)
+                $0.attribute("key", key.id.value)
+                $0.attribute("label", key.label)
+                $0.attribute("organization", machine.organization)
+                $0.attribute("roles", machine.roles.joined(separator: ","))
+            }
+        case .unknownKey:
+            stats.verifyDenied.add(1, ordering: .relaxed)
+            return ReplyFormat.no("unknown-key", "no such key")
+        case .inactiveKey:
+            stats.verifyDenied.add(1, ordering: .relaxed)
+            return ReplyFormat.no("inactive-key", "this key is inactive")
+        case .expiredKey(let key):
+            stats.verifyDenied.add(1, ordering: .relaxed)
+            return ReplyFormat.no("expired-key", "this key expired at \(key.expires?.description ?? "?")")
+        case .inactiveMachine:
+            stats.verifyDenied.add(1, ordering: .relaxed)
+            return ReplyFormat.no("inactive-machine", "the machine of this key is inactive")
+        }
+    }
+
+    func audit(_ request: Request) throws -> [UInt8] {
+        var after: UInt64 = 0
+        if let text = request[attribute: "after"] {
+            guard let n = UInt64(text) else { return ReplyFormat.no("invalid", "after must be a sequence number, got \"\(text)\"") }
+            after = n
+        }
+        var limit = Dispatcher.auditDefaultLimit
+        if let text = request[attribute: "limit"] {
+            guard let n = Int(text), (1...Dispatcher.auditMaxLimit).contains(n) else {
+                return ReplyFormat.no("invalid", "limit must be from 1 to \(Dispatcher.auditMaxLimit), got \"\(text)\"")
+            }
+            limit = n
+        }
+        try session.refresh()
+        var machine: MachineID?
+        if let ref = request[attribute: "machine"] {
+            // A deleted machine's events stay reachable by its id.
+            guard let id = try store.machine(ref: ref, in: session)?.id ?? MachineID(ref) else {
+                return ReplyFormat.no("not-found", "no machine \(ref)")
+            }
+            machine = id
+        }
+        let events = try store.auditEvents(after: after, machine: machine, limit: limit, in: session)
+        var out: [UInt8] = []
+        for e in events { out += ReplyFormat.item("EVENT") { ReplyFormat.event(e, into: &$0) } }
+        return out + ReplyFormat.ok { $0.attribute("count", String(events.count)) }
+    }
+}
+

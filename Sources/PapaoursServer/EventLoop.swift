@@ -1,0 +1,370 @@
+import CPapaoursSystem
+import PapaoursCore
+import PapaoursProtocol
+import PapaoursStore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One thread's epoll loop: accepts, reads, answers reads itself from its read session,
+/// hands writes to the writer and writes replies once per turn.
+final class EventLoop: WriteCompletionSink, @unchecked Sendable {
+    static let listenerToken: UInt64 = 0
+    static let wakeToken: UInt64 = 1
+    /// Requests answered per connection per turn, so one busy client cannot starve others.
+    static let requestsPerTurn = 64
+    static let readChunk = 65536
+
+    let index: Int
+    private let shared: SharedState
+    private let epfd: Int32
+    private let wakeFD: Int32
+    private let session: ReadSession
+    private let dispatcher: Dispatcher
+    private let mailbox = Mutex<[(UInt64, [UInt8])]>([])
+
+    private var connections: [UInt64: Connection] = [:]
+    private var ready: [Connection] = []
+    private var dirty: [Connection] = []
+    private var usage: [KeyID: UsageDelta] = [:]
+    private var configuration: Configuration
+    private var configurationGeneration: UInt64 = 0
+    private var acceptPausedUntil: Int64 = 0
+    private var lastTimerRun: Int64 = 0
+    private var lastUsageFlush: Int64 = 0
+    private var stopDeadline: Int64 = 0
+    private var readBuffer = [UInt8](repeating: 0, count: EventLoop.readChunk)
+    private var thread: OSThread?
+
+    init(index: Int, shared: SharedState) throws {
+        self.index = index
+        self.shared = shared
+        epfd = papa_epoll_create()
+        wakeFD = papa_eventfd()
+        guard epfd >= 0, wakeFD >= 0 else { throw ServerError("cannot create the event loop: \(String(cString: strerror(errno)))") }
+        session = try ReadSession(store: shared.store)
+        dispatcher = Dispatcher(store: shared.store, session: session, stats: shared.stats, version: shared.version)
+        configuration = shared.configuration
+        _ = papa_epoll_ctl(epfd, 1, wakeFD, PAPA_EPOLLIN, EventLoop.wakeToken)
+        // EPOLLEXCLUSIVE: one loop wakes per new connection, not all of them.
+        _ = papa_epoll_ctl(epfd, 1, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
+    }
+
+    func start() {
+        thread = OSThread(name: "papaours-loop\(index)") { [self] in run() }
+    }
+
+    func join() {
+        thread?.join()
+        close(epfd)
+        close(wakeFD)
+    }
+
+    func wake() { _ = papa_eventfd_signal(wakeFD) }
+
+    /// Called by the writer thread once a write of ours is committed.
+    func complete(connection: UInt64, reply: [UInt8]) {
+        mailbox.withLock { $0.append((connection, reply)) }
+        wake()
+    }
+
+    // MARK: The loop
+
+    private func run() {
+        var events = [papa_event](repeating: papa_event(), count: 256)
+        lastUsageFlush = monotonicMilliseconds()
+        while true {
+            let stopping = shared.stopping.load(ordering: .acquiring)
+            let timeout: Int32 = !ready.isEmpty ? 0 : (stopping ? 20 : 1000)
+            let n = papa_epoll_wait(epfd, &events, Int32(events.count), timeout)
+            let now = monotonicMilliseconds()
+            refreshConfiguration()
+            if n > 0 {
+                for i in 0..<Int(n) {
+                    let event = events[i]
+                    switch event.data {
+                    case EventLoop.listenerToken: if !stopping { acceptConnections(now: now) }
+                    case EventLoop.wakeToken: _ = papa_eventfd_drain(wakeFD)
+                    default:
+                        if let connection = connections[event.data] { handle(event.events, on: connection, now: now) }
+                    }
+                }
+            }
+            deliverCompletions(now: now)
+            processReady(now: now)
+            flushDirty()
+            session.end()
+            if now - lastTimerRun >= 1000 || stopping { runTimers(now: now) }
+            if stopping && finishStopping(now: now) { return }
+        }
+    }
+
+    private func refreshConfiguration() {
+        let generation = shared.configurationGeneration.load(ordering: .acquiring)
+        guard generation != configurationGeneration else { return }
+        configurationGeneration = generation
+        configuration = shared.configuration
+        for connection in connections.values {
+            connection.permissions = configuration.grants.permissions(for: connection.peer)
+            connection.grantsGeneration = generation
+        }
+    }
+
+    // MARK: Connections
+
+    private func acceptConnections(now: Int64) {
+        for _ in 0..<64 {
+            let fd = papa_accept(shared.listenFD)
+            if fd < 0 {
+                let error = papa_errno()
+                if error == EAGAIN || error == EWOULDBLOCK { return }
+                if error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM {
+                    // Out of descriptors: stop listening for a moment instead of spinning on a ready listener.
+                    Log.warning("cannot accept a connection: \(String(cString: strerror(error))); pausing accepts for 100 ms")
+                    _ = papa_epoll_ctl(epfd, 2, shared.listenFD, 0, EventLoop.listenerToken)
+                    acceptPausedUntil = now + 100
+                    return
+                }
+                continue
+            }
+            let count = shared.stats.connections.add(1, ordering: .relaxed).newValue
+            if count > configuration.maxConnections {
+                let reply = ReplyFormat.no("busy", "too many connections")
+                _ = reply.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                close(fd)
+                shared.stats.connections.subtract(1, ordering: .relaxed)
+                Log.warning("refused a connection: \(configuration.maxConnections) connections already open")
+                continue
+            }
+            guard let peer = PeerCredentials.of(socket: fd, userName: Accounts.userName(of:)) else {
+                close(fd)
+                shared.stats.connections.subtract(1, ordering: .relaxed)
+                continue
+            }
+            let connection = Connection(fd: fd, serial: shared.nextSerial(), peer: peer,
+                                        permissions: configuration.grants.permissions(for: peer),
+                                        grantsGeneration: configurationGeneration, now: now)
+            connections[connection.serial] = connection
+            setInterest(connection, PAPA_EPOLLIN, adding: true)
+            Log.debug("connection \(connection.serial) from \(peer.user) (uid \(peer.uid), pid \(peer.pid))")
+        }
+    }
+
+    private func handle(_ events: UInt32, on connection: Connection, now: Int64) {
+        if events & PAPA_EPOLLIN != 0 {
+            readFrom(connection, now: now)
+        } else if events & (PAPA_EPOLLHUP | PAPA_EPOLLERR) != 0 {
+            // Gone both ways: nobody to answer.
+            closeConnection(connection)
+            return
+        }
+        if events & PAPA_EPOLLOUT != 0 { markDirty(connection) }
+    }
+
+    private func readFrom(_ connection: Connection, now: Int64) {
+        let n = readBuffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+        if n > 0 {
+            connection.input.append(contentsOf: readBuffer[0..<n])
+            connection.lastActivity = now
+        } else if n == 0 {
+            connection.inputEnded = true
+        } else {
+            let error = papa_errno()
+            if error == EAGAIN || error == EWOULDBLOCK || error == EINTR { return }
+            closeConnection(connection)
+            return
+        }
+        process(connection, now: now)
+    }
+
+    /// Answers the complete lines the connection has buffered, within this turn's share.
+    private func process(_ connection: Connection, now: Int64) {
+        guard connections[connection.serial] != nil else { return }
+        var handled = 0
+        var stalled = false
+        while !connection.awaitingWriter && !connection.closeAfterFlush
+                && connection.pendingOutput < configuration.outputLimit {
+            if handled == EventLoop.requestsPerTurn {
+                if connection.hasBufferedInput { ready.append(connection) }
+                break
+            }
+            switch connection.nextLine(limit: Tokenizer.maxLineLength) {
+            case .none:
+                stalled = connection.hasBufferedInput
+            case .tooLong:
+                connection.output += ReplyFormat.bad(ProtocolError(.tooLong, "request line longer than \(Tokenizer.maxLineLength) bytes; closing"))
+                connection.closeAfterFlush = true
+            case .line(let line):
+                handled += 1
+                answer(Array(line), on: connection)
+                continue
+            }
+            break
+        }
+        connection.partialSince = stalled ? (connection.partialSince == 0 ? now : connection.partialSince) : 0
+        if connection.inputEnded && !connection.awaitingWriter && !connection.closeAfterFlush {
+            // EOF: answer what was complete, drop a half line, then close once flushed.
+            if connection.nextLineAvailable == false { connection.closeAfterFlush = true }
+        }
+        connection.compactInput()
+        markDirty(connection)
+    }
+
+    private func answer(_ line: [UInt8], on connection: Connection) {
+        let request: Request
+        do {
+            request = try Request.parse(line)
+        } catch {
+            connection.output += ReplyFormat.bad(error)
+            return
+        }
+        switch dispatcher.respond(to: request, from: connection, usage: &usage) {
+        case .reply(let bytes):
+            connection.output += bytes
+        case .close(let bytes):
+            connection.output += bytes
+            connection.closeAfterFlush = true
+        case .write(let operation):
+            connection.awaitingWriter = true
+            shared.writer.submit(Writer.Job(operation: operation, actor: connection.actor, sink: self, connection: connection.serial))
+        case .replyAndJournal(let bytes, let operation):
+            connection.output += bytes
+            shared.writer.submit(Writer.Job(operation: operation, actor: connection.actor, sink: nil, connection: connection.serial))
+        }
+    }
+
+    private func deliverCompletions(now: Int64) {
+        let done = mailbox.withLock { box -> [(UInt64, [UInt8])] in
+            let items = box
+            box.removeAll(keepingCapacity: true)
+            return items
+        }
+        for (serial, reply) in done {
+            guard let connection = connections[serial] else { continue }
+            connection.output += reply
+            connection.awaitingWriter = false
+            process(connection, now: now)
+        }
+    }
+
+    private func processReady(now: Int64) {
+        guard !ready.isEmpty else { return }
+        let batch = ready
+        ready.removeAll(keepingCapacity: true)
+        for connection in batch { process(connection, now: now) }
+    }
+
+    private func markDirty(_ connection: Connection) { dirty.append(connection) }
+
+    /// Writes each touched connection's replies in one send, and sets what epoll should watch.
+    private func flushDirty() {
+        guard !dirty.isEmpty else { return }
+        let batch = dirty
+        dirty.removeAll(keepingCapacity: true)
+        for connection in batch where connections[connection.serial] != nil {
+            if connection.pendingOutput > 0 {
+                let n = connection.output.withUnsafeBytes { bytes in
+                    send(connection.fd, bytes.baseAddress! + connection.outputSent, connection.pendingOutput, Int32(MSG_NOSIGNAL))
+                }
+                if n > 0 {
+                    connection.outputSent += n
+                } else if n < 0 {
+                    let error = papa_errno()
+                    if error != EAGAIN && error != EWOULDBLOCK && error != EINTR {
+                        closeConnection(connection)
+                        continue
+                    }
+                }
+                connection.compactOutput()
+            }
+            if connection.pendingOutput == 0 && connection.closeAfterFlush && !connection.awaitingWriter {
+                closeConnection(connection)
+                continue
+            }
+            // Output drained below the limit: whatever is buffered can go on.
+            if connection.hasBufferedInput && !connection.awaitingWriter && connection.pendingOutput < configuration.outputLimit {
+                ready.append(connection)
+            }
+            updateInterest(connection)
+        }
+    }
+
+    private func updateInterest(_ connection: Connection) {
+        var wanted: UInt32 = 0
+        let reading = !connection.inputEnded && !connection.closeAfterFlush
+            && connection.pendingOutput < configuration.outputLimit
+            && connection.input.count - connection.inputStart < Tokenizer.maxLineLength * 8
+        if reading { wanted |= PAPA_EPOLLIN }
+        if connection.pendingOutput > 0 { wanted |= PAPA_EPOLLOUT }
+        if wanted != connection.interest { setInterest(connection, wanted, adding: false) }
+    }
+
+    private func setInterest(_ connection: Connection, _ events: UInt32, adding: Bool) {
+        _ = papa_epoll_ctl(epfd, adding ? 1 : 3, connection.fd, events, connection.serial)
+        connection.interest = events
+    }
+
+    private func closeConnection(_ connection: Connection) {
+        guard connections.removeValue(forKey: connection.serial) != nil else { return }
+        close(connection.fd)
+        shared.stats.connections.subtract(1, ordering: .relaxed)
+        Log.debug("connection \(connection.serial) closed")
+    }
+
+    // MARK: Timers and stopping
+
+    private func runTimers(now: Int64) {
+        lastTimerRun = now
+        if acceptPausedUntil != 0 && now >= acceptPausedUntil && !shared.stopping.load(ordering: .relaxed) {
+            acceptPausedUntil = 0
+            _ = papa_epoll_ctl(epfd, 1, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
+        }
+        let lineLimit = Int64(configuration.lineTimeout) * 1000
+        let idleLimit = Int64(configuration.idleTimeout) * 1000
+        for connection in Array(connections.values) {
+            if connection.partialSince != 0 && now - connection.partialSince > lineLimit {
+                Log.info("dropping connection \(connection.serial) of \(connection.peer.user): a line left unfinished for \(configuration.lineTimeout) s")
+                closeConnection(connection)
+            } else if idleLimit > 0 && !connection.hasBufferedInput && connection.pendingOutput == 0
+                        && !connection.awaitingWriter && now - connection.lastActivity > idleLimit {
+                Log.debug("closing idle connection \(connection.serial)")
+                closeConnection(connection)
+            }
+        }
+        if now - lastUsageFlush >= Int64(configuration.usageFlushInterval) * 1000 { flushUsage(now: now) }
+        if index == 0, let tick = shared.tick.withLock({ $0 }) { tick() }
+    }
+
+    private func flushUsage(now: Int64) {
+        lastUsageFlush = now
+        guard !usage.isEmpty else { return }
+        shared.writer.submit(Writer.Job(operation: .usage(usage), actor: nil, sink: nil, connection: 0))
+        usage.removeAll(keepingCapacity: true)
+    }
+
+    /// Finishes what was read, then closes everything; true when the loop may end.
+    private func finishStopping(now: Int64) -> Bool {
+        if stopDeadline == 0 {
+            stopDeadline = now + 4000
+            _ = papa_epoll_ctl(epfd, 2, shared.listenFD, 0, EventLoop.listenerToken)
+        }
+        let busy = connections.values.contains { $0.awaitingWriter || (!ready.isEmpty) || $0.pendingOutput > 0 }
+        guard !busy || now >= stopDeadline else { return false }
+        for connection in Array(connections.values) { closeConnection(connection) }
+        flushUsage(now: now)
+        return true
+    }
+}
+
+extension Connection {
+    /// Whether a complete line waits in the buffer.
+    var nextLineAvailable: Bool { input[max(scanned, inputStart)...].contains(0x0A) }
+}
+
+/// A failure to start or run the server, in words.
+public struct ServerError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

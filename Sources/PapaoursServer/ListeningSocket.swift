@@ -1,0 +1,71 @@
+import CPapaoursSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Unix socket papaoursd listens on: handed over by systemd, or bound here.
+public struct ListeningSocket: Sendable {
+    public let fd: Int32
+    /// The path to unlink at exit; nil when systemd owns the socket.
+    public let ownedPath: String?
+
+    /// systemd socket activation (sd_listen_fds(3)): LISTEN_PID is us and LISTEN_FDS ≥ 1, fd 3.
+    public static func fromSystemd() throws(ServerError) -> ListeningSocket? {
+        guard let pidText = getenv("LISTEN_PID").map({ String(cString: $0) }),
+              let fdsText = getenv("LISTEN_FDS").map({ String(cString: $0) }),
+              Int32(pidText) == getpid(), let count = Int(fdsText), count >= 1
+        else { return nil }
+        unsetenv("LISTEN_PID")
+        unsetenv("LISTEN_FDS")
+        unsetenv("LISTEN_FDNAMES")
+        let fd: Int32 = 3
+        guard papa_is_unix_listener(fd) == 1 else {
+            throw ServerError("the socket passed by systemd (fd 3) is not a listening Unix stream socket")
+        }
+        _ = papa_set_nonblocking(fd)
+        _ = papa_set_cloexec(fd)
+        return ListeningSocket(fd: fd, ownedPath: nil)
+    }
+
+    /// Binds `path`: a stale socket left by a crash is replaced, a live daemon's is not.
+    public static func bind(path: String, mode: UInt32, group: String?) throws(ServerError) -> ListeningSocket {
+        guard path.utf8.count < 108 else { throw ServerError("socket path \(path) is longer than 107 bytes") }
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            guard (info.st_mode & S_IFMT) == S_IFSOCK else {
+                throw ServerError("\(path) exists and is not a socket; refusing to replace it")
+            }
+            let probe = papa_unix_connect(path)
+            if probe >= 0 {
+                _ = Glibc.close(probe)
+                throw ServerError("another papaoursd is listening on \(path)")
+            }
+            unlink(path)
+        }
+        // Bind under a tight umask so that the socket is never wider than asked, even for a moment.
+        let old = umask(0o177)
+        let fd = papa_unix_listen(path, 1024)
+        let error = errno
+        umask(old)
+        guard fd >= 0 else {
+            throw ServerError("cannot listen on \(path): \(String(cString: strerror(error)))")
+        }
+        if let group {
+            guard let gid = Accounts.gid(named: group) else {
+                _ = Glibc.close(fd)
+                unlink(path)
+                throw ServerError("socket-group \(group) does not exist")
+            }
+            if chown(path, UInt32.max, gid) != 0 {
+                Log.warning("cannot give \(path) to group \(group): \(String(cString: strerror(errno)))")
+            }
+        }
+        chmod(path, mode_t(mode))
+        return ListeningSocket(fd: fd, ownedPath: path)
+    }
+
+    public func close() {
+        _ = Glibc.close(fd)
+        if let ownedPath { unlink(ownedPath) }
+    }
+}

@@ -1,0 +1,79 @@
+import PapaoursCore
+import PapaoursProtocol
+import PapaoursStore
+
+/// How records are written on the wire (protocol.md, Records).
+enum ReplyFormat {
+    static func machine(_ m: MachineRecord, keys: Int, into line: inout LineEncoder) {
+        line.attribute("id", m.id.value)
+        line.attribute("name", m.name)
+        line.attribute("description", m.description)
+        line.attribute("organization", m.organization)
+        line.attribute("roles", m.roles.joined(separator: ","))
+        line.attribute("status", m.status.rawValue)
+        line.attribute("created", m.created.description)
+        line.attribute("created-by", m.createdBy)
+        line.attribute("updated", m.updated.description)
+        line.attribute("keys", String(keys))
+    }
+
+    static func key(_ k: KeyRecord, into line: inout LineEncoder) {
+        line.attribute("id", k.id.value)
+        line.attribute("machine", k.machine.value)
+        line.attribute("label", k.label)
+        line.attribute("status", k.status.rawValue)
+        line.attribute("created", k.created.description)
+        line.attribute("created-by", k.createdBy)
+        line.attribute("updated", k.updated.description)
+        line.attribute("expires", k.expires?.description ?? "")
+        line.attribute("last-used", k.lastUsed?.description ?? "never")
+        line.attribute("uses", String(k.uses))
+        line.attribute("last-ip", k.lastIP)
+    }
+
+    static func event(_ e: AuditEvent, into line: inout LineEncoder) {
+        line.attribute("seq", String(e.seq))
+        line.attribute("time", e.time.description)
+        line.attribute("uid", String(e.uid))
+        line.attribute("user", e.user)
+        line.attribute("action", e.action.rawValue)
+        line.attribute("target", e.target)
+        if let machine = e.machine { line.attribute("machine", machine.value) }
+        if !e.details.isEmpty { line.attribute("details", e.details) }
+    }
+
+    /// `OK` followed by what `fill` writes, ended by LF.
+    static func ok(_ fill: (inout LineEncoder) -> Void = { _ in }) -> [UInt8] {
+        var line = LineEncoder()
+        line.word("OK")
+        fill(&line)
+        return line.bytes + [0x0A]
+    }
+
+    /// One data line: `TYPE attributes…`, ended by LF.
+    static func item(_ type: String, _ fill: (inout LineEncoder) -> Void) -> [UInt8] {
+        var line = LineEncoder()
+        line.word(type)
+        fill(&line)
+        return line.bytes + [0x0A]
+    }
+
+    static func no(_ code: String, _ text: String) -> [UInt8] { refusal("NO", code, text) }
+    static func bad(_ error: ProtocolError) -> [UInt8] { refusal("BAD", error.code.rawValue, error.message) }
+
+    static func refusal(_ kind: String, _ code: String, _ text: String) -> [UInt8] {
+        var line = LineEncoder()
+        line.word(kind)
+        line.word(code)
+        line.text(text)
+        return line.bytes + [0x0A]
+    }
+
+    /// A store refusal as its NO code; what cannot be served at all is `unavailable`.
+    static func no(_ error: StoreError) -> [UInt8] {
+        switch error.code {
+        case .notFound, .exists, .invalid, .unavailable: no(error.code.rawValue, error.message)
+        case .cannotOpen, .corrupt: no("unavailable", "the store cannot serve this request: \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import PapaoursCore
+import PapaoursStore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// papaoursd's engine: event loops (one per CPU by default) and the single writer.
+public final class Server: @unchecked Sendable {
+    public static let version = "0.1.0"
+
+    private let shared: SharedState
+    private var loops: [EventLoop] = []
+
+    public init(configuration: Configuration, store: Store, listener: ListeningSocket) throws {
+        let stats = ServerStats(started: Timestamp.now().seconds)
+        let writer = Writer(store: store, stats: stats)
+        shared = SharedState(store: store, writer: writer, stats: stats, version: Server.version,
+                             listenFD: listener.fd, configuration: configuration)
+        let count = configuration.threads > 0 ? configuration.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        for index in 0..<count { loops.append(try EventLoop(index: index, shared: shared)) }
+    }
+
+    public var loopCount: Int { loops.count }
+
+    public func start() {
+        shared.writer.start()
+        for loop in loops { loop.start() }
+    }
+
+    /// Called about once a second from the first loop (systemd's watchdog rides on it).
+    public func onTick(_ body: @escaping @Sendable () -> Void) {
+        shared.tick.withLock { $0 = body }
+    }
+
+    /// New grants and limits for every connection, old and new.
+    public func reload(_ configuration: Configuration) {
+        shared.replace(configuration)
+        for loop in loops { loop.wake() }
+    }
+
+    public var stats: ServerStats { shared.stats }
+
+    /// Stops accepting, finishes requests already read, writes pending usage, and returns.
+    public func stop() {
+        shared.stopping.store(true, ordering: .releasing)
+        for loop in loops { loop.wake() }
+        for loop in loops { loop.join() }
+        shared.writer.stop()
+    }
+}

@@ -1,0 +1,36 @@
+import PapaoursCore
+import PapaoursStore
+import Synchronization
+
+/// What every event loop and the writer share.
+final class SharedState: Sendable {
+    let store: Store
+    let writer: Writer
+    let stats: ServerStats
+    let version: String
+    let listenFD: Int32
+    let stopping = Atomic<Bool>(false)
+    let serials = Atomic<UInt64>(16)
+    private let current: Mutex<Configuration>
+    /// Bumped on each reload; loops pick up the new configuration when it moves.
+    let configurationGeneration = Atomic<UInt64>(0)
+    let tick: Mutex<(@Sendable () -> Void)?> = Mutex(nil)
+
+    init(store: Store, writer: Writer, stats: ServerStats, version: String, listenFD: Int32, configuration: Configuration) {
+        self.store = store
+        self.writer = writer
+        self.stats = stats
+        self.version = version
+        self.listenFD = listenFD
+        self.current = Mutex(configuration)
+    }
+
+    var configuration: Configuration { current.withLock { $0 } }
+
+    func replace(_ configuration: Configuration) {
+        current.withLock { $0 = configuration }
+        configurationGeneration.add(1, ordering: .releasing)
+    }
+
+    func nextSerial() -> UInt64 { serials.add(1, ordering: .relaxed).newValue }
+}

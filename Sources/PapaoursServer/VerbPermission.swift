@@ -1,0 +1,24 @@
+import PapaoursCore
+import PapaoursProtocol
+
+extension Verb {
+    /// The permission a peer needs for this verb (protocol.md, Verbs); empty for none.
+    var requiredPermission: Permissions {
+        switch self {
+        case .hello, .ping, .quit: []
+        case .machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit: .machinesWrite
+        case .machineList, .machineShow, .keyList, .keyShow, .stats: .machinesRead
+        case .verify: .keysVerify
+        case .audit: .auditRead
+        }
+    }
+
+    /// The audit action name of a write verb (`machine.create`…), for `denied` events.
+    var actionName: String { rawValue.lowercased().replacingOccurrences(of: " ", with: ".") }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,30 @@
+import PapaoursCore
+import PapaoursStore
+
+/// A change queued for the writer thread.
+enum WriteOperation: Sendable {
+    case createMachine(MachineDraft)
+    case editMachine(ref: String, MachineChanges)
+    case deleteMachine(ref: String)
+    case createKey(machine: String, label: String, expires: String)
+    case editKey(ref: String, KeyChanges)
+    /// A write refused as forbidden, journaled as `denied`; nobody waits for it.
+    case denied(attempted: String, machineRef: String?, missing: Permissions)
+    /// Batched VERIFY usage; nobody waits for it.
+    case usage([KeyID: UsageDelta])
+
+    /// What the log says of it once committed (never a secret).
+    func logLine(_ reply: [UInt8], actor: Actor?) -> String? {
+        let who = actor.map { "by \($0.user) (uid \($0.uid))" } ?? ""
+        let outcome = reply.starts(with: Array("OK".utf8)) ? "done" : "refused: " + String(decoding: reply.dropLast(), as: UTF8.self)
+        switch self {
+        case .createMachine(let d): return "machine.create \"\(d.name)\" \(who): \(outcome)"
+        case .editMachine(let ref, _): return "machine.edit \(ref) \(who): \(outcome)"
+        case .deleteMachine(let ref): return "machine.delete \(ref) \(who): \(outcome)"
+        case .createKey(let m, let label, _): return "key.create on \(m) label \"\(label)\" \(who): \(outcome.hasPrefix("done") ? "done" : outcome)"
+        case .editKey(let ref, _): return "key.edit \(ref) \(who): \(outcome)"
+        case .denied(let attempted, _, let missing): return "denied \(attempted) \(who): lacks \(missing)"
+        case .usage(let u): return u.isEmpty ? nil : "usage of \(u.count) key(s) recorded"
+        }
+    }
+}
