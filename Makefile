@@ -1,0 +1,81 @@
+# papaours — build, run, test and ship. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+SWIFT ?= swift
+RUN_DIR := $(CURDIR)/run
+# Debian packages the build, the tests and `make run` need.
+DEPS := pkg-config liblmdb-dev libsodium-dev mandoc socat lmdb-utils
+BENCH_DEPS := redis-server
+
+.PHONY: help deps build release run test lint bench install uninstall clean
+
+help:
+	@echo "make run        install what is missing, build, start papaoursd in the foreground on ./run/"
+	@echo "make test       install what is missing, build, run every test"
+	@echo "make build      debug build        make release   release build"
+	@echo "make lint       man page lint      make bench     benchmarks (see BENCHMARKS.md)"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=    make uninstall"
+
+# Installs only the Debian packages that are missing; silent when nothing is.
+deps:
+	@missing=""; for p in $(DEPS) $(EXTRA_DEPS); do \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "run as root, or install:$$missing" >&2; exit 1; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# A daemon on ./run/papaoursd.sock with its database in ./run/db, granting the invoking user everything.
+run: build
+	@mkdir -p "$(RUN_DIR)"
+	@user="$${SUDO_USER:-$$(id -un)}"; \
+	if [ ! -f "$(RUN_DIR)/papaoursd.conf" ]; then \
+	  { echo "# Written by 'make run': a local daemon for trying papaours out."; \
+	    echo "socket \"$(RUN_DIR)/papaoursd.sock\""; \
+	    echo "socket-mode 0666"; \
+	    echo "database \"$(RUN_DIR)/db\""; \
+	    echo "grant user $$user all"; } > "$(RUN_DIR)/papaoursd.conf"; \
+	fi
+	@echo
+	@echo "papaoursd is starting on $(RUN_DIR)/papaoursd.sock (database $(RUN_DIR)/db). In another shell:"
+	@echo "  export PAPAOURS_SOCKET=$(RUN_DIR)/papaoursd.sock"
+	@echo "  $$($(SWIFT) build --show-bin-path)/papaoursctl status"
+	@echo "  $$($(SWIFT) build --show-bin-path)/papaoursctl machine create web --organization Acme --role api"
+	@echo "  socat - UNIX-CONNECT:$(RUN_DIR)/papaoursd.sock     (then type HELLO, PING, MACHINE LIST…)"
+	@echo "Stop it with Ctrl-C."
+	@echo
+	exec "$$($(SWIFT) build --show-bin-path)/papaoursd" --config "$(RUN_DIR)/papaoursd.conf"
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory lint
+
+lint:
+	@bash tests/man-lint.sh
+
+bench: EXTRA_DEPS = $(BENCH_DEPS)
+bench: deps
+	$(SWIFT) build -c release
+	"$$($(SWIFT) build -c release --show-bin-path)/papaours-bench" $(BENCH_ARGS)
+
+install:
+	bash packaging/install.sh install "$(DESTDIR)" "$(PREFIX)"
+
+uninstall:
+	bash packaging/install.sh uninstall "$(DESTDIR)" "$(PREFIX)"
+
+clean:
+	rm -rf .build run
