@@ -96,8 +96,12 @@ public enum Validation {
         return time
     }
 
-    /// The form under which machine names are compared: without regard to case.
-    public static func nameFoldKey(_ name: String) -> String { name.lowercased() }
+    /// The form under which machine names are compared: without regard to case (ß and SS,
+    /// σ and ς alike) and with canonically equivalent spellings (é and e + U+0301) made one.
+    public static func nameFoldKey(_ name: String) -> String {
+        // _nfcCodeUnits: the stdlib's NFC, so that Foundation stays out of the daemon.
+        String(decoding: name.uppercased().lowercased()._nfcCodeUnits, as: UTF8.self)
+    }
 
     private static func isRoleByte(_ b: UInt8) -> Bool {
         Base62.isDigit(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":") || b == UInt8(ascii: "-")

@@ -6,7 +6,8 @@ public indirect enum JSON: Sendable, Equatable {
     case number(String)
     case string(String)
     case array([JSON])
-    case object([Member])
+    /// An object; build it with `object(_:)` from (key, value) pairs.
+    case members([Member])
 
     public struct Member: Sendable, Equatable {
         public let key: String
@@ -20,7 +21,7 @@ public indirect enum JSON: Sendable, Equatable {
 
     public static func integer(_ value: some BinaryInteger) -> JSON { .number(String(value)) }
 
-    public static func object(_ pairs: [(String, JSON)]) -> JSON { .object(pairs.map { Member($0.0, $0.1) }) }
+    public static func object(_ pairs: [(String, JSON)]) -> JSON { .members(pairs.map { Member($0.0, $0.1) }) }
 
     public static func strings(_ values: [String]) -> JSON { .array(values.map(JSON.string)) }
 
@@ -47,7 +48,7 @@ public indirect enum JSON: Sendable, Equatable {
             }
             JSON.newline(into: &out, indent: indent)
             out += "]"
-        case .object(let members):
+        case .members(let members):
             if members.isEmpty { out += "{}"; return }
             out += "{"
             for (i, member) in members.enumerated() {

@@ -28,7 +28,7 @@ extension JSON {
 
     /// An object with `extra` members added at the end.
     func adding(_ extra: [(String, JSON)]) -> JSON {
-        guard case .object(let members) = self else { return self }
-        return .object(members + extra.map { Member($0.0, $0.1) })
+        guard case .members(let members) = self else { return self }
+        return .members(members + extra.map { Member($0.0, $0.1) })
     }
 }

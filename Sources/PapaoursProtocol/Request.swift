@@ -19,7 +19,7 @@ public struct Request: Sendable, Equatable {
         guard case .word(let firstWord) = first else {
             throw ProtocolError(.syntax, "a request must start with a command word")
         }
-        let head = firstWord.uppercased()
+        let head = asciiUppercased(firstWord)
         var rest = tokens.dropFirst()
         let verbName: String
         if Verb.groups.contains(head) {
@@ -28,7 +28,7 @@ public struct Request: Sendable, Equatable {
                     .map { String($0.rawValue.dropFirst(head.count + 1)) }.joined(separator: ", ")
                 throw ProtocolError(.unknownCommand, "\(head) needs one of \(choices)")
             }
-            verbName = head + " " + second.uppercased()
+            verbName = head + " " + asciiUppercased(second)
             rest = rest.dropFirst()
         } else {
             verbName = head
@@ -79,6 +79,11 @@ public struct Request: Sendable, Equatable {
         for argument in arguments { line.argument(argument) }
         for name in attributes.keys.sorted() { line.attribute(name, attributes[name]!) }
         return line.bytes
+    }
+
+    /// Verbs are case-insensitive in ASCII only: `pıng` is not `PING`.
+    static func asciiUppercased(_ word: String) -> String {
+        String(decoding: word.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
     }
 
     /// A user-supplied fragment made safe to echo in a one-line message.

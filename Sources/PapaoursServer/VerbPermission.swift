@@ -14,11 +14,6 @@ extension Verb {
     }
 
     /// The audit action name of a write verb (`machine.create`…), for `denied` events.
-    var actionName: String { rawValue.lowercased().replacingOccurrences(of: " ", with: ".") }
+    var actionName: String { rawValue.lowercased().split(separator: " ").joined(separator: ".") }
 }
 
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-}

@@ -48,9 +48,22 @@ public struct KeyChanges: Sendable {
 struct ChangeLog {
     private(set) var parts: [String] = []
 
+    /// `"text"` with quote, backslash, LF and TAB escaped, scalar by scalar (a combining
+    /// mark after a quote must not hide it).
     static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t") + "\""
+        var out = String.UnicodeScalarView()
+        out.append("\"")
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out.append(contentsOf: "\\\"".unicodeScalars)
+            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
+            default: out.append(scalar)
+            }
+        }
+        out.append("\"")
+        return String(out)
     }
 
     mutating func set(_ field: String, _ value: String) { parts.append("\(field) \(ChangeLog.quoted(value))") }
@@ -64,9 +77,3 @@ struct ChangeLog {
     var text: String { parts.isEmpty ? "no change" : parts.joined(separator: "; ") }
 }
 
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard contains(target) else { return self }
-        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-}
