@@ -30,7 +30,7 @@ let package = Package(
         .testTarget(name: "PapaoursStoreTests", dependencies: ["PapaoursStore", "PapaoursCore"]),
         .testTarget(name: "PapaoursProtocolTests", dependencies: ["PapaoursProtocol", "PapaoursCore"]),
         .testTarget(name: "CtlTests", dependencies: ["PapaoursCtlKit", "PapaoursClient", "PapaoursProtocol", "PapaoursCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["PapaoursClient", "PapaoursProtocol", "PapaoursCore", "CPapaoursSystem"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PapaoursClient", "PapaoursProtocol", "PapaoursStore", "PapaoursCore", "CPapaoursSystem"]),
     ],
     swiftLanguageModes: [.v6]
 )
