@@ -10,7 +10,7 @@ RUN_DIR := $(CURDIR)/run
 DEPS := pkg-config liblmdb-dev libsodium-dev mandoc socat lmdb-utils
 BENCH_DEPS := redis-server
 
-.PHONY: help deps build release run test lint bench install uninstall clean
+.PHONY: help deps build release run test lint bench install uninstall clean fuzz stress sanitize
 
 help:
 	@echo "make run        install what is missing, build, start papaoursd in the foreground on ./run/"
@@ -62,6 +62,18 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
+
+# libFuzzer over the tokenizer, request parser, reply parser and secret check (ASan on).
+FUZZ_SECONDS ?= 300
+fuzz:
+	@bash Fuzz/run.sh $(FUZZ_SECONDS)
+
+# The long forms: 20 SIGKILLs under concurrent writers, and a longer fuzz run.
+stress: deps
+	$(SWIFT) build --build-tests
+	PAPAOURS_CRASH_KILLS=20 $(SWIFT) test --skip-build --filter "CrashTests|ReliabilityTests"
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=600
 
 lint:
 	@bash tests/man-lint.sh
