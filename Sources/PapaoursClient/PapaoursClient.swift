@@ -128,7 +128,18 @@ public final class PapaoursClient: Sendable {
                 window += lines[end]
                 end += 1
             }
-            try open.write(window)
+            do {
+                try open.write(window)
+            } catch {
+                // A daemon that refuses the connection (`NO busy`) answers and hangs up before
+                // reading anything: the write then fails, but its reply is there to be read.
+                guard case .broken = error, let early = try? readReply(on: open),
+                      early.final.kind == .no(code: "busy") else { throw error }
+                replies.append(early)
+                slot = nil
+                if replies.count < requests.count { throw .broken(maybeExecuted: false, errno: nil) }
+                return
+            }
             while replies.count < end {
                 let reply = try readReply(on: open)
                 replies.append(reply)

@@ -15,13 +15,25 @@ public enum Verb: String, Sendable, CaseIterable {
     case verify = "VERIFY"
     case audit = "AUDIT"
     case stats = "STATS"
+    // Backup, export and import (papaours-protocol(7), beyond protocol.md's table).
+    case backup = "BACKUP"
+    case export = "EXPORT"
+    case keyImport = "KEY IMPORT"
+    case importBegin = "IMPORT BEGIN"
+    case importMachine = "IMPORT MACHINE"
+    case importKey = "IMPORT KEY"
+    case importEvent = "IMPORT EVENT"
+    case importCommit = "IMPORT COMMIT"
+    case importAbort = "IMPORT ABORT"
 
     /// Names of the positional arguments, all required, in order.
     public var arguments: [String] {
         switch self {
-        case .hello, .ping, .quit, .machineList, .audit, .stats: []
+        case .hello, .ping, .quit, .machineList, .audit, .stats, .backup, .export,
+             .importBegin, .importMachine, .importKey, .importEvent, .importCommit, .importAbort: []
         case .machineCreate: ["name"]
         case .machineShow, .machineEdit, .machineDelete, .keyCreate, .keyList: ["machine"]
+        case .keyImport: ["machine", "secret"]
         case .keyShow, .keyEdit: ["key-id"]
         case .verify: ["secret"]
         }
@@ -32,7 +44,10 @@ public enum Verb: String, Sendable, CaseIterable {
         switch self {
         case .machineCreate: ["description", "organization", "roles"]
         case .machineEdit: ["name", "description", "organization", "roles", "status"]
-        case .keyCreate: ["label", "expires"]
+        case .keyCreate, .keyImport: ["label", "expires"]
+        case .importMachine: ImportFields.machine
+        case .importKey: ImportFields.key
+        case .importEvent: ImportFields.event
         case .keyEdit: ["label", "status"]
         case .verify: ["ip"]
         case .audit: ["machine", "after", "limit"]
@@ -40,7 +55,15 @@ public enum Verb: String, Sendable, CaseIterable {
         }
     }
 
-    public var requiredAttributes: Set<String> { self == .keyCreate ? ["label"] : [] }
+    public var requiredAttributes: Set<String> {
+        switch self {
+        case .keyCreate, .keyImport: ["label"]
+        case .importMachine: ["id", "name"]
+        case .importKey: ["id", "machine", "label", "hash"]
+        case .importEvent: ["seq", "time", "action"]
+        default: []
+        }
+    }
 
     /// EDIT verbs need at least one attribute.
     public var needsAnAttribute: Bool { self == .machineEdit || self == .keyEdit }
@@ -48,11 +71,18 @@ public enum Verb: String, Sendable, CaseIterable {
     /// Whether the verb changes the store (and so goes to the writer).
     public var isWrite: Bool {
         switch self {
-        case .machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit: true
+        case .machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit, .keyImport, .importCommit: true
         default: false
         }
     }
 
     /// First words that take a second word.
-    static let groups: Set<String> = ["MACHINE", "KEY"]
+    static let groups: Set<String> = ["MACHINE", "KEY", "IMPORT"]
+}
+
+/// The attributes of exported records, as EXPORT sends them and IMPORT takes them back.
+public enum ImportFields {
+    public static let machine: Set<String> = ["id", "name", "description", "organization", "roles", "status", "created", "created-by", "updated", "keys"]
+    public static let key: Set<String> = ["id", "machine", "label", "status", "created", "created-by", "updated", "expires", "last-used", "uses", "last-ip", "hash"]
+    public static let event: Set<String> = ["seq", "time", "uid", "user", "action", "target", "machine", "details"]
 }

@@ -1,4 +1,5 @@
 import PapaoursCore
+import PapaoursStore
 
 /// One client: its credentials, what it sent that is not yet answered, what it is owed.
 final class Connection {
@@ -27,6 +28,10 @@ final class Connection {
     var partialSince: Int64 = 0
     /// Events registered with epoll now.
     var interest: UInt32 = 0
+    /// Files passed with SCM_RIGHTS, waiting for the request that uses them (BACKUP).
+    var passedFDs: [Int32] = []
+    /// Records staged between IMPORT BEGIN and IMPORT COMMIT.
+    var importBatch: ImportBatch?
 
     init(fd: Int32, serial: UInt64, peer: PeerCredentials, permissions: Permissions, grantsGeneration: UInt64, now: Int64) {
         self.fd = fd

@@ -12,6 +12,8 @@ enum Outcome {
     case close([UInt8])
     /// Reply at once, and journal through the writer without waiting (a denied write).
     case replyAndJournal([UInt8], WriteOperation)
+    /// Copy the store into this file descriptor, then reply.
+    case backup(Int32)
 }
 
 /// Answers the requests an event loop can answer itself (all but the writes), from
@@ -101,6 +103,38 @@ struct Dispatcher {
                 return .reply(ReplyFormat.ok { ReplyFormat.key(k, into: &$0) })
             case .verify:
                 return .reply(try verify(request, usage: &usage))
+            case .backup:
+                guard !connection.passedFDs.isEmpty else {
+                    return .reply(ReplyFormat.no("invalid", "BACKUP needs an open file passed with the request (SCM_RIGHTS), as papaoursctl backup does"))
+                }
+                return .backup(connection.passedFDs.removeFirst())
+            case .export:
+                return .reply(try export())
+            case .keyImport:
+                let presented = Array(request.arguments[1].utf8)
+                guard case .success = Secret.classify(presented), let secret = try? Secret(validating: presented) else {
+                    return .reply(ReplyFormat.no("invalid", "the key to import is not a valid key (papaours form, or 20 to 256 printable ASCII characters)"))
+                }
+                let bits = SecretStrength.estimatedBits(presented)
+                guard bits >= SecretStrength.minimumImportBits else {
+                    return .reply(ReplyFormat.no("invalid", "the key to import is too weak: about \(Int(bits)) bits judged by its length and alphabet, at least \(Int(SecretStrength.minimumImportBits)) needed"))
+                }
+                return .write(.importKey(machine: request.arguments[0], label: request[attribute: "label"] ?? "",
+                                         expires: request[attribute: "expires"] ?? "", secret: secret))
+            case .importBegin:
+                guard connection.importBatch == nil else { return .reply(ReplyFormat.no("invalid", "an import is already open on this connection")) }
+                connection.importBatch = ImportBatch()
+                return .reply(ReplyFormat.ok())
+            case .importMachine, .importKey, .importEvent:
+                return .reply(stage(request, on: connection))
+            case .importCommit:
+                guard let batch = connection.importBatch else { return .reply(ReplyFormat.no("invalid", "no import is open: send IMPORT BEGIN first")) }
+                connection.importBatch = nil
+                return .write(.importRecords(batch))
+            case .importAbort:
+                let dropped = connection.importBatch?.count ?? 0
+                connection.importBatch = nil
+                return .reply(ReplyFormat.ok { $0.attribute("dropped", String(dropped)) })
             case .audit:
                 return .reply(try audit(request))
             case .stats:
@@ -121,6 +155,49 @@ struct Dispatcher {
             let failure = StoreError(any: error)
             Log.error("\(verb.rawValue) failed: \(failure)")
             return .reply(ReplyFormat.no(failure))
+        }
+    }
+
+    static let maxImportRecords = 5_000_000
+
+    /// Adds one record to the connection's open import, checked now so a bad one is named at once.
+    func stage(_ request: Request, on connection: Connection) -> [UInt8] {
+        guard connection.importBatch != nil else { return ReplyFormat.no("invalid", "no import is open: send IMPORT BEGIN first") }
+        guard connection.importBatch!.count < Dispatcher.maxImportRecords else {
+            return ReplyFormat.no("invalid", "an import holds at most \(Dispatcher.maxImportRecords) records")
+        }
+        do {
+            switch request.verb {
+            case .importMachine: connection.importBatch!.machines.append(try ImportParsing.machine(request))
+            case .importKey: connection.importBatch!.keys.append(try ImportParsing.key(request))
+            default: connection.importBatch!.events.append(try ImportParsing.event(request))
+            }
+        } catch {
+            return ReplyFormat.no("invalid", "record \(connection.importBatch!.count + 1): \(error)")
+        }
+        return ReplyFormat.ok()
+    }
+
+    /// Every machine, key (with its hash, never a secret: there is none) and event.
+    func export() throws -> [UInt8] {
+        try session.refresh()
+        let batch = try store.exportRecords(in: session)
+        var out: [UInt8] = []
+        var keyCounts: [MachineID: Int] = [:]
+        for k in batch.keys { keyCounts[k.machine, default: 0] += 1 }
+        for m in batch.machines { out += ReplyFormat.item("MACHINE") { ReplyFormat.machine(m, keys: keyCounts[m.id] ?? 0, into: &$0) } }
+        for k in batch.keys {
+            out += ReplyFormat.item("KEY") {
+                ReplyFormat.key(k, into: &$0)
+                $0.attribute("hash", Hex.encode(k.hash.bytes))
+            }
+        }
+        for e in batch.events { out += ReplyFormat.item("EVENT") { ReplyFormat.event(e, into: &$0) } }
+        return out + ReplyFormat.ok {
+            $0.attribute("count", String(batch.count))
+            $0.attribute("machines", String(batch.machines.count))
+            $0.attribute("keys", String(batch.keys.count))
+            $0.attribute("events", String(batch.events.count))
         }
     }
 

@@ -163,7 +163,16 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     }
 
     private func readFrom(_ connection: Connection, now: Int64) {
-        let n = readBuffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+        var fds: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+        var passed: Int32 = 0
+        let n = readBuffer.withUnsafeMutableBytes { buffer in
+            withUnsafeMutablePointer(to: &fds) {
+                $0.withMemoryRebound(to: Int32.self, capacity: 4) {
+                    papa_recv_with_fds(connection.fd, buffer.baseAddress, buffer.count, $0, 4, &passed)
+                }
+            }
+        }
+        for i in 0..<Int(passed) { connection.passedFDs.append([fds.0, fds.1, fds.2, fds.3][i]) }
         if n > 0 {
             connection.input.append(contentsOf: readBuffer[0..<n])
             connection.lastActivity = now
@@ -231,6 +240,9 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         case .replyAndJournal(let bytes, let operation):
             connection.output += bytes
             shared.writer.submit(Writer.Job(operation: operation, actor: connection.actor, sink: nil, connection: connection.serial))
+        case .backup(let fd):
+            connection.awaitingWriter = true
+            Backup.start(store: shared.store, into: fd, by: connection.actor, sink: self, connection: connection.serial)
         }
     }
 
@@ -308,6 +320,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private func closeConnection(_ connection: Connection) {
         guard connections.removeValue(forKey: connection.serial) != nil else { return }
         close(connection.fd)
+        for fd in connection.passedFDs { close(fd) }
         shared.stats.connections.subtract(1, ordering: .relaxed)
         Log.debug("connection \(connection.serial) closed")
     }

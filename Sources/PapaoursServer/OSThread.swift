@@ -9,7 +9,9 @@ final class OSThread: @unchecked Sendable {
     private let body: @Sendable () -> Void
     private let name: String
 
-    init(name: String, _ body: @escaping @Sendable () -> Void) {
+    /// A detached thread is never joined; its resources go back when it ends.
+    @discardableResult
+    init(name: String, detached: Bool = false, _ body: @escaping @Sendable () -> Void) {
         self.body = body
         self.name = name
         let box = Unmanaged.passRetained(self).toOpaque()
@@ -20,6 +22,7 @@ final class OSThread: @unchecked Sendable {
             return nil
         }, box)
         precondition(rc == 0, "pthread_create failed: \(rc)")
+        if detached { pthread_detach(thread) }
     }
 
     func join() { pthread_join(thread, nil) }

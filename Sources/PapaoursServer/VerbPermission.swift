@@ -10,6 +10,8 @@ extension Verb {
         case .machineList, .machineShow, .keyList, .keyShow, .stats: .machinesRead
         case .verify: .keysVerify
         case .audit: .auditRead
+        case .backup, .export: [.machinesWrite, .auditRead]
+        case .keyImport, .importBegin, .importMachine, .importKey, .importEvent, .importCommit, .importAbort: .machinesWrite
         }
     }
 

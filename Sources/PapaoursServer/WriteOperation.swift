@@ -8,6 +8,9 @@ enum WriteOperation: Sendable {
     case deleteMachine(ref: String)
     case createKey(machine: String, label: String, expires: String)
     case editKey(ref: String, KeyChanges)
+    /// A secret issued elsewhere (KEY IMPORT); only its hash is stored.
+    case importKey(machine: String, label: String, expires: String, secret: Secret)
+    case importRecords(ImportBatch)
     /// A write refused as forbidden, journaled as `denied`; nobody waits for it.
     case denied(attempted: String, machineRef: String?, missing: Permissions)
     /// Batched VERIFY usage; nobody waits for it.
@@ -23,6 +26,8 @@ enum WriteOperation: Sendable {
         case .deleteMachine(let ref): return "machine.delete \(ref) \(who): \(outcome)"
         case .createKey(let m, let label, _): return "key.create on \(m) label \"\(label)\" \(who): \(outcome.hasPrefix("done") ? "done" : outcome)"
         case .editKey(let ref, _): return "key.edit \(ref) \(who): \(outcome)"
+        case .importKey(let m, let label, _, _): return "key.create (imported) on \(m) label \"\(label)\" \(who): \(outcome)"
+        case .importRecords(let batch): return "import of \(batch.count) record(s) \(who): \(outcome)"
         case .denied(let attempted, _, let missing): return "denied \(attempted) \(who): lacks \(missing)"
         case .usage(let u): return u.isEmpty ? nil : "usage of \(u.count) key(s) recorded"
         }

@@ -136,6 +136,20 @@ final class Writer: @unchecked Sendable {
         case .editKey(let ref, let changes):
             let record = try store.editKey(ref, changes, by: actor, at: now, in: txn)
             return ReplyFormat.ok { ReplyFormat.key(record, into: &$0) }
+        case .importKey(let machine, let label, let expires, let secret):
+            let record = try store.createKey(machine: machine, label: label, expires: expires, secret: secret, imported: true,
+                                             by: actor, at: now, in: txn)
+            return ReplyFormat.ok { ReplyFormat.key(record, into: &$0) }
+        case .importRecords(let batch):
+            let r = try store.importRecords(batch, in: txn)
+            return ReplyFormat.ok {
+                $0.attribute("machines-added", String(r.machinesAdded))
+                $0.attribute("machines-skipped", String(r.machinesSkipped))
+                $0.attribute("keys-added", String(r.keysAdded))
+                $0.attribute("keys-skipped", String(r.keysSkipped))
+                $0.attribute("events-added", String(r.eventsAdded))
+                $0.attribute("events-skipped", String(r.eventsSkipped))
+            }
         case .denied(let attempted, let machineRef, let missing):
             var machine: MachineID?
             if let ref = machineRef { machine = try store.machine(ref: ref, in: txn)?.id }

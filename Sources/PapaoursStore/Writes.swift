@@ -71,8 +71,9 @@ extension Store {
     }
 
     /// Stores a new key for `secret`, keeping only its hash.
-    public func createKey(machine ref: String, label: String, expires: String, secret: Secret, by actor: Actor,
-                          at now: Timestamp, in txn: borrowing WriteTransaction) throws -> KeyRecord {
+    /// `imported`: the secret was issued elsewhere and brought in by KEY IMPORT.
+    public func createKey(machine ref: String, label: String, expires: String, secret: Secret, imported: Bool = false,
+                          by actor: Actor, at now: Timestamp, in txn: borrowing WriteTransaction) throws -> KeyRecord {
         let machine = try existingMachine(ref, in: txn)
         let record = KeyRecord(
             id: KeyID.random(), machine: machine.id, label: try Validation.label(label), status: .active,
@@ -87,6 +88,7 @@ extension Store {
         var log = ChangeLog()
         log.set("label", record.label)
         if let expires = record.expires { log.note("expires \(expires)") }
+        if imported { log.note("imported secret issued elsewhere") }
         try appendAudit(.keyCreate, target: record.id.value, machine: machine.id, details: log.text, by: actor, at: now, in: txn)
         return record
     }

@@ -1,6 +1,6 @@
 /// papaoursd's command line.
 struct Options {
-    enum Mode { case serve, checkConfig, version, help }
+    enum Mode { case serve, checkConfig, restore, version, help }
 
     var mode = Mode.serve
     var configPath = "/etc/papaours/papaoursd.conf"
@@ -8,10 +8,13 @@ struct Options {
     var socketPath: String?
     var databasePath: String?
     var logLevel: String?
+    var restoreFile: String?
+    var force = false
 
     static let usage = """
     usage: papaoursd [--config FILE] [--socket PATH] [--database DIR] [--log-level LEVEL]
            papaoursd --check-config [--config FILE]
+           papaoursd --restore FILE [--database DIR] [--force]
            papaoursd --version | --help
 
       --config FILE      configuration file (default /etc/papaours/papaoursd.conf)
@@ -19,6 +22,8 @@ struct Options {
       --database DIR     database directory (default /var/lib/papaours)
       --log-level LEVEL  error, warning, info or debug (default info)
       --check-config     check the configuration file, print what is wrong, and exit
+      --restore FILE     put the backup FILE (from papaoursctl backup) in place of the
+                         database, papaoursd stopped; --force replaces a non-empty one
       --version          print the version and exit
       --help             print this help and exit
 
@@ -53,6 +58,10 @@ struct Options {
             case "--database": options.databasePath = try value()
             case "--log-level": options.logLevel = try value()
             case "--check-config": try flag(); options.mode = .checkConfig
+            case "--restore":
+                options.restoreFile = try value()
+                options.mode = .restore
+            case "--force": try flag(); options.force = true
             case "--version": try flag(); options.mode = .version
             case "--help", "-h": try flag(); options.mode = .help
             default:

@@ -58,7 +58,7 @@ case .help:
 case .version:
     FileOutput.standardOutput("papaoursd \(Server.version) (protocol 1)")
     exit(0)
-case .checkConfig, .serve:
+case .checkConfig, .serve, .restore:
     break
 }
 
@@ -76,6 +76,16 @@ if options.mode == .checkConfig {
 }
 var configuration = parsed.configuration
 Log.level = configuration.logLevel
+
+if options.mode == .restore, let file = options.restoreFile {
+    do {
+        let summary = try Store.restore(backup: file, into: configuration.databasePath, force: options.force)
+        FileOutput.standardOutput("restored \(summary.machines) machine(s), \(summary.keys) key(s) and \(summary.events) audit event(s) from \(file) into \(configuration.databasePath)")
+        exit(0)
+    } catch {
+        fail("restore refused: \(error.message)", status: 1)
+    }
+}
 
 let notifier = SystemdNotifier()
 let store: Store

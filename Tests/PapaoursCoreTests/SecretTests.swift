@@ -340,3 +340,29 @@ struct SecretHashTests {
         #expect(SecretHash(stored: [UInt8](repeating: 7, count: 32))?.bytes == [UInt8](repeating: 7, count: 32))
     }
 }
+
+@Suite("Secret strength for import")
+struct SecretStrengthTests {
+    @Test func papaoursSecretsAreStrong() {
+        #expect(SecretStrength.estimatedBits(Secret.generate().bytes) > 180)
+    }
+
+    @Test(arguments: [
+        ("Zx9kQ2mLp4Rt7vWb8nYc3dFh6jKs1aEu0oIq5gTz", true),   // 40 mixed: ~238 bits
+        ("3f2a9c0b7e1d4a6f8b2c5d9e0f1a3b4c", true),           // 32 hex: ~133 bits
+        ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false),             // one character repeated
+        ("abcabcabcabcabcabcabcabcabcabc", false),             // a short pattern
+        ("correcthorsebatterystaple", false),                  // 25 lowercase letters: ~117 bits
+    ])
+    func foreignSecrets(value: String, strong: Bool) {
+        #expect((SecretStrength.estimatedBits(Array(value.utf8)) >= SecretStrength.minimumImportBits) == strong, "\(value)")
+    }
+
+    @Test func hexRoundTrip() {
+        let bytes: [UInt8] = [0, 1, 0xAB, 0xFF]
+        #expect(Hex.encode(bytes) == "0001abff")
+        #expect(Hex.decode("0001ABff") == bytes)
+        #expect(Hex.decode("0g") == nil)
+        #expect(Hex.decode("abc") == nil)
+    }
+}

@@ -66,6 +66,14 @@ void papa_gate_lock_shared(papa_gate *gate);
 void papa_gate_lock_exclusive(papa_gate *gate);
 void papa_gate_unlock(papa_gate *gate);
 
+/// recv that also takes file descriptors passed with SCM_RIGHTS (close-on-exec); *nfds
+/// receives how many were stored in fds.
+ssize_t papa_recv_with_fds(int fd, void *buffer, size_t length, int *fds, int max_fds, int *nfds);
+/// Sends bytes with one file descriptor attached (SCM_RIGHTS).
+ssize_t papa_send_with_fd(int fd, const void *buffer, size_t length, int passed_fd);
+/// mdb_env_copyfd2 needs nothing from here; fsync and size of a finished backup.
+long long papa_fsync_size(int fd);
+
 /// Names the calling thread (prctl PR_SET_NAME, 15 bytes kept).
 void papa_set_thread_name(const char *name);
 

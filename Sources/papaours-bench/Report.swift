@@ -1,0 +1,194 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `x` with `digits` decimals (no Foundation).
+func fixed(_ x: Double, _ digits: Int) -> String {
+    guard x.isFinite else { return "–" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = (abs(x) * scale).rounded()
+    let whole = Int(scaled / scale)
+    var text = String(whole)
+    if digits > 0 {
+        let fraction = String(Int(scaled - Double(whole) * scale))
+        text += "." + String(repeating: "0", count: digits - fraction.count) + fraction
+    }
+    return (x < 0 && scaled != 0 ? "-" : "") + text
+}
+
+/// 1234567 → "1,234,567"
+func grouped(_ x: Double) -> String {
+    guard x.isFinite else { return "–" }
+    let digits = Array(String(Int(x.rounded())))
+    var out = ""
+    for (i, d) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+        out.append(d)
+    }
+    return out
+}
+
+/// Where results go: stdout, as aligned text or as Markdown.
+final class Output {
+    let markdown: Bool
+    init(markdown: Bool) { self.markdown = markdown }
+
+    func line(_ text: String = "") { print(text) }
+
+    func heading(_ text: String) {
+        line(markdown ? "\n### \(text)\n" : "\n== \(text)")
+    }
+
+    func note(_ text: String) { line(markdown ? "\n> \(text)\n" : "note: \(text)") }
+
+    /// One batch's numbers, as it finishes (stderr with --markdown, so stdout stays pure tables),
+    /// and its wrong answers, always on stdout.
+    func batch(_ label: String, _ target: String, _ r: BatchResult) {
+        let text = "\(label) \(target.padding(9)) \(grouped(r.opsPerSecond).leftPadding(10)) ops/s"
+            + "  p50 \(fixed(r.histogram.percentile(0.5), 1)) µs  p99 \(fixed(r.histogram.percentile(0.99), 1)) µs"
+            + "  p99.9 \(fixed(r.histogram.percentile(0.999), 1)) µs"
+            + (r.isVoid ? "  VOID: \(r.mismatches) wrong, \(r.lost) unanswered" : "")
+        if markdown { progress(text) } else { line(text) }
+        for example in r.examples { line("  WRONG ANSWER (\(target), \(label)): \(example)") }
+        for failure in r.failures.prefix(5) { line("  FAILURE (\(target), \(label)): \(failure)") }
+    }
+
+    func table(_ headers: [String], _ rows: [[String]]) {
+        if markdown {
+            line("| " + headers.joined(separator: " | ") + " |")
+            line("|" + headers.indices.map { $0 == 0 ? "---" : "---:" }.joined(separator: "|") + "|")
+            for row in rows { line("| " + row.joined(separator: " | ") + " |") }
+            return
+        }
+        var widths = headers.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func render(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in i == 0 ? c.padding(widths[i]) : c.leftPadding(widths[i]) }.joined(separator: "  ")
+        }
+        line(render(headers))
+        line(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        for row in rows { line(render(row)) }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+    func leftPadding(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}
+
+/// The medians over runs, the ratios of medians and the targets, met or not.
+struct Report {
+    let options: Options
+    let output: Output
+    var checks: [(target: String, measured: String, met: Bool?)] = []
+
+    init(options: Options, output: Output) {
+        self.options = options
+        self.output = output
+    }
+
+    struct Medians {
+        let ops: Double, p50: Double, p99: Double, p999: Double
+        let voidRuns: Int
+    }
+
+    static func medians(_ results: [BatchResult]) -> Medians {
+        Medians(ops: median(results.map(\.opsPerSecond)),
+                p50: median(results.map { $0.histogram.percentile(0.5) }),
+                p99: median(results.map { $0.histogram.percentile(0.99) }),
+                p999: median(results.map { $0.histogram.percentile(0.999) }),
+                voidRuns: results.filter(\.isVoid).count)
+    }
+
+    mutating func verify(_ runs: VerifyScenario.Runs, targets: [TargetKind], keys: Int) {
+        output.heading("VERIFY, \(grouped(Double(keys))) keys: medians of \(options.runs) run(s) of \(fixed(options.seconds, 1)) s")
+        var rows: [[String]] = []
+        var medians: [Options.Cell: [TargetKind: Medians]] = [:]
+        for cell in options.matrix {
+            for target in targets {
+                let m = Report.medians(runs.compactMap { $0[cell]?[target] })
+                medians[cell, default: [:]][target] = m
+                rows.append(["\(cell.clients)×\(cell.depth)", target.rawValue, grouped(m.ops), fixed(m.p50, 1),
+                             fixed(m.p99, 1), fixed(m.p999, 1), m.voidRuns == 0 ? "0" : "\(m.voidRuns) VOID"])
+            }
+        }
+        output.table(["C×D", "target", "ops/s", "p50 µs", "p99 µs", "p99.9 µs", "void runs"], rows)
+
+        output.heading("VERIFY ratios of medians (papaoursd ÷ other), \(grouped(Double(keys))) keys")
+        let hasRedis = targets.contains(.redis)
+        rows = []
+        for cell in options.matrix {
+            guard let m = medians[cell], let papa = m[.papaoursd], let floor = m[.floor] else { continue }
+            let redis = m[.redis]
+            rows.append(["\(cell.clients)×\(cell.depth)",
+                         redis.map { fixed(papa.ops / $0.ops, 2) + "×" } ?? "–",
+                         fixed(papa.ops / floor.ops, 2) + "×",
+                         fixed(papa.p99, 1), redis.map { fixed($0.p99, 1) } ?? "–", fixed(floor.p99, 1)])
+        }
+        output.table(["C×D", "ops vs redis", "ops vs floor", "p99 papaoursd µs", "p99 redis µs", "p99 floor µs"], rows)
+
+        // The targets for VERIFY.
+        let anyVoid = medians.values.contains { $0.values.contains { $0.voidRuns > 0 } }
+        if anyVoid { output.note("some batches got wrong answers or went unanswered: those results are void.") }
+        if hasRedis {
+            let ratios = options.matrix.compactMap { c in medians[c].flatMap { m in m[.redis].map { (c, m[.papaoursd]!.ops / $0.ops) } } }
+            let worst = ratios.min { $0.1 < $1.1 }
+            checks.append(("VERIFY ≥ 1.0× redis GET at every C×D",
+                           ratios.map { "\($0.0): \(fixed($0.1, 2))×" }.joined(separator: ", "),
+                           worst.map { $0.1 >= 1.0 && !anyVoid }))
+        }
+        for (cell, target) in [(Options.Cell(clients: 8, depth: 1), 0.8), (Options.Cell(clients: 8, depth: 16), 0.6)] {
+            guard let m = medians[cell], let papa = m[.papaoursd], let floor = m[.floor] else { continue }
+            let ratio = papa.ops / floor.ops
+            checks.append(("VERIFY ≥ \(fixed(target, 1))× floor at \(cell)", "\(fixed(ratio, 2))×", ratio >= target && !anyVoid))
+        }
+        if let m = medians[Options.Cell(clients: 8, depth: 1)], let papa = m[.papaoursd], let redis = m[.redis] {
+            checks.append(("p99 at 8x1 ≤ redis", "\(fixed(papa.p99, 1)) µs vs \(fixed(redis.p99, 1)) µs", papa.p99 <= redis.p99))
+        }
+    }
+
+    mutating func create(_ results: [Int: [BatchResult]]) {
+        output.heading("KEY CREATE (durable commits): medians of \(options.runs) run(s) of \(fixed(options.seconds, 1)) s")
+        var rows: [[String]] = []
+        var rates: [Int: Double] = [:]
+        for clients in CreateScenario.clientCounts {
+            let m = Report.medians(results[clients] ?? [])
+            rates[clients] = m.ops
+            rows.append(["\(clients)", grouped(m.ops), fixed(m.p50, 0), fixed(m.p99, 0), m.voidRuns == 0 ? "0" : "\(m.voidRuns) VOID"])
+        }
+        output.table(["clients", "creates/s", "p50 µs", "p99 µs", "void runs"], rows)
+        if let one = rates[1], let many = rates[32] {
+            let ratio = many / one
+            output.line(output.markdown ? "\n32 clients ÷ 1 client: **\(fixed(ratio, 2))×**" : "32 clients / 1 client: \(fixed(ratio, 2))×")
+            checks.append(("KEY CREATE 32 clients ≥ 5× single", "\(fixed(ratio, 2))×", ratio >= 5))
+        }
+    }
+
+    mutating func memory(_ samples: [MemoryScenario.Sample]) {
+        output.heading("papaoursd resident memory (/proc/PID/status)")
+        func mib(_ kib: Int) -> String { fixed(Double(kib) / 1024, 1) }
+        output.table(["state", "VmRSS MiB", "RssAnon MiB", "RssFile MiB"],
+                     samples.map { [$0.label, mib($0.rss), mib($0.anonymous), mib($0.file)] })
+        if samples.count == 2 {
+            checks.append(("RSS ≤ 24 MiB idle", "\(mib(samples[0].rss)) MiB", samples[0].rss <= 24 * 1024))
+            checks.append(("RSS ≤ 64 MiB with 1,000 idle connections", "\(mib(samples[1].rss)) MiB", samples[1].rss <= 64 * 1024))
+        }
+    }
+
+    mutating func startup(_ times: [Double], keys: Int) {
+        output.heading("Start-up to READY=1, \(grouped(Double(keys))) keys, \(times.count) starts")
+        let ms = times.map { $0 * 1000 }
+        output.table(["keys", "median ms", "min ms", "max ms"],
+                     [[grouped(Double(keys)), fixed(median(ms), 1), fixed(ms.min() ?? .nan, 1), fixed(ms.max() ?? .nan, 1)]])
+        checks.append(("ready ≤ 100 ms (target stated for 1,000,000 keys)", "\(fixed(median(ms), 1)) ms with \(grouped(Double(keys))) keys",
+                       median(ms) <= 100))
+    }
+
+    func targets() {
+        guard !checks.isEmpty else { return }
+        output.heading("Targets")
+        output.table(["target", "measured", "result"],
+                     checks.map { [$0.target, $0.measured, $0.met.map { $0 ? "met" : "NOT met" } ?? "–"] })
+    }
+}

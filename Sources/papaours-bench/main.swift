@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// papaours-bench: loads keys, starts papaoursd, redis-server and the floor, and measures
+// VERIFY, KEY CREATE, memory and start-up. Results on stdout, progress on stderr.
+
+let options: Options
+do {
+    options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    progress("\(error.message)\n\(Options.usage)")
+    exit(2)
+}
+
+if let path = options.serveFloor { FloorServer.serve(path: path, threads: options.threads) }
+
+Cleanup.installSignalThread()
+let output = Output(markdown: options.markdown)
+
+func benchmark(_ options: Options, _ output: Output) throws {
+    let directory = try Cleanup.makeTemporaryDirectory(in: options.temporaryParent)
+    let launcher = try Launcher(directory: directory)
+    progress("loading \(options.keys) keys into \(launcher.databasePath)")
+    let keys = try BulkLoad.load(count: options.keys, into: launcher.databasePath)
+    var report = Report(options: options, output: output)
+
+    var uts = utsname()
+    uname(&uts)
+    let kernel = withUnsafeBytes(of: uts.release) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+    output.line((options.markdown ? "" : "papaours-bench: ")
+        + "\(grouped(Double(options.keys))) keys on \(keys.machineCount) machines, \(Launcher.cpuCount) CPU(s), Linux \(kernel); "
+        + "\(fixed(options.seconds, 1)) s per batch after a \(fixed(LoadGenerator.warmUp, 2)) s warm-up, \(options.runs) run(s), "
+        + "generator threads ≤ \(LoadGenerator.maxThreads), floor threads \(Launcher.cpuCount).")
+
+    if options.parts.contains(.startup) {
+        progress("start-up: \(StartupScenario.starts) starts of papaoursd")
+        report.startup(try StartupScenario(launcher: launcher).run(), keys: options.keys)
+    }
+    let needsDaemon: Set<Options.Part> = [.rss, .verify, .create]
+    if !options.parts.isDisjoint(with: needsDaemon) {
+        let (daemon, _) = try launcher.startDaemon()
+        defer { daemon.stop() }
+        if options.parts.contains(.rss) {
+            progress("memory: idle, then \(MemoryScenario.idleConnections) idle connections")
+            report.memory(try MemoryScenario(launcher: launcher).run(daemon: daemon))
+        }
+        if options.parts.contains(.verify) {
+            progress("VERIFY: \(options.runs) run(s) of \(options.matrix.map(\.description).joined(separator: ","))")
+            let (runs, targets) = try VerifyScenario(options: options, launcher: launcher, keys: keys).run(daemon: daemon, output: output)
+            report.verify(runs, targets: targets, keys: options.keys)
+        }
+        if options.parts.contains(.create) {
+            progress("KEY CREATE: 1 and 32 clients")
+            report.create(try CreateScenario(options: options, launcher: launcher, keys: keys).run(daemon: daemon, output: output))
+        }
+    }
+    report.targets()
+}
+
+do {
+    try benchmark(options, output)
+} catch {
+    progress("error: \(error)")
+    Cleanup.exit(1)
+}
+Cleanup.exit(0)
