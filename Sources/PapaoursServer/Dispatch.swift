@@ -10,8 +10,6 @@ enum Outcome {
     case write(WriteOperation)
     /// Reply, then close the connection.
     case close([UInt8])
-    /// Reply at once, and journal through the writer without waiting (a denied write).
-    case replyAndJournal([UInt8], WriteOperation)
     /// Copy the store into this file descriptor, then reply.
     case backup(Int32)
 }
@@ -33,9 +31,10 @@ struct Dispatcher {
         if !connection.permissions.isSuperset(of: needed) {
             let reply = ReplyFormat.no("forbidden", "\(verb.rawValue) needs permission \(needed), which \(connection.peer.user) (uid \(connection.peer.uid)) does not hold")
             if verb.isWrite {
-                let machineRef = verb == .keyEdit ? nil : request.arguments.first
-                return .replyAndJournal(reply, .denied(attempted: verb.actionName, machineRef: machineRef,
-                                                       missing: needed.subtracting(connection.permissions)))
+                // The refusal leaves once the `denied` event is committed, so an AUDIT sent after it sees it.
+                let machineRef = verb == .keyEdit || verb == .importCommit ? nil : request.arguments.first
+                return .write(.denied(attempted: verb.actionName, machineRef: machineRef,
+                                      missing: needed.subtracting(connection.permissions), reply: reply))
             }
             return .reply(reply)
         }

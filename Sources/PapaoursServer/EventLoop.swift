@@ -237,9 +237,6 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         case .write(let operation):
             connection.awaitingWriter = true
             shared.writer.submit(Writer.Job(operation: operation, actor: connection.actor, sink: self, connection: connection.serial))
-        case .replyAndJournal(let bytes, let operation):
-            connection.output += bytes
-            shared.writer.submit(Writer.Job(operation: operation, actor: connection.actor, sink: nil, connection: connection.serial))
         case .backup(let fd):
             connection.awaitingWriter = true
             Backup.start(store: shared.store, into: fd, by: connection.actor, sink: self, connection: connection.serial)

@@ -11,8 +11,8 @@ enum WriteOperation: Sendable {
     /// A secret issued elsewhere (KEY IMPORT); only its hash is stored.
     case importKey(machine: String, label: String, expires: String, secret: Secret)
     case importRecords(ImportBatch)
-    /// A write refused as forbidden, journaled as `denied`; nobody waits for it.
-    case denied(attempted: String, machineRef: String?, missing: Permissions)
+    /// A write refused as forbidden, journaled as `denied`; `reply` is the refusal.
+    case denied(attempted: String, machineRef: String?, missing: Permissions, reply: [UInt8])
     /// Batched VERIFY usage; nobody waits for it.
     case usage([KeyID: UsageDelta])
 
@@ -28,7 +28,7 @@ enum WriteOperation: Sendable {
         case .editKey(let ref, _): return "key.edit \(ref) \(who): \(outcome)"
         case .importKey(let m, let label, _, _): return "key.create (imported) on \(m) label \"\(label)\" \(who): \(outcome)"
         case .importRecords(let batch): return "import of \(batch.count) record(s) \(who): \(outcome)"
-        case .denied(let attempted, _, let missing): return "denied \(attempted) \(who): lacks \(missing)"
+        case .denied(let attempted, _, let missing, _): return "denied \(attempted) \(who): lacks \(missing)"
         case .usage(let u): return u.isEmpty ? nil : "usage of \(u.count) key(s) recorded"
         }
     }

@@ -99,7 +99,11 @@ final class Writer: @unchecked Sendable {
         } catch {
             Log.error("write of \(jobs.count) request(s) failed: \(error)")
             let reply = ReplyFormat.no("unavailable", "the store cannot take writes now: \(error.message)")
-            replies = Array(repeating: reply, count: jobs.count)
+            // A refusal stays a refusal even when its journal entry could not be written.
+            replies = jobs.map { job in
+                if case .denied(_, _, _, let refusal) = job.operation { return refusal }
+                return reply
+            }
         }
         for (job, reply) in zip(jobs, replies) {
             if let sink = job.sink {
@@ -150,12 +154,12 @@ final class Writer: @unchecked Sendable {
                 $0.attribute("events-added", String(r.eventsAdded))
                 $0.attribute("events-skipped", String(r.eventsSkipped))
             }
-        case .denied(let attempted, let machineRef, let missing):
+        case .denied(let attempted, let machineRef, let missing, let reply):
             var machine: MachineID?
             if let ref = machineRef { machine = try store.machine(ref: ref, in: txn)?.id }
             try store.recordDenied(attempted, machine: machine, details: "refused: lacks permission \(missing)",
                                    by: actor, at: now, in: txn)
-            return []
+            return reply
         case .usage(let usage):
             try store.applyUsage(usage, in: txn)
             return []

@@ -153,8 +153,10 @@ struct RequestTests {
 
     @Test("verb properties")
     func verbProperties() {
-        #expect(Verb.allCases.count == 15)
-        #expect(Verb.allCases.filter(\.isWrite) == [.machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit])
+        #expect(Verb.allCases.count == 24)
+        #expect(Verb.allCases.filter(\.isWrite) == [.machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit, .keyImport, .importCommit])
+        #expect(Verb.keyImport.arguments == ["machine", "secret"])
+        #expect(Verb.importKey.requiredAttributes == ["id", "machine", "label", "hash"])
         #expect(Verb.keyCreate.requiredAttributes == ["label"])
         #expect(Verb.allCases.filter(\.needsAnAttribute) == [.machineEdit, .keyEdit])
     }
