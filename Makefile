@@ -10,7 +10,7 @@ RUN_DIR := $(CURDIR)/run
 DEPS := pkg-config liblmdb-dev libsodium-dev mandoc socat lmdb-utils
 BENCH_DEPS := redis-server
 
-.PHONY: help deps build release run test lint bench install uninstall clean fuzz stress sanitize
+.PHONY: help deps build release run test lint bench install uninstall clean fuzz stress sanitize deb test-packaging
 
 help:
 	@echo "make run        install what is missing, build, start papaoursd in the foreground on ./run/"
@@ -18,6 +18,8 @@ help:
 	@echo "make build      debug build        make release   release build"
 	@echo "make lint       man page lint      make bench     benchmarks (see BENCHMARKS.md)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=    make uninstall"
+	@echo "make deb        dist/papaours_<version>_amd64.deb (the recommended way to install on a host)"
+	@echo "make fuzz       libFuzzer run (FUZZ_SECONDS=300)   make stress   20 SIGKILLs, longer fuzz"
 
 # Installs only the Debian packages that are missing; silent when nothing is.
 deps:
@@ -63,6 +65,17 @@ test: deps
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
+	@$(MAKE) --no-print-directory test-packaging
+
+# Units (systemd-analyze verify, security exposure ≤ 1.0), install tree, socket activation,
+# sd_notify, and the .deb installed and removed (needs root).
+test-packaging: release
+	@st=0; for t in systemd-units install-tree socket-activation notify deb; do \
+	  echo "== tests/$$t.sh"; bash tests/$$t.sh || st=1; done; exit $$st
+
+# dist/papaours_<version>_amd64.deb (Swift runtime linked in statically).
+deb: deps
+	bash packaging/deb.sh
 
 # libFuzzer over the tokenizer, request parser, reply parser and secret check (ASan on).
 FUZZ_SECONDS ?= 300

@@ -21,6 +21,7 @@ struct Dispatcher {
     let session: ReadSession
     let stats: ServerStats
     let version: String
+    let verifyCache = VerifyCache()
 
     static let auditDefaultLimit = 100
     static let auditMaxLimit = 1000
@@ -200,25 +201,58 @@ struct Dispatcher {
         }
     }
 
-    /// Form first (no store access), then key, status, expiry, machine status.
+    /// VERIFY cut by the fast path: the same checks and answers as the general one.
+    func verify(_ plain: PlainVerify, from connection: Connection, usage: inout [KeyID: UsageDelta]) -> [UInt8] {
+        guard connection.permissions.contains(.keysVerify) else {
+            return ReplyFormat.no("forbidden", "VERIFY needs permission keys.verify, which \(connection.peer.user) (uid \(connection.peer.uid)) does not hold")
+        }
+        do {
+            return try verify(secret: plain.secret, ip: String(decoding: plain.ip, as: UTF8.self), usage: &usage)
+        } catch {
+            return ReplyFormat.no(StoreError(any: error))
+        }
+    }
+
     func verify(_ request: Request, usage: inout [KeyID: UsageDelta]) throws -> [UInt8] {
-        let ip = request[attribute: "ip"] ?? ""
+        try verify(secret: Array(request.arguments[0].utf8)[...], ip: request[attribute: "ip"] ?? "", usage: &usage)
+    }
+
+    /// Form first (no store access), then key, status, expiry, machine status.
+    func verify(secret presented: ArraySlice<UInt8>, ip: String, usage: inout [KeyID: UsageDelta]) throws -> [UInt8] {
         do { _ = try Validation.text(ip, field: "ip", length: 0...256) } catch {
             return ReplyFormat.no("invalid", error.description)
         }
-        let presented = Array(request.arguments[0].utf8)
         if case .failure(let why) = Secret.classify(presented) {
             stats.verifyDenied.add(1, ordering: .relaxed)
             return ReplyFormat.no("malformed-key", "the key is malformed: \(why)")
         }
-        try session.refresh()
+        let hash = SecretHash(of: presented)
         let now = Timestamp.now()
-        let outcome = try store.verify(SecretHash(of: presented), at: now, in: session)
+        if let hit = verifyCache.lookup(hash, commits: store.commits.load(ordering: .acquiring), now: now.seconds) {
+            count(hit, ip: ip, now: now, usage: &usage)
+            return hit.reply
+        }
+        try session.refresh()
+        let entry = try verdict(store.verify(hash, at: now, in: session))
+        verifyCache.remember(hash, entry, snapshot: session.snapshot)
+        count(entry, ip: ip, now: now, usage: &usage)
+        return entry.reply
+    }
+
+    private func count(_ entry: VerifyCache.Entry, ip: String, now: Timestamp, usage: inout [KeyID: UsageDelta]) {
+        guard let key = entry.key else {
+            stats.verifyDenied.add(1, ordering: .relaxed)
+            return
+        }
+        stats.verifyOK.add(1, ordering: .relaxed)
+        usage[key, default: UsageDelta(uses: 0, lastUsed: now, lastIP: ip)].merge(UsageDelta(uses: 1, lastUsed: now, lastIP: ip))
+    }
+
+    /// The reply for an outcome, and how long it holds.
+    private func verdict(_ outcome: VerifyOutcome) -> VerifyCache.Entry {
         switch outcome {
         case .valid(let key, let machine):
-            stats.verifyOK.add(1, ordering: .relaxed)
-            usage[key.id, default: UsageDelta(uses: 0, lastUsed: now, lastIP: ip)].merge(UsageDelta(uses: 1, lastUsed: now, lastIP: ip))
-            return ReplyFormat.ok {
+            let reply = ReplyFormat.ok {
                 $0.attribute("machine", machine.id.value)
                 $0.attribute("name", machine.name)
                 $0.attribute("key", key.id.value)
@@ -226,18 +260,16 @@ struct Dispatcher {
                 $0.attribute("organization", machine.organization)
                 $0.attribute("roles", machine.roles.joined(separator: ","))
             }
+            return .init(reply: reply, key: key.id, validUntil: key.expires?.seconds ?? .max)
         case .unknownKey:
-            stats.verifyDenied.add(1, ordering: .relaxed)
-            return ReplyFormat.no("unknown-key", "no such key")
-        case .inactiveKey:
-            stats.verifyDenied.add(1, ordering: .relaxed)
-            return ReplyFormat.no("inactive-key", "this key is inactive")
+            return .init(reply: ReplyFormat.no("unknown-key", "no such key"), key: nil, validUntil: .max)
+        case .inactiveKey(let key):
+            return .init(reply: ReplyFormat.no("inactive-key", "this key is inactive"), key: nil, validUntil: key.expires?.seconds ?? .max)
         case .expiredKey(let key):
-            stats.verifyDenied.add(1, ordering: .relaxed)
-            return ReplyFormat.no("expired-key", "this key expired at \(key.expires?.description ?? "?")")
-        case .inactiveMachine:
-            stats.verifyDenied.add(1, ordering: .relaxed)
-            return ReplyFormat.no("inactive-machine", "the machine of this key is inactive")
+            return .init(reply: ReplyFormat.no("expired-key", "this key expired at \(key.expires?.description ?? "?")"), key: nil, validUntil: .max)
+        case .inactiveMachine(let key):
+            return .init(reply: ReplyFormat.no("inactive-machine", "the machine of this key is inactive"), key: nil,
+                         validUntil: key.expires?.seconds ?? .max)
         }
     }
 

@@ -206,7 +206,11 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 connection.closeAfterFlush = true
             case .line(let line):
                 handled += 1
-                answer(Array(line), on: connection)
+                if let plain = PlainVerify.match(line) {
+                    connection.output += dispatcher.verify(plain, from: connection, usage: &usage)
+                } else {
+                    answer(Array(line), on: connection)
+                }
                 continue
             }
             break

@@ -8,7 +8,8 @@ public final class ReadSession: Transaction {
     public let handle: OpaquePointer
     private let store: Store
     private var live = false
-    private var snapshot: UInt64 = 0
+    /// The commit count the snapshot was taken at (see Store.commits).
+    public private(set) var snapshot: UInt64 = 0
 
     public init(store: Store) throws {
         self.store = store

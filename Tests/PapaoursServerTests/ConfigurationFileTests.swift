@@ -1,0 +1,68 @@
+import PapaoursCore
+@testable import PapaoursServer
+import Testing
+
+@Suite struct ConfigurationFileTests {
+    func parse(_ text: String) throws(ConfigurationFile.Errors) -> ConfigurationFile.Parsed {
+        try ConfigurationFile.parse(text, file: "test.conf")
+    }
+
+    @Test func everyDirective() throws {
+        let parsed = try parse("""
+        # comment
+        socket "/run/my dir/p.sock"   # trailing comment
+        socket-mode 0600
+        database /srv/papaours
+        grant user root machines.read,audit.read
+        grant group root keys.verify
+        grant user 4242 all
+        max-connections 10
+        line-timeout 3
+        idle-timeout 60
+        output-limit 70000
+        usage-flush-interval 2
+        threads 3
+        log-level debug
+        """)
+        let c = parsed.configuration
+        #expect(c.socketPath == "/run/my dir/p.sock")
+        #expect(c.socketMode == 0o600)
+        #expect(c.databasePath == "/srv/papaours")
+        #expect(c.grants.users[0] == [.machinesRead, .auditRead])
+        #expect(c.grants.groups[0] == .keysVerify)
+        #expect(c.grants.users[4242] == .all)
+        #expect(c.maxConnections == 10 && c.lineTimeout == 3 && c.idleTimeout == 60)
+        #expect(c.outputLimit == 70000 && c.usageFlushInterval == 2 && c.threads == 3 && c.logLevel == .debug)
+        #expect(parsed.warnings.isEmpty)
+    }
+
+    @Test func everyErrorIsReportedWithItsLine() {
+        let text = "socket\nfrobnicate 1\nmax-connections lots\ngrant user root fly\nsocket-mode 999\nsocket \"open\n"
+        do {
+            _ = try parse(text)
+            Issue.record("errors expected")
+        } catch {
+            #expect(error.errors.map(\.line) == [1, 2, 3, 4, 5, 6])
+            #expect(error.errors[1].description == "test.conf:2: unknown directive \"frobnicate\"")
+            #expect(error.errors[2].message.contains("whole number"))
+            #expect(error.errors[3].message.contains("unknown permission fly"))
+        }
+    }
+
+    @Test func unknownNamesAreWarningsNotErrors() throws {
+        let parsed = try parse("grant group no-such-group-here machines.read\n")
+        #expect(parsed.warnings.count == 1)
+        #expect(parsed.warnings[0].line == 1)
+        #expect(parsed.configuration.grants.groups.isEmpty)
+    }
+
+    @Test func grantsAddUpAndRootHoldsAll() {
+        var grants = Grants()
+        grants.grant(user: 1000, .machinesRead)
+        grants.grant(group: 50, .keysVerify)
+        let peer = PeerCredentials(uid: 1000, gid: 100, pid: 1, groups: [50], user: "alice")
+        #expect(grants.permissions(for: peer) == [.machinesRead, .keysVerify])
+        #expect(grants.permissions(for: PeerCredentials(uid: 0, gid: 0, pid: 1, groups: [], user: "root")) == .all)
+        #expect(grants.permissions(for: PeerCredentials(uid: 7, gid: 7, pid: 1, groups: [], user: "x")).isEmpty)
+    }
+}

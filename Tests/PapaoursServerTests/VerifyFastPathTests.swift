@@ -1,0 +1,54 @@
+import PapaoursCore
+import PapaoursProtocol
+@testable import PapaoursServer
+import Testing
+
+@Suite struct PlainVerifyTests {
+    @Test(arguments: [
+        ("VERIFY papa_abc", "papa_abc", ""),
+        ("verify some-key ip=10.0.0.1", "some-key", "10.0.0.1"),
+        ("Verify k ip=", "k", ""),
+    ])
+    func plainLinesAreCut(line: String, secret: String, ip: String) throws {
+        let plain = try #require(PlainVerify.match(Array(line.utf8)[...]))
+        #expect(String(decoding: plain.secret, as: UTF8.self) == secret)
+        #expect(String(decoding: plain.ip, as: UTF8.self) == ip)
+    }
+
+    /// Everything else takes the general parser, which answers it exactly.
+    @Test(arguments: ["VERIFY", "VERIFY ", "VERIFY  key", "VERIFY key ", "VERIFY \"key\"", "VERIFY key ip=\"x y\"",
+                      "VERIFY key other=1", "VERIFY a=b", "VERIFYkey", "VERIFY k\u{1}", "VERIFY clé", "VERIFX key",
+                      "VERIFY key ip=a b"])
+    func otherLinesAreLeftToTheParser(line: String) {
+        #expect(PlainVerify.match(Array(line.utf8)[...]) == nil)
+    }
+}
+
+@Suite struct VerifyCacheTests {
+    let hash = SecretHash(of: Array("papa_example".utf8))
+    let entry = VerifyCache.Entry(reply: Array("OK\n".utf8), key: KeyID.random(), validUntil: 100)
+
+    @Test func anAnswerHoldsUntilTheNextCommit() {
+        let cache = VerifyCache()
+        #expect(cache.lookup(hash, commits: 7, now: 0) == nil)
+        cache.remember(hash, entry, snapshot: 7)
+        #expect(cache.lookup(hash, commits: 7, now: 0)?.reply == entry.reply)
+        #expect(cache.lookup(hash, commits: 8, now: 0) == nil, "a commit clears it")
+        #expect(cache.lookup(hash, commits: 8, now: 0) == nil)
+    }
+
+    @Test func anAnswerFromAnOlderSnapshotIsNotKept() {
+        let cache = VerifyCache()
+        _ = cache.lookup(hash, commits: 9, now: 0)
+        cache.remember(hash, entry, snapshot: 8)
+        #expect(cache.lookup(hash, commits: 9, now: 0) == nil)
+    }
+
+    @Test func anAnswerLapsesAtTheKeysExpiry() {
+        let cache = VerifyCache()
+        _ = cache.lookup(hash, commits: 1, now: 0)
+        cache.remember(hash, entry, snapshot: 1)
+        #expect(cache.lookup(hash, commits: 1, now: 99) != nil)
+        #expect(cache.lookup(hash, commits: 1, now: 100) == nil)
+    }
+}
