@@ -14,6 +14,14 @@ extension PapaoursClient {
     }
 
     public func verify(_ secret: String, ip: String? = nil) throws(ClientError) -> VerifyResult {
+        // Keys the daemon would refuse as malformed-key but that the protocol cannot carry
+        // (a control character) or a request line cannot hold: refused the same way here.
+        if secret.utf8.count > VerifyRefusal.maxKeyLength {
+            return .refused(VerifyRefusal(reason: .malformedKey, text: "the key is malformed: longer than \(VerifyRefusal.maxKeyLength) characters"))
+        }
+        if secret.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            return .refused(VerifyRefusal(reason: .malformedKey, text: "the key is malformed: it contains a control character"))
+        }
         var attributes: [String: String] = [:]
         if let ip { attributes["ip"] = ip }
         let reply = try send(Request(verb: .verify, arguments: [secret], attributes: attributes))

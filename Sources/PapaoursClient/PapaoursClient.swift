@@ -69,6 +69,7 @@ public final class PapaoursClient: Sendable {
         var lines: [[UInt8]] = []
         lines.reserveCapacity(requests.count)
         for request in requests {
+            if let problem = Self.unwritable(request) { throw ClientError.refused("invalid", problem) }
             var line = request.encoded()
             line.append(0x0A)
             // The server would answer BAD too-long and hang up; say it without the round trip.
@@ -115,6 +116,20 @@ public final class PapaoursClient: Sendable {
                 }
             }
         }
+    }
+
+    /// Why a request cannot be sent as it is: a value holding a control character
+    /// other than LF, CR and TAB, which the protocol cannot carry (the encoder could
+    /// only write it as a space, and the value would be stored altered).
+    static func unwritable(_ request: Request) -> String? {
+        let values = request.arguments.map { ("an argument", $0) } + request.attributes.sorted { $0.key < $1.key }.map { ($0.key + "=", $0.value) }
+        for (name, value) in values {
+            guard let control = value.unicodeScalars.first(where: { ($0.value < 0x20 && !["\n", "\r", "\t"].contains($0)) || $0.value == 0x7F })
+            else { continue }
+            let hex = String(control.value, radix: 16, uppercase: true)
+            return "\(name) contains the control character U+\(String(repeating: "0", count: 4 - hex.count) + hex), which the protocol cannot carry"
+        }
+        return nil
     }
 
     /// Writes the unanswered requests window by window and reads their replies

@@ -201,6 +201,9 @@ public struct VerifyRefusal: Sendable, Equatable {
         case inactiveMachine = "inactive-machine"
     }
 
+    /// No well-formed key is longer (protocol.md: 20 to 256 characters, or 43 for `papa_` keys).
+    public static let maxKeyLength = 256
+
     public let reason: Reason
     /// The server's English sentence.
     public let text: String

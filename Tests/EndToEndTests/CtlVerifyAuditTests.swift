@@ -1,0 +1,87 @@
+import Foundation
+import PapaoursClient
+import PapaoursCore
+import Testing
+
+/// `verify`, `audit` and `status` of the built papaoursctl against the real daemon, in English and French.
+@Suite(.serialized)
+struct CtlVerifyAuditTests {
+    @Test(arguments: Lang.allCases) func verifyExitsZeroForAValidKeyAndOneWithTheReason(_ lang: Lang) throws {
+        let daemon = try Daemon()
+        let ctl = Ctl(daemon, lang)
+        let made = try makeMachineWithKey(on: daemon, organization: "Acme", roles: ["billing.read"])
+        let valid = try ctl("verify", "--ip", "192.0.2.7", stdin: made.secret + "\r\n")
+        #expect(valid.status == 0, "\(valid)")
+        #expect(valid.stdout.hasPrefix(lang.pick("Valid key.\n", "Clé valide.\n")))
+        #expect(valid.row("Machine") == ["Machine", "billing-api (\(made.machine.id.value))"])
+        #expect(valid.row(lang.pick("Roles", "Rôles")).last == "billing.read")
+
+        let file = daemon.directory + "/billing.key"
+        try (made.secret + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try ctl("verify", "--key-file", file).status == 0)
+
+        func refused(_ stdin: String, _ english: String, _ french: String) throws {
+            let run = try ctl("verify", stdin: stdin + "\n")
+            #expect(run.status == 1 && run.stdout.isEmpty, "\(run)")
+            #expect(run.stderr.hasPrefix("papaoursctl: " + lang.pick(english, french) + lang.pick(": ", " : ")), "\(run)")
+            #expect(run.stderr.split(separator: "\n").count == 1)
+        }
+        try refused("papa_nope", "this is not a well-formed API key", "ceci n'est pas une clé API bien formée")
+        try refused(ClientLibraryTests.unknownSecret, "unknown API key", "clé API inconnue")
+        try refused(String(repeating: "k", count: 9000), "this is not a well-formed API key", "ceci n'est pas une clé API bien formée")
+        _ = try daemon.client.keyEdit(made.key.id.value, status: .inactive)
+        try refused(made.secret, "this API key is disabled", "cette clé API est désactivée")
+        _ = try daemon.client.keyEdit(made.key.id.value, status: .active)
+        _ = try daemon.client.machineEdit("billing-api", status: .inactive)
+        try refused(made.secret, "the machine of this API key is disabled", "la machine de cette clé API est désactivée")
+
+        let nothing = try ctl("verify", stdin: "")
+        #expect(nothing.status == 2 && nothing.stderr.hasPrefix(lang.pick("papaoursctl: no API key on standard input",
+                                                                           "papaoursctl: aucune clé API sur l'entrée standard")))
+        let unreadable = try ctl("verify", "--key-file", daemon.directory + "/none")
+        #expect(unreadable.status == 1 && unreadable.stderr.hasPrefix(lang.pick("papaoursctl: cannot read ", "papaoursctl: impossible de lire ")))
+        #expect(try ctl("verify", made.secret).status == 2, "a key is never taken from the command line")
+    }
+
+    @Test(arguments: Lang.allCases) func auditFiltersByMachineSequenceAndLimit(_ lang: Lang) throws {
+        let daemon = try Daemon()
+        let ctl = Ctl(daemon, lang)
+        let billing = try makeMachineWithKey(on: daemon)
+        _ = try daemon.client.machineCreate("other")
+        _ = try daemon.client.machineEdit("billing-api", organization: "Acme")
+
+        let all = try ctl("audit")
+        #expect(all.status == 0, "\(all)")
+        #expect(all.row(lang.pick("Seq", "N°")) == lang.pick("Seq|Time|User|Action|Target|Details", "N°|Date|Utilisateur|Action|Cible|Détails")
+            .split(separator: "|").map(String.init))
+        #expect(all.row("1").prefix(5).dropFirst(2) == ["root (0)", "machine.create", billing.machine.id.value])
+        #expect(all.stdout.split(separator: "\n").count == 5)
+
+        let machine = try ctl("audit", "--machine", "billing-api")
+        #expect(machine.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: " ")[0] } == ["1", "2", "4"])
+        let after = try ctl("audit", "--after", "2", "--limit", "1")
+        #expect(after.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: " ")[0] } == ["3"])
+        #expect(after.row("3").contains("machine.create") && after.row("3").contains { $0.contains("other") })
+        #expect(try ctl("audit", "--after", "99").stdout == lang.pick("No audit event\n", "Aucun événement d'audit\n"))
+
+        let notANumber = try ctl("audit", "--limit", "ten")
+        #expect(notANumber.status == 2 && notANumber.stderr.contains(lang.pick("needs a whole number", "attend un nombre entier")))
+        let tooMany = try ctl("audit", "--limit", "5000")
+        #expect(tooMany.status == 1 && tooMany.stderr.hasPrefix(lang.pick("papaoursctl: invalid value", "papaoursctl: valeur invalide")))
+    }
+
+    @Test(arguments: Lang.allCases) func statusShowsWhoWeAreAndTheCounters(_ lang: Lang) throws {
+        let daemon = try Daemon()
+        let made = try makeMachineWithKey(on: daemon)
+        _ = try daemon.client.verify(made.secret)
+        let status = try Ctl(daemon, lang)("status")
+        #expect(status.status == 0, "\(status)")
+        #expect(status.row(lang.pick("Server", "Serveur")).last?.hasPrefix("papaoursd ") == true)
+        #expect(status.row(lang.pick("Server", "Serveur")).last?.hasSuffix(" (protocol 1)") == true)
+        #expect(status.row("Socket") == ["Socket", daemon.socketPath])
+        #expect(status.row(lang.pick("User", "Utilisateur")).last == "root (uid 0)")
+        #expect(status.row("Permissions").last == "machines.read, machines.write, keys.verify, audit.read")
+        #expect(status.row("Machines") == ["Machines", "1"])
+        #expect(status.row(lang.pick("Keys accepted", "Clés acceptées")).last == "1")
+    }
+}

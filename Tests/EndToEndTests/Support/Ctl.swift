@@ -1,0 +1,154 @@
+import Foundation
+import PapaoursClient
+import PapaoursCore
+import Testing
+
+/// The language papaoursctl runs in, and what it should say in it.
+enum Lang: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case en, fr
+
+    var environment: [String: String] { self == .fr ? ["LANG": "fr_FR.UTF-8"] : ["LANG": "C"] }
+
+    /// The English or the French text.
+    func pick(_ english: String, _ french: String) -> String { self == .fr ? french : english }
+
+    var testDescription: String { rawValue }
+}
+
+/// What one run of papaoursctl gave.
+struct CtlRun: CustomStringConvertible {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    /// stdout as JSON, parsed by Foundation.
+    func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+    func object() throws -> [String: Any] { try #require(try json() as? [String: Any], "\(self)") }
+    func array() throws -> [[String: Any]] { try #require(try json() as? [[String: Any]], "\(self)") }
+
+    /// The cells of the first stdout line that starts with `first`, split on runs of two spaces or more.
+    func row(_ first: String) -> [String] {
+        guard let line = stdout.split(separator: "\n").first(where: { $0.hasPrefix(first) }) else { return [] }
+        return line.split(separator: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+/// Runs the built papaoursctl with exactly `environment` (nothing inherited)
+/// and `stdin` (nil: /dev/null), as root or as `uid` through setpriv.
+func runCtl(_ arguments: [String], environment: [String: String], stdin: String? = nil, uid: UInt32? = nil) throws -> CtlRun {
+    let ctl = productsDirectory() + "/papaoursctl"
+    guard let uid else { return try runProgram(ctl, arguments, environment: environment, stdin: stdin) }
+    return try runProgram("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--", ctl] + arguments,
+                   environment: environment, stdin: stdin)
+}
+
+/// Runs a program; both pipes are read to the end before waiting, so that neither can fill up.
+func runProgram(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String?) throws -> CtlRun {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = environment
+    let output = Pipe(), errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    let input = stdin.map { _ in Pipe() }
+    process.standardInput = input ?? FileHandle.nullDevice
+    try process.run()
+    if let input, let stdin {
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+    }
+    let stderr = Drain(errors.fileHandleForReading)
+    let stdout = output.fileHandleForReading.readDataToEndOfFile()
+    let errorText = stderr.wait()
+    process.waitUntilExit()
+    return CtlRun(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: errorText)
+}
+
+/// Reads a pipe to its end on a thread of its own.
+private final class Drain: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }.start()
+    }
+
+    func wait() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// papaoursctl bound to a socket (through PAPAOURS_SOCKET) and a language:
+/// `ctl("machine", "list")`.
+struct Ctl {
+    let socket: String
+    var lang = Lang.en
+    var uid: UInt32?
+
+    init(_ daemon: Daemon, _ lang: Lang = .en, uid: UInt32? = nil) {
+        self.init(socket: daemon.socketPath, lang, uid: uid)
+    }
+
+    init(socket: String, _ lang: Lang = .en, uid: UInt32? = nil) {
+        self.socket = socket
+        self.lang = lang
+        self.uid = uid
+    }
+
+    func callAsFunction(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) throws -> CtlRun {
+        try run(arguments, stdin: stdin, environment: environment)
+    }
+
+    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> CtlRun {
+        let base = lang.environment.merging(["PAPAOURS_SOCKET": socket]) { $1 }
+        return try runCtl(arguments, environment: base.merging(environment) { $1 }, stdin: stdin, uid: uid)
+    }
+
+    /// Runs papaoursctl on a pseudo-terminal that script(1) gives it as stdin, stdout and stderr,
+    /// `typed` being what is typed on it: stdout holds both streams, CR LF for LF.
+    func onTerminal(_ arguments: [String], typed: String = "", environment: [String: String] = [:]) throws -> CtlRun {
+        let line = ([productsDirectory() + "/papaoursctl"] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+        let base = lang.environment.merging(["PAPAOURS_SOCKET": socket, "TERM": "xterm"]) { $1 }
+        let shown = try runProgram("/usr/bin/script", ["-qec", line, "/dev/null"], environment: base.merging(environment) { $1 }, stdin: typed)
+        return CtlRun(status: shown.status, stdout: shown.stdout.replacingOccurrences(of: "\r\n", with: "\n"), stderr: shown.stderr)
+    }
+}
+
+extension Daemon {
+    /// A library client of this daemon.
+    var client: PapaoursClient { PapaoursClient(socketPath: socketPath) }
+
+    /// A connection that holds the only place of a daemon run with `max-connections 1`,
+    /// once the daemon has counted out earlier ones (such as the fixture's readiness probe).
+    func holdOnlyConnection() throws -> LineConnection {
+        for _ in 0..<100 {
+            let connection = try connect()
+            if connection.request("PING") == ["OK"] { return connection }
+            usleep(20_000)
+        }
+        throw DaemonError(message: "no free connection")
+    }
+}
+
+/// A machine with one key, made through the library.
+struct MachineWithKey {
+    let machine: Machine
+    let key: APIKey
+    let secret: String
+}
+
+func makeMachineWithKey(on daemon: Daemon, name: String = "billing-api", label: String = "production",
+                        description: String? = nil, organization: String? = nil,
+                        roles: [String]? = nil) throws -> MachineWithKey {
+    let client = daemon.client
+    let machine = try client.machineCreate(name, description: description, organization: organization, roles: roles)
+    let created = try client.keyCreate(machine.id.value, label: label)
+    return MachineWithKey(machine: try client.machineShow(machine.id.value), key: created.key, secret: created.secret.revealed)
+}
