@@ -82,6 +82,15 @@ FUZZ_SECONDS ?= 300
 fuzz:
 	@bash Fuzz/run.sh $(FUZZ_SECONDS)
 
+# The whole suite under AddressSanitizer, then ThreadSanitizer (daemons started by the tests are
+# sanitized too). Leak detection is off: LeakSanitizer reports the Swift runtime's and XCTest's
+# allocations still held at exit(), not leaks of ours.
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+
 # The long forms: 20 SIGKILLs under concurrent writers, and a longer fuzz run.
 stress: deps
 	$(SWIFT) build --build-tests

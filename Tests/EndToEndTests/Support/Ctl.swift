@@ -35,8 +35,8 @@ struct CtlRun: CustomStringConvertible {
     var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
 }
 
-/// Runs the built papaoursctl with exactly `environment` (nothing inherited)
-/// and `stdin` (nil: /dev/null), as root or as `uid` through setpriv.
+/// Runs the built papaoursctl with exactly `environment` (nothing inherited but the
+/// sanitizers' options) and `stdin` (nil: /dev/null), as root or as `uid` through setpriv.
 func runCtl(_ arguments: [String], environment: [String: String], stdin: String? = nil, uid: UInt32? = nil) throws -> CtlRun {
     let ctl = productsDirectory() + "/papaoursctl"
     guard let uid else { return try runProgram(ctl, arguments, environment: environment, stdin: stdin) }
@@ -49,7 +49,9 @@ func runProgram(_ executable: String, _ arguments: [String], environment: [Strin
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.environment = environment
+    // A sanitized build's children must keep the options the test run was given.
+    let inherited = ProcessInfo.processInfo.environment.filter { $0.key.hasSuffix("SAN_OPTIONS") }
+    process.environment = inherited.merging(environment) { _, own in own }
     let output = Pipe(), errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
