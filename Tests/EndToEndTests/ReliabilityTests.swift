@@ -213,3 +213,41 @@ struct ReliabilityTests {
         daemon.stop()
     }
 }
+
+/// Out of file descriptors, accept fails with EMFILE: the daemon must back off, not spin,
+/// and serve new connections again once descriptors are free.
+@Suite(.serialized)
+struct DescriptorExhaustionTests {
+    /// User + system CPU time of a process, in clock ticks.
+    static func cpuTicks(_ pid: Int32) -> Int {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        guard fields.count > 13 else { return 0 }
+        return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+    }
+
+    @Test func acceptBacksOffWhenOutOfDescriptors() throws {
+        let daemon = try Daemon()
+        let pid = daemon.process!.processIdentifier
+        let limit = Process()
+        limit.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        limit.arguments = ["--pid", String(pid), "--nofile=40:40"]
+        try limit.run()
+        limit.waitUntilExit()
+        #expect(limit.terminationStatus == 0)
+        var held: [LineConnection] = []
+        for _ in 0..<60 { held.append(try daemon.connect()) }  // more than the daemon can accept
+        sleep(1)
+        let before = Self.cpuTicks(pid)
+        sleep(2)
+        let spent = Self.cpuTicks(pid) - before
+        #expect(spent < 50, "the daemon used \(spent) ticks in 2 s while out of descriptors")
+        #expect(daemon.log.contains("pausing accepts"))
+        held.removeAll()  // frees the daemon's descriptors as it sees the closes
+        var answered = false
+        for _ in 0..<50 where !answered {
+            if let c = try? daemon.connect(), c.request("PING") == ["OK"] { answered = true } else { usleep(100_000) }
+        }
+        #expect(answered, "new connections are served once descriptors are free")
+    }
+}
