@@ -58,7 +58,7 @@ run: build
 	@echo "  socat - UNIX-CONNECT:$(RUN_DIR)/papaoursd.sock     (then type HELLO, PING, MACHINE LIST…)"
 	@echo "Stop it with Ctrl-C."
 	@echo
-	exec "$$($(SWIFT) build --show-bin-path)/papaoursd" --config "$(RUN_DIR)/papaoursd.conf"
+	@exec "$$($(SWIFT) build --show-bin-path)/papaoursd" --config "$(RUN_DIR)/papaoursd.conf"
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -76,6 +76,42 @@ final class Connection {
         }
     }
 
+    /// Writes `bytes` with `passing` attached (SCM_RIGHTS) to the first sendmsg, then the
+    /// rest, if any, as `write` does. The descriptor goes with the first byte or not at all.
+    func write(_ bytes: [UInt8], passing passed: Int32) throws(ExchangeFailure) {
+        while true {
+            let n = bytes.withUnsafeBytes { papa_send_with_fd(fd, $0.baseAddress!, $0.count, passed) }
+            if n > 0 {
+                if n < bytes.count { try writeRest(Array(bytes[n...])) }
+                return
+            }
+            let code = papa_errno()
+            switch code {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: throw .timedOut
+            case EPIPE, ECONNRESET, ENOTCONN: throw .broken(maybeExecuted: false, errno: code)
+            default: throw .client(ClientError(.connectionLost, detail: "sendmsg: " + String(cString: strerror(code)), errno: code))
+            }
+        }
+    }
+
+    /// The rest of a request whose start went: a break now may leave it executed.
+    private func writeRest(_ bytes: [UInt8]) throws(ExchangeFailure) {
+        do {
+            try write(bytes)
+        } catch {
+            if case .broken(_, let errno) = error { throw .broken(maybeExecuted: true, errno: errno) }
+            throw error
+        }
+    }
+
+    /// True when an idle connection has something to read: the daemon closed it (EOF), or
+    /// sent what nobody asked for. Either way it is no use for a new exchange.
+    var isStale: Bool {
+        var probe = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return start < buffer.count || poll(&probe, 1, 0) != 0
+    }
+
     /// The next line, without its LF. EOF in the middle of a line is a broken connection.
     func readLine() throws(ExchangeFailure) -> [UInt8] {
         var scanned = 0  // bytes after `start` known to hold no LF; `fill` may move `start`

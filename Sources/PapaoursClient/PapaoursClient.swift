@@ -12,9 +12,11 @@ import Synchronization
 /// when it turns out broken (EPIPE, ECONNRESET, EOF before the final line).
 /// The request is sent again when it certainly was not executed (not one
 /// byte of it was written) or when sending it twice does no harm: every verb
-/// but `MACHINE CREATE`, `KEY CREATE`, `MACHINE DELETE` and `QUIT`
-/// (see `isRetryable`). Otherwise the caller gets `.connectionLost` and must
-/// check what happened (a create may or may not have been applied).
+/// but `MACHINE CREATE`, `KEY CREATE`, `KEY IMPORT`, `MACHINE DELETE`, `QUIT`,
+/// `BACKUP` and the `IMPORT` verbs (see `isRetryable`). Otherwise the caller
+/// gets `.connectionLost` and must check what happened (a create may or may
+/// not have been applied). `backup(to:)` and `importRecords(_:)` hold the
+/// connection for their whole exchange and never send anything twice.
 public final class PapaoursClient: Sendable {
     public static let defaultSocketPath = "/run/papaours/papaoursd.sock"
     /// A pipelined batch is written in groups of at most this many bytes, each
@@ -51,7 +53,8 @@ public final class PapaoursClient: Sendable {
     /// while it may have been executed.
     public static func isRetryable(_ verb: Verb) -> Bool {
         switch verb {
-        case .machineCreate, .keyCreate, .machineDelete, .quit: false
+        case .machineCreate, .keyCreate, .keyImport, .machineDelete, .quit, .backup,
+             .importBegin, .importMachine, .importKey, .importEvent, .importCommit: false
         default: true
         }
     }
@@ -68,16 +71,7 @@ public final class PapaoursClient: Sendable {
         if requests.isEmpty { return [] }
         var lines: [[UInt8]] = []
         lines.reserveCapacity(requests.count)
-        for request in requests {
-            if let problem = Self.unwritable(request) { throw ClientError.refused("invalid", problem) }
-            var line = request.encoded()
-            line.append(0x0A)
-            // The server would answer BAD too-long and hang up; say it without the round trip.
-            guard line.count <= Tokenizer.maxLineLength else {
-                throw ClientError.bad("too-long", "the request line is \(line.count) bytes; the limit is \(Tokenizer.maxLineLength)")
-            }
-            lines.append(line)
-        }
+        for request in requests { lines.append(try Self.line(of: request)) }
         let path = socketPath
         let timeout = timeout
         return try connection.withLock { (slot: inout Connection?) throws(ClientError) -> [Reply] in
@@ -116,6 +110,53 @@ public final class PapaoursClient: Sendable {
                 }
             }
         }
+    }
+
+    /// Runs `body` holding the connection from its first byte to its last, for exchanges
+    /// that must stay on one connection or must never be sent twice (BACKUP, an import).
+    /// An idle connection the daemon has closed is replaced first; after that nothing is
+    /// retried: a broken connection is `.connectionLost`, and the connection is dropped.
+    func exclusively<T: Sendable>(_ body: (Connection) throws(ExchangeFailure) -> T) throws(ClientError) -> T {
+        let path = socketPath
+        let timeout = timeout
+        return try connection.withLock { (slot: inout Connection?) throws(ClientError) -> T in
+            if let current = slot, current.isStale { slot = nil }
+            let open: Connection
+            if let current = slot {
+                open = current
+            } else {
+                open = try Connection.open(path: path, timeout: timeout)
+                slot = open
+            }
+            do throws(ExchangeFailure) {
+                return try body(open)
+            } catch {
+                slot = nil
+                switch error {
+                case .broken(let maybeExecuted, let errno):
+                    let detail = maybeExecuted
+                        ? "the connection to papaoursd broke before its reply; the request may or may not have been applied"
+                        : "the connection to papaoursd broke; nothing was applied"
+                    throw ClientError(.connectionLost, detail: detail, errno: errno, socketPath: path)
+                case .timedOut:
+                    throw ClientError(.timedOut, detail: "papaoursd did not answer in time", socketPath: path)
+                case .client(let failure):
+                    throw failure
+                }
+            }
+        }
+    }
+
+    /// The line of a request, LF included, or why it cannot be sent. An overlong line is
+    /// refused here: the server would answer BAD too-long and hang up.
+    static func line(of request: Request) throws(ClientError) -> [UInt8] {
+        if let problem = unwritable(request) { throw ClientError.refused("invalid", problem) }
+        var line = request.encoded()
+        line.append(0x0A)
+        guard line.count <= Tokenizer.maxLineLength else {
+            throw ClientError.bad("too-long", "the request line is \(line.count) bytes; the limit is \(Tokenizer.maxLineLength)")
+        }
+        return line
     }
 
     /// Why a request cannot be sent as it is: a value holding a control character
@@ -169,7 +210,7 @@ public final class PapaoursClient: Sendable {
     }
 
     /// Data lines up to and including the final line.
-    private static func readReply(on open: Connection) throws(ExchangeFailure) -> Reply {
+    static func readReply(on open: Connection) throws(ExchangeFailure) -> Reply {
         var items: [ReplyLine] = []
         while true {
             let bytes = try open.readLine()

@@ -47,4 +47,25 @@ struct CommandContext {
             throw UsageError(.nothingToChange, [options.joined(separator: ", ")], command: command.spec.path)
         }
     }
+
+    /// An API key from the first line of `--key-file`, or of standard input (prompted
+    /// for, unechoed, on a terminal); never from the command line, where other users
+    /// could read it in the process list. Its LF and CR are removed.
+    func readKey() throws -> String {
+        let line: String?
+        if let path = command.value("key-file") {
+            switch StandardStreams.readFirstLine(ofFile: path) {
+            case .success(let first): line = first
+            case .failure(let error): throw CommandFailure(.refused, .fileCannotRead, [path, error.message])
+            }
+        } else {
+            if console.stdinIsTerminal { console.prompt(text(.keyPrompt)) }
+            line = console.readLine(hidden: true)
+        }
+        guard let line, !line.isEmpty else { throw UsageError(.noKeyOnInput, command: command.spec.path) }
+        return line
+    }
+
+    /// A client for an exchange that may take long (a backup, an export, an import).
+    var patientClient: PapaoursClient { PapaoursClient(socketPath: client.socketPath, timeout: .seconds(3600)) }
 }

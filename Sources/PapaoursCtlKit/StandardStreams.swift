@@ -54,6 +54,22 @@ enum StandardStreams {
         return String(decoding: line, as: UTF8.self)
     }
 
+    /// A whole file ("-": standard input), or the errno that stopped it.
+    static func readAll(ofFile path: String) -> Result<[UInt8], SystemError> {
+        let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(SystemError(errno)) }
+        defer { if fd != 0 { close(fd) } }
+        var contents: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return .failure(SystemError(errno)) }
+            if n == 0 { return .success(contents) }
+            contents += chunk[0..<n]
+        }
+    }
+
     /// The first line of a file, or the errno that stopped it.
     static func readFirstLine(ofFile path: String) -> Result<String?, SystemError> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -72,9 +88,10 @@ struct SystemError: Error, Equatable {
     var message: String { String(cString: strerror(code)) }
 }
 
-/// A new file for a secret: created with O_CREAT|O_EXCL (never overwriting,
-/// never following a symbolic link) and mode 0600, before the key exists.
-final class SecretFile {
+/// A new private file for a secret, a backup or an export: created with
+/// O_CREAT|O_EXCL (never overwriting, never following a symbolic link) and mode
+/// 0600, before anything is asked of the daemon.
+final class PrivateFile {
     let path: String
     private var fd: Int32
 
@@ -86,6 +103,9 @@ final class SecretFile {
     }
 
     deinit { if fd >= 0 { close(fd) } }
+
+    /// The open file, for the daemon to write into (BACKUP).
+    var descriptor: Int32 { fd }
 
     /// Writes the whole text, flushes it to disk and closes the file.
     func write(_ text: String) throws(SystemError) {
@@ -99,13 +119,22 @@ final class SecretFile {
             }
             offset += n
         }
+        try finish()
+    }
+
+    /// Flushes the file and its directory entry to disk, and closes it.
+    func finish() throws(SystemError) {
         guard fsync(fd) == 0 else { throw SystemError(errno) }
         let closing = fd
         fd = -1
         guard close(closing) == 0 else { throw SystemError(errno) }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 { _ = fsync(dirFD); close(dirFD) }
     }
 
-    /// Removes the file when the key could not be created.
+    /// Removes the file when what it was for failed.
     func discard() {
         if fd >= 0 { close(fd); fd = -1 }
         unlink(path)

@@ -14,6 +14,8 @@ struct BatchResult {
     /// Requests never answered (the drain timed out or the server closed the connection).
     var lost: UInt64 = 0
     var failures: [String] = []
+    /// Replies checked, per expectation kind (the request mix actually sent).
+    var kinds: [UInt64] = [0, 0, 0, 0]
 
     var opsPerSecond: Double { seconds > 0 ? Double(replies) / seconds : 0 }
     var isVoid: Bool { mismatches > 0 || lost > 0 || !failures.isEmpty }
@@ -25,6 +27,7 @@ struct BatchResult {
         lost += other.lost
         examples += other.examples.prefix(max(0, 5 - examples.count))
         failures += other.failures
+        for i in 0..<kinds.count { kinds[i] += other.kinds[i] }
     }
 }
 
@@ -211,6 +214,7 @@ enum LoadGenerator {
                         result.replies += 1
                         result.histogram.record(now &- sent)
                     }
+                    result.kinds[Int(expectation.raw >> 30)] &+= 1
                     if !workload.check(reply, expectation) {
                         result.mismatches += 1
                         if result.examples.count < 5 {

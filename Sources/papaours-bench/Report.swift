@@ -48,10 +48,19 @@ final class Output {
         let text = "\(label) \(target.padding(9)) \(grouped(r.opsPerSecond).leftPadding(10)) ops/s"
             + "  p50 \(fixed(r.histogram.percentile(0.5), 1)) µs  p99 \(fixed(r.histogram.percentile(0.99), 1)) µs"
             + "  p99.9 \(fixed(r.histogram.percentile(0.999), 1)) µs"
+            + "  mix \(mix(r.kinds))"
             + (r.isVoid ? "  VOID: \(r.mismatches) wrong, \(r.lost) unanswered" : "")
         if markdown { progress(text) } else { line(text) }
         for example in r.examples { line("  WRONG ANSWER (\(target), \(label)): \(example)") }
         for failure in r.failures.prefix(5) { line("  FAILURE (\(target), \(label)): \(failure)") }
+    }
+
+    /// valid/inactive/unknown shares of the requests checked, in percent (KEY CREATE and the floor: all "ok").
+    func mix(_ kinds: [UInt64]) -> String {
+        let total = kinds.reduce(0, +)
+        guard total > 0 else { return "-" }
+        if kinds[3] == total { return "ok" }
+        return kinds[0..<3].map { fixed(Double($0) * 100 / Double(total), 0) }.joined(separator: "/")
     }
 
     func table(_ headers: [String], _ rows: [[String]]) {

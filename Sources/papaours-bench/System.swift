@@ -119,5 +119,5 @@ struct FastRandom {
 
     /// Uniform enough in 0..<n for n far below 2^32.
     @inline(__always)
-    mutating func below(_ n: Int) -> Int { Int((next() >> 32) &* UInt64(n) >> 32) }
+    mutating func below(_ n: Int) -> Int { Int(((next() >> 32) &* UInt64(n)) >> 32) }
 }

@@ -18,10 +18,10 @@ enum KeyCommands {
             expires = time
         }
         // The file first: a key whose secret has nowhere to go is never made.
-        let file: SecretFile?
+        let file: PrivateFile?
         if let path = command.value("output") {
             do {
-                file = try SecretFile(creating: path)
+                file = try PrivateFile(creating: path)
             } catch {
                 if error.code == EEXIST { throw CommandFailure(.refused, .fileExists, [path]) }
                 throw CommandFailure(.refused, .fileCannotCreate, [path, error.message])

@@ -6,7 +6,7 @@ import PapaoursProtocol
 /// where other users could read it in the process list.
 enum VerifyCommand {
     static func run(_ context: CommandContext) throws {
-        let secret = try readSecret(context)
+        let secret = try context.readKey()
         let result = try context.client.verify(secret, ip: context.command.value("ip"))
         switch result {
         case .valid(let key):
@@ -26,21 +26,5 @@ enum VerifyCommand {
 
     private static func recordMembers(_ key: VerifiedKey) -> [(String, JSON)] {
         key.raw.attributes.map { ($0.0, JSON.attribute($0.0, $0.1)) }
-    }
-
-    /// The first line, its LF and CR removed.
-    private static func readSecret(_ context: CommandContext) throws -> String {
-        let line: String?
-        if let path = context.command.value("key-file") {
-            switch StandardStreams.readFirstLine(ofFile: path) {
-            case .success(let first): line = first
-            case .failure(let error): throw CommandFailure(.refused, .fileCannotRead, [path, error.message])
-            }
-        } else {
-            if context.console.stdinIsTerminal { context.console.prompt(context.text(.keyPrompt)) }
-            line = context.console.readLine(hidden: true)
-        }
-        guard let line, !line.isEmpty else { throw UsageError(.noKeyOnInput, command: context.command.spec.path) }
-        return line
     }
 }
