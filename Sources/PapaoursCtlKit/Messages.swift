@@ -14,7 +14,11 @@ public enum Message: String, Sendable, CaseIterable {
     case noForbidden, noNotFound, noExists, noInvalid, noBusy, noUnavailable
     case noMalformedKey, noUnknownKey, noInactiveKey, noInactiveMachine, noExpiredKey, noOther, withDetail
     // Files and terminal
-    case fileExists, fileCannotCreate, fileCannotRead, secretLost, keyPrompt, confirmDelete, deleteCancelled
+    case fileExists, fileCannotCreate, fileCannotRead, fileCannotWrite, secretLost, keyPrompt, confirmDelete, deleteCancelled
+    // Backup, export, import
+    case backupWritten, exportWritten, importDone, importNothingSent, importMoreProblems
+    case importNotJSON, importNotObject, importNoType, importUnknownType, importUnknownField, importMissingField
+    case importBadValue, importDuplicate, importAfterEnd, importNoEnd, importCountMismatch, keyImported
     // Results
     case secretWarning, secretWritten, machineCreated, machineUpdated, machineDeleted
     case keyUpdated, keyDisabled, keyEnabled, keyValid
@@ -23,15 +27,16 @@ public enum Message: String, Sendable, CaseIterable {
     case hID, hName, hDescription, hOrganization, hRoles, hStatus, hCreated, hCreatedBy, hUpdated, hKeys
     case hLabel, hExpires, hLastUsed, hUses, hMachine, hKey, hSeq, hTime, hUser, hAction, hTarget, hDetails
     case hServer, hSocket, hPermissions, hUptime, hConnections, hMachines, hVerifyOK, hVerifyDenied
+    case hEvents, hAdded, hSkipped
     // Help
     case helpTool, helpUsage, helpCommands, helpArguments, helpOptions, helpGlobalOptions, helpMore, helpExit
     case sumMachine, sumKey, sumMachineCreate, sumMachineList, sumMachineShow, sumMachineEdit, sumMachineDelete
     case sumKeyCreate, sumKeyList, sumKeyShow, sumKeyEdit, sumKeyDisable, sumKeyEnable
-    case sumVerify, sumAudit, sumStatus, sumHelp
-    case argName, argMachine, argKey, argTopic
+    case sumVerify, sumAudit, sumStatus, sumHelp, sumKeyImport, sumBackup, sumExport, sumImport
+    case argName, argMachine, argKey, argTopic, argBackupFile, argImportFile
     case optSocket, optJSON, optHelp, optVersion, optDescription, optOrganization, optRole, optNoRoles
     case optName, optActive, optInactive, optYes, optLabel, optExpires, optOutput, optKeyFile, optIP
-    case optAuditMachine, optAfter, optLimit
+    case optAuditMachine, optAfter, optLimit, optImportKeyFile, optExportOutput
 
     public var text: (en: String, fr: String) {
         switch self {
@@ -95,6 +100,7 @@ public enum Message: String, Sendable, CaseIterable {
         case .fileExists: ("refusing to overwrite {0}: the file exists", "refus d'écraser {0} : le fichier existe")
         case .fileCannotCreate: ("cannot create {0}: {1}", "impossible de créer {0} : {1}")
         case .fileCannotRead: ("cannot read {0}: {1}", "impossible de lire {0} : {1}")
+        case .fileCannotWrite: ("cannot write {0}: {1}", "impossible d'écrire {0} : {1}")
         case .secretLost:
             ("could not write the secret to {0}: {1}; key {2} was created but its secret is lost: disable it with 'papaoursctl key disable {2}'",
              "impossible d'écrire le secret dans {0} : {1} ; la clé {2} a été créée mais son secret est perdu : désactivez-la avec « papaoursctl key disable {2} »")
@@ -104,6 +110,33 @@ public enum Message: String, Sendable, CaseIterable {
              "Supprimer la machine « {0} » ({1}) et ses {2} clé(s) API ? C'est irréversible. [o/N] ")
         case .deleteCancelled: ("Nothing deleted.", "Rien n'a été supprimé.")
 
+        case .backupWritten:
+            ("Backup written to {0}: {1} bytes, {2} machine(s), {3} API key(s).",
+             "Sauvegarde écrite dans {0} : {1} octets, {2} machine(s), {3} clé(s) API.")
+        case .exportWritten:
+            ("Exported {1} machine(s), {2} API key(s) and {3} audit event(s) to {0}.",
+             "{1} machine(s), {2} clé(s) API et {3} événement(s) d'audit exportés dans {0}.")
+        case .importDone: ("Imported from {0}:", "Importé depuis {0} :")
+        case .importNothingSent:
+            ("nothing imported: {0} problem(s) in {1}", "rien n'a été importé : {0} problème(s) dans {1}")
+        case .importMoreProblems: ("… and {0} more problem(s)", "… et {0} autre(s) problème(s)")
+        case .importNotJSON: ("not valid JSON (column {0})", "JSON invalide (colonne {0})")
+        case .importNotObject: ("not a JSON object", "pas un objet JSON")
+        case .importNoType: ("no \"type\" member", "pas de membre « type »")
+        case .importUnknownType:
+            ("unknown type '{0}': machine, key, event or end expected", "type « {0} » inconnu : machine, key, event ou end attendu")
+        case .importUnknownField: ("a {0} line has no member '{1}'", "une ligne {0} n'a pas de membre « {1} »")
+        case .importMissingField: ("the {0} line lacks '{1}'", "il manque « {1} » à la ligne {0}")
+        case .importBadValue: ("invalid '{0}' in a {1} line: {2}", "« {0} » invalide dans une ligne {1} : {2}")
+        case .importDuplicate: ("{0} {1} appears twice (first on line {2})", "{0} {1} apparaît deux fois (d'abord ligne {2})")
+        case .importAfterEnd: ("a line after the end line", "une ligne après la ligne de fin")
+        case .importNoEnd:
+            ("the end line is missing: the file is cut short", "la ligne de fin manque : le fichier est tronqué")
+        case .importCountMismatch:
+            ("the end line counts {0} but the file holds {1}: lines are missing or altered",
+             "la ligne de fin compte {0} mais le fichier contient {1} : des lignes manquent ou ont été modifiées")
+        case .keyImported:
+            ("Key {0} ({1}) imported; only its hash is kept.", "Clé {0} ({1}) importée ; seule son empreinte est conservée.")
         case .secretWarning:
             ("This secret will never be shown again: store it now in a secret manager.",
              "Ce secret ne sera plus jamais affiché : rangez-le dès maintenant dans un gestionnaire de secrets.")
@@ -152,6 +185,9 @@ public enum Message: String, Sendable, CaseIterable {
         case .hMachines: ("Machines", "Machines")
         case .hVerifyOK: ("Keys accepted", "Clés acceptées")
         case .hVerifyDenied: ("Keys refused", "Clés refusées")
+        case .hEvents: ("Audit events", "Événements d'audit")
+        case .hAdded: ("Added", "Ajoutés")
+        case .hSkipped: ("Skipped (already present)", "Ignorés (déjà présents)")
 
         case .helpTool: ("Manage the machines and API keys of papaoursd.", "Gérer les machines et les clés API de papaoursd.")
         case .helpUsage: ("Usage:", "Utilisation :")
@@ -181,10 +217,26 @@ public enum Message: String, Sendable, CaseIterable {
         case .sumAudit: ("Show the audit journal", "Afficher le journal d'audit")
         case .sumStatus: ("Show the version and counters of papaoursd", "Afficher la version et les compteurs de papaoursd")
         case .sumHelp: ("Show the help of a command", "Afficher l'aide d'une commande")
+        case .sumKeyImport:
+            ("Import an API key issued elsewhere, read from standard input or a file",
+             "Importer une clé API émise ailleurs, lue sur l'entrée standard ou dans un fichier")
+        case .sumBackup:
+            ("Copy the database into a new file (mode 0600) while papaoursd runs",
+             "Copier la base dans un nouveau fichier (mode 0600) pendant que papaoursd tourne")
+        case .sumExport:
+            ("Export machines, key hashes and the audit journal as JSON Lines",
+             "Exporter les machines, les empreintes des clés et le journal d'audit en JSON Lines")
+        case .sumImport:
+            ("Import a file made by export: all of it, or nothing",
+             "Importer un fichier fait par export : tout, ou rien")
         case .argName: ("the machine's name, unique, 1 to 128 characters", "le nom de la machine, unique, de 1 à 128 caractères")
         case .argMachine: ("a machine id (m_…) or its exact name", "un identifiant de machine (m_…) ou son nom exact")
         case .argKey: ("a key id (k_…)", "un identifiant de clé (k_…)")
         case .argTopic: ("a command", "une commande")
+        case .argBackupFile: ("the new backup file; an existing file is never overwritten",
+                              "le nouveau fichier de sauvegarde ; un fichier existant n'est jamais écrasé")
+        case .argImportFile: ("a file made by 'papaoursctl export', or - for standard input",
+                              "un fichier fait par « papaoursctl export », ou - pour l'entrée standard")
         case .optSocket:
             ("papaoursd's socket (default: $PAPAOURS_SOCKET, else /run/papaours/papaoursd.sock)",
              "le socket de papaoursd (par défaut : $PAPAOURS_SOCKET, sinon /run/papaours/papaoursd.sock)")
@@ -211,6 +263,12 @@ public enum Message: String, Sendable, CaseIterable {
         case .optAuditMachine: ("only the events of this machine", "seulement les événements de cette machine")
         case .optAfter: ("only the events after this sequence number", "seulement les événements après ce numéro")
         case .optLimit: ("at most this many events", "au plus ce nombre d'événements")
+        case .optImportKeyFile:
+            ("read the key from the first line of this file instead of standard input",
+             "lire la clé sur la première ligne de ce fichier plutôt que sur l'entrée standard")
+        case .optExportOutput:
+            ("write to this new file (mode 0600) instead of standard output",
+             "écrire dans ce nouveau fichier (mode 0600) plutôt que sur la sortie standard")
         }
     }
 }

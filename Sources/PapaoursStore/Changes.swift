@@ -48,12 +48,18 @@ public struct KeyChanges: Sendable {
 struct ChangeLog {
     private(set) var parts: [String] = []
 
+    /// Values are cut to this many characters in the journal, so that an event (escaped twice on
+    /// its way out) stays well within one protocol line and can be exported and imported again.
+    static let maxValueLength = 100
+
     /// `"text"` with quote, backslash, LF and TAB escaped, scalar by scalar (a combining
-    /// mark after a quote must not hide it).
+    /// mark after a quote must not hide it); a long value is cut and ends with `…`.
     static func quoted(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         out.append("\"")
-        for scalar in text.unicodeScalars {
+        let scalars = text.unicodeScalars
+        let cut = scalars.count > maxValueLength
+        for scalar in cut ? Array(scalars.prefix(maxValueLength - 1)) + ["…"] : Array(scalars) {
             switch scalar {
             case "\"": out.append(contentsOf: "\\\"".unicodeScalars)
             case "\\": out.append(contentsOf: "\\\\".unicodeScalars)

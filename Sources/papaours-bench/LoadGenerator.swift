@@ -81,6 +81,7 @@ enum LoadGenerator {
 
     /// Connects `clients` sockets to `path` and drives them for `seconds` after a warm-up.
     static func run<W: Workload>(path: String, workload: W, clients: Int, depth: Int, seconds: Double) throws -> BatchResult {
+        raiseFileLimit(to: clients + 64)
         var fds: [Int32] = []
         do {
             for _ in 0..<clients {

@@ -19,6 +19,7 @@ Cleanup.installSignalThread()
 let output = Output(markdown: options.markdown)
 
 func benchmark(_ options: Options, _ output: Output) throws {
+    let loadAtStart = loadAverage()
     let directory = try Cleanup.makeTemporaryDirectory(in: options.temporaryParent)
     let launcher = try Launcher(directory: directory)
     progress("loading \(options.keys) keys into \(launcher.databasePath)")
@@ -56,6 +57,19 @@ func benchmark(_ options: Options, _ output: Output) throws {
         }
     }
     report.targets()
+    output.note("load average (1, 5, 15 min) at the start: \(loadAtStart); at the end: \(loadAverage()). "
+        + "Other processes on this machine share its CPUs.")
+}
+
+/// /proc/loadavg's first three fields: how busy the machine was besides the bench.
+func loadAverage() -> String {
+    let fd = open("/proc/loadavg", O_RDONLY)
+    guard fd >= 0 else { return "?" }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 256)
+    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    guard n > 0 else { return "?" }
+    return String(decoding: buffer[0..<n], as: UTF8.self).split(separator: " ").prefix(3).joined(separator: " ")
 }
 
 do {

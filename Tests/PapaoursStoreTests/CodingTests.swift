@@ -98,3 +98,13 @@ struct CodingTests {
         #expect(ChangeLog.quoted("a\\\u{301}b") == "\"a\\\\\u{301}b\"")
     }
 }
+
+@Suite("Store: audit details stay short")
+struct AuditDetailLengthTests {
+    @Test func longValuesAreCutSoThatAnEventFitsOneLine() {
+        let quoted = ChangeLog.quoted(String(repeating: "\"", count: 1000))
+        #expect(quoted.hasSuffix("…\""))
+        #expect(quoted.unicodeScalars.count == 2 + 2 * 99 + 1)
+        #expect(ChangeLog.quoted("short") == "\"short\"")
+    }
+}

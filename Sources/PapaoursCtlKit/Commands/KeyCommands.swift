@@ -53,6 +53,25 @@ enum KeyCommands {
         }
     }
 
+    /// A key issued elsewhere: its secret from stdin or `--key-file`, never argv; the
+    /// daemon keeps only its hash and refuses a weak one.
+    static func importKey(_ context: CommandContext) throws {
+        let command = context.command
+        var expires: Timestamp?
+        if let text = command.value("expires") {
+            guard let time = Expiry.parse(text, now: context.now()) else {
+                throw UsageError(.notATime, [text], command: command.spec.path)
+            }
+            expires = time
+        }
+        let secret = try context.readKey()
+        let key = try context.client.keyImport(machine: context.argument(0), secret: secret,
+                                               label: command.value("label") ?? "", expires: expires)
+        if context.json { return context.console.print(.record(key.raw)) }
+        context.console.print(context.text(.keyImported, key.id.value, key.label))
+        context.console.print(context.render.keyDetails(key))
+    }
+
     static func list(_ context: CommandContext) throws {
         let keys = try context.client.keyList(context.argument(0))
         if context.json { return context.console.print(.array(keys.map { .record($0.raw) })) }
