@@ -19,3 +19,10 @@ need() { # command package
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null
     command -v "$1" >/dev/null
 }
+
+# cleanup: kills the background processes listed in pids and removes $work (for trap … EXIT).
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+    rm -rf "$work"
+}

@@ -18,11 +18,6 @@ daemon=$bin/papaoursd
 
 work=$(mktemp -d)
 pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
-    rm -rf "$work"
-}
 trap cleanup EXIT
 
 # receiver ADDRESS LOG: one line per datagram, "<ms since start> <message with \n as |>".

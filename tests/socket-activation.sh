@@ -34,11 +34,6 @@ daemon=$bin/papaoursd ctl=$bin/papaoursctl
 work=$(mktemp -d -p /run papaours-activation.XXXXXX)
 chmod 0755 "$work"
 pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
-    rm -rf "$work"
-}
 trap cleanup EXIT
 
 wait_for() { # seconds command...

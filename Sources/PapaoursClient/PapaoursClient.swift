@@ -79,13 +79,7 @@ public final class PapaoursClient: Sendable {
             replies.reserveCapacity(requests.count)
             var retried = false
             while true {
-                let open: Connection
-                if let current = slot {
-                    open = current
-                } else {
-                    open = try Connection.open(path: path, timeout: timeout)
-                    slot = open
-                }
+                let open = try Self.reuse(&slot, path: path, timeout: timeout)
                 do throws(ExchangeFailure) {
                     try Self.exchange(on: open, requests: requests, lines: lines, replies: &replies, slot: &slot)
                     return replies
@@ -121,13 +115,7 @@ public final class PapaoursClient: Sendable {
         let timeout = timeout
         return try connection.withLock { (slot: inout Connection?) throws(ClientError) -> T in
             if let current = slot, current.isStale { slot = nil }
-            let open: Connection
-            if let current = slot {
-                open = current
-            } else {
-                open = try Connection.open(path: path, timeout: timeout)
-                slot = open
-            }
+            let open = try Self.reuse(&slot, path: path, timeout: timeout)
             do throws(ExchangeFailure) {
                 return try body(open)
             } catch {
@@ -175,6 +163,14 @@ public final class PapaoursClient: Sendable {
 
     /// Writes the unanswered requests window by window and reads their replies
     /// into `replies`. Drops the connection after a reply the server hangs up after.
+    /// The open connection in `slot`, or a new one put there.
+    static func reuse(_ slot: inout Connection?, path: String, timeout: Duration?) throws(ClientError) -> Connection {
+        if let current = slot { return current }
+        let open = try Connection.open(path: path, timeout: timeout)
+        slot = open
+        return open
+    }
+
     private static func exchange(on open: Connection, requests: [Request], lines: [[UInt8]],
                                  replies: inout [Reply], slot: inout Connection?) throws(ExchangeFailure) {
         while replies.count < requests.count {

@@ -7,16 +7,19 @@ import PapaoursProtocol
 
 /// `papaoursctl key …`
 enum KeyCommands {
+    /// `--expires`, when given: a time, a date or a duration from now.
+    static func expires(_ context: CommandContext) throws -> Timestamp? {
+        guard let text = context.command.value("expires") else { return nil }
+        guard let time = Expiry.parse(text, now: context.now()) else {
+            throw UsageError(.notATime, [text], command: context.command.spec.path)
+        }
+        return time
+    }
+
     /// The secret goes alone to stdout (or to a new 0600 file), the warning to stderr.
     static func create(_ context: CommandContext) throws {
         let command = context.command
-        var expires: Timestamp?
-        if let text = command.value("expires") {
-            guard let time = Expiry.parse(text, now: context.now()) else {
-                throw UsageError(.notATime, [text], command: command.spec.path)
-            }
-            expires = time
-        }
+        let expires = try self.expires(context)
         // The file first: a key whose secret has nowhere to go is never made.
         let file: PrivateFile?
         if let path = command.value("output") {
@@ -57,13 +60,7 @@ enum KeyCommands {
     /// daemon keeps only its hash and refuses a weak one.
     static func importKey(_ context: CommandContext) throws {
         let command = context.command
-        var expires: Timestamp?
-        if let text = command.value("expires") {
-            guard let time = Expiry.parse(text, now: context.now()) else {
-                throw UsageError(.notATime, [text], command: command.spec.path)
-            }
-            expires = time
-        }
+        let expires = try self.expires(context)
         let secret = try context.readKey()
         let key = try context.client.keyImport(machine: context.argument(0), secret: secret,
                                                label: command.value("label") ?? "", expires: expires)
