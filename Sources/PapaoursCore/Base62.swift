@@ -15,7 +15,7 @@ public enum Base62 {
         return digits
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func isDigit(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }

@@ -7,9 +7,15 @@ public enum CRC32 {
     }
 
     public static func checksum<Bytes: Collection>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
+        bytes.withContiguousStorageIfAvailable { checksum(UnsafeRawBufferPointer($0)) }
+            ?? Array(bytes).withUnsafeBytes { checksum($0) }
+    }
+
+    /// On raw bytes: VERIFY checks every presented key's checksum, generics would cost a third of it.
+    public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
+        table.withUnsafeBufferPointer { table in
+            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
         }
         return crc ^ 0xFFFF_FFFF
     }

@@ -39,20 +39,23 @@ public struct Secret: Sendable, CustomStringConvertible {
     private init(trusted bytes: [UInt8]) { self.bytes = bytes }
 
     /// Checks the form of a presented value without touching the store.
-    public static func classify<Bytes: RandomAccessCollection>(_ value: Bytes) -> Result<Form, Malformation>
-    where Bytes.Element == UInt8, Bytes.Index == Int {
+    public static func classify<Bytes: Collection>(_ value: Bytes) -> Result<Form, Malformation> where Bytes.Element == UInt8 {
+        value.withContiguousStorageIfAvailable { classify(UnsafeRawBufferPointer($0)) }
+            ?? Array(value).withUnsafeBytes { classify($0) }
+    }
+
+    /// The same on raw bytes: no generics on VERIFY's path.
+    public static func classify(_ value: UnsafeRawBufferPointer) -> Result<Form, Malformation> {
         if value.starts(with: prefix) {
             guard value.count == length else { return .failure(.wrongLength) }
-            let start = value.startIndex
-            for i in (start + prefix.count)..<(start + length) where !Base62.isDigit(value[i]) {
-                return .failure(.wrongAlphabet)
+            for i in prefix.count..<length where !Base62.isDigit(value[i]) { return .failure(.wrongAlphabet) }
+            var checksum = CRC32.checksum(UnsafeRawBufferPointer(rebasing: value[0..<(length - checksumLength)]))
+            // Compare the base-62 digits from the last one, without building them.
+            for i in stride(from: length - 1, through: length - checksumLength, by: -1) {
+                guard value[i] == Base62.alphabet[Int(checksum % 62)] else { return .failure(.wrongChecksum) }
+                checksum /= 62
             }
-            let body = value[start..<(start + length - checksumLength)]
-            let expected = Base62.encode(CRC32.checksum(body), width: checksumLength)
-            guard value[(start + length - checksumLength)...].elementsEqual(expected) else {
-                return .failure(.wrongChecksum)
-            }
-            return .success(.papaours)
+            return checksum == 0 ? .success(.papaours) : .failure(.wrongChecksum)
         }
         guard foreignLength.contains(value.count) else { return .failure(.wrongLength) }
         for byte in value where byte < 0x21 || byte > 0x7E { return .failure(.wrongAlphabet) }
@@ -60,8 +63,7 @@ public struct Secret: Sendable, CustomStringConvertible {
     }
 
     /// A presented value, once its form is known to be right.
-    public init<Bytes: RandomAccessCollection>(validating value: Bytes) throws(Malformation)
-    where Bytes.Element == UInt8, Bytes.Index == Int {
+    public init<Bytes: Collection>(validating value: Bytes) throws(Malformation) where Bytes.Element == UInt8 {
         switch Secret.classify(value) {
         case .success: self.bytes = Array(value)
         case .failure(let error): throw error

@@ -23,6 +23,12 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private let session: ReadSession
     private let dispatcher: Dispatcher
     private let mailbox = Mutex<[(UInt64, [UInt8])]>([])
+    /// Accepted sockets handed over by another loop.
+    private let incoming = Mutex<[Int32]>([])
+    /// Connections this loop serves (or has been handed), for spreading new ones.
+    let load = Atomic<Int>(0)
+    /// Every loop, this one included; set before the loops start.
+    var peers: [EventLoop] = []
 
     private var connections: [UInt64: Connection] = [:]
     private var ready: [Connection] = []
@@ -91,6 +97,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                     }
                 }
             }
+            adoptHandedOver(now: now)
             deliverCompletions(now: now)
             processReady(now: now)
             flushDirty()
@@ -137,18 +144,41 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 Log.warning("refused a connection: \(configuration.maxConnections) connections already open")
                 continue
             }
-            guard let peer = PeerCredentials.of(socket: fd, userName: Accounts.userName(of:)) else {
-                close(fd)
-                shared.stats.connections.subtract(1, ordering: .relaxed)
-                continue
+            // The least loaded loop serves it, so that a burst accepted here still spreads over the CPUs.
+            let target = peers.min { $0.load.load(ordering: .relaxed) < $1.load.load(ordering: .relaxed) } ?? self
+            target.load.add(1, ordering: .relaxed)
+            if target === self {
+                adopt(fd, now: now)
+            } else {
+                target.incoming.withLock { $0.append(fd) }
+                target.wake()
             }
-            let connection = Connection(fd: fd, serial: shared.nextSerial(), peer: peer,
-                                        permissions: configuration.grants.permissions(for: peer),
-                                        grantsGeneration: configurationGeneration, now: now)
-            connections[connection.serial] = connection
-            setInterest(connection, PAPA_EPOLLIN, adding: true)
-            Log.debug("connection \(connection.serial) from \(peer.user) (uid \(peer.uid), pid \(peer.pid))")
         }
+    }
+
+    /// Starts serving an accepted socket: its peer's credentials, then its first read.
+    private func adopt(_ fd: Int32, now: Int64) {
+        guard let peer = PeerCredentials.of(socket: fd, userName: Accounts.userName(of:)) else {
+            close(fd)
+            shared.stats.connections.subtract(1, ordering: .relaxed)
+            load.subtract(1, ordering: .relaxed)
+            return
+        }
+        let connection = Connection(fd: fd, serial: shared.nextSerial(), peer: peer,
+                                    permissions: configuration.grants.permissions(for: peer),
+                                    grantsGeneration: configurationGeneration, now: now)
+        connections[connection.serial] = connection
+        setInterest(connection, PAPA_EPOLLIN, adding: true)
+        Log.debug("connection \(connection.serial) from \(peer.user) (uid \(peer.uid), pid \(peer.pid)) on loop \(index)")
+    }
+
+    private func adoptHandedOver(now: Int64) {
+        let fds = incoming.withLock { box -> [Int32] in
+            let items = box
+            box.removeAll(keepingCapacity: true)
+            return items
+        }
+        for fd in fds { adopt(fd, now: now) }
     }
 
     private func handle(_ events: UInt32, on connection: Connection, now: Int64) {
@@ -323,6 +353,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         close(connection.fd)
         for fd in connection.passedFDs { close(fd) }
         shared.stats.connections.subtract(1, ordering: .relaxed)
+        load.subtract(1, ordering: .relaxed)
         Log.debug("connection \(connection.serial) closed")
     }
 
@@ -366,6 +397,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         let busy = connections.values.contains { $0.awaitingWriter || (!ready.isEmpty) || $0.pendingOutput > 0 }
         guard !busy || now >= stopDeadline else { return false }
         for connection in Array(connections.values) { closeConnection(connection) }
+        for fd in incoming.withLock({ $0 }) { close(fd) }
         flushUsage(now: now)
         return true
     }

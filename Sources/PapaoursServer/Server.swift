@@ -19,6 +19,7 @@ public final class Server: @unchecked Sendable {
                              listenFD: listener.fd, configuration: configuration)
         let count = configuration.threads > 0 ? configuration.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         for index in 0..<count { loops.append(try EventLoop(index: index, shared: shared)) }
+        for loop in loops { loop.peers = loops }
     }
 
     public var loopCount: Int { loops.count }
