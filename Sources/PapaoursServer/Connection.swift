@@ -1,4 +1,7 @@
 import PapaoursCore
+#if canImport(Glibc)
+import Glibc
+#endif
 import PapaoursStore
 
 /// One client: its credentials, what it sent that is not yet answered, what it is owed.
@@ -58,7 +61,11 @@ final class Connection {
 
     func nextLine(limit: Int) -> NextLine {
         let searchFrom = max(scanned, inputStart)
-        if let lf = input[searchFrom...].firstIndex(of: 0x0A) {
+        let found = input.withUnsafeBytes { raw -> Int? in
+            guard searchFrom < raw.count, let p = memchr(raw.baseAddress! + searchFrom, 0x0A, raw.count - searchFrom) else { return nil }
+            return raw.baseAddress!.distance(to: UnsafeRawPointer(p))
+        }
+        if let lf = found {
             let start = inputStart
             inputStart = lf + 1
             scanned = inputStart

@@ -202,25 +202,31 @@ struct Dispatcher {
     }
 
     /// VERIFY cut by the fast path: the same checks and answers as the general one.
-    func verify(_ plain: PlainVerify, from connection: Connection, usage: inout [KeyID: UsageDelta]) -> [UInt8] {
+    func verify(_ plain: PlainVerify, in line: UnsafeRawBufferPointer, from connection: Connection,
+                usage: inout [KeyID: UsageDelta]) -> [UInt8] {
         guard connection.permissions.contains(.keysVerify) else {
             return ReplyFormat.no("forbidden", "VERIFY needs permission keys.verify, which \(connection.peer.user) (uid \(connection.peer.uid)) does not hold")
         }
         do {
-            return try verify(secret: plain.secret, ip: String(decoding: plain.ip, as: UTF8.self), usage: &usage)
+            let ip = plain.ip.isEmpty ? "" : String(decoding: UnsafeRawBufferPointer(rebasing: line[plain.ip]), as: UTF8.self)
+            return try verify(secret: UnsafeRawBufferPointer(rebasing: line[plain.secret]), ip: ip, usage: &usage)
         } catch {
             return ReplyFormat.no(StoreError(any: error))
         }
     }
 
     func verify(_ request: Request, usage: inout [KeyID: UsageDelta]) throws -> [UInt8] {
-        try verify(secret: Array(request.arguments[0].utf8)[...], ip: request[attribute: "ip"] ?? "", usage: &usage)
+        try Array(request.arguments[0].utf8).withUnsafeBytes { secret in
+            try verify(secret: secret, ip: request[attribute: "ip"] ?? "", usage: &usage)
+        }
     }
 
     /// Form first (no store access), then key, status, expiry, machine status.
-    func verify(secret presented: ArraySlice<UInt8>, ip: String, usage: inout [KeyID: UsageDelta]) throws -> [UInt8] {
-        do { _ = try Validation.text(ip, field: "ip", length: 0...256) } catch {
-            return ReplyFormat.no("invalid", error.description)
+    func verify(secret presented: UnsafeRawBufferPointer, ip: String, usage: inout [KeyID: UsageDelta]) throws -> [UInt8] {
+        if !ip.isEmpty {
+            do { _ = try Validation.text(ip, field: "ip", length: 0...256) } catch {
+                return ReplyFormat.no("invalid", error.description)
+            }
         }
         if case .failure(let why) = Secret.classify(presented) {
             stats.verifyDenied.add(1, ordering: .relaxed)

@@ -236,11 +236,12 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 connection.closeAfterFlush = true
             case .line(let line):
                 handled += 1
-                if let plain = PlainVerify.match(line) {
-                    connection.output += dispatcher.verify(plain, from: connection, usage: &usage)
-                } else {
-                    answer(Array(line), on: connection)
+                let answered = line.withUnsafeBytes { raw -> Bool in
+                    guard let plain = PlainVerify.match(raw) else { return false }
+                    connection.output += dispatcher.verify(plain, in: raw, from: connection, usage: &usage)
+                    return true
                 }
+                if !answered { answer(Array(line), on: connection) }
                 continue
             }
             break

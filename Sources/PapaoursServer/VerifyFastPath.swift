@@ -6,41 +6,41 @@ import Synchronization
 /// tokenizer. Anything else (quotes, other attributes, extra spaces) returns nil and takes
 /// the general path, which gives the same answers.
 struct PlainVerify {
-    let secret: ArraySlice<UInt8>
-    let ip: ArraySlice<UInt8>
+    /// Where the secret and the ip stand in the line.
+    let secret: Range<Int>
+    let ip: Range<Int>
 
     private static let verb = Array("VERIFY ".utf8)
-    private static let ipAttribute = Array(" ip=".utf8)
 
     @inline(__always)
     private static func isPlain(_ b: UInt8) -> Bool {
         b > 0x20 && b < 0x7F && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\")
     }
 
-    static func match(_ line: ArraySlice<UInt8>) -> PlainVerify? {
-        guard line.count > verb.count else { return nil }
-        var i = line.startIndex
-        for expected in verb {
-            let b = line[i]
+    static func match(_ line: UnsafeRawBufferPointer) -> PlainVerify? {
+        let n = line.count
+        guard n > verb.count else { return nil }
+        for i in 0..<verb.count {
+            let b = line[i], expected = verb[i]
             guard b == expected || (expected >= 0x41 && expected <= 0x5A && b == expected + 0x20) else { return nil }
-            i += 1
         }
-        let secretStart = i
-        while i < line.endIndex && line[i] != 0x20 {
+        var i = verb.count
+        while i < n && line[i] != 0x20 {
             guard isPlain(line[i]), line[i] != UInt8(ascii: "=") else { return nil }
             i += 1
         }
-        let secret = line[secretStart..<i]
+        let secret = verb.count..<i
         guard !secret.isEmpty else { return nil }
-        if i == line.endIndex { return PlainVerify(secret: secret, ip: []) }
-        guard line[i...].starts(with: ipAttribute) else { return nil }
-        i += ipAttribute.count
+        if i == n { return PlainVerify(secret: secret, ip: n..<n) }
+        // " ip=" then a plain word to the end.
+        guard n - i >= 4, line[i + 1] == UInt8(ascii: "i"), line[i + 2] == UInt8(ascii: "p"), line[i + 3] == UInt8(ascii: "=") else { return nil }
+        i += 4
         let ipStart = i
-        while i < line.endIndex {
+        while i < n {
             guard isPlain(line[i]) else { return nil }
             i += 1
         }
-        return PlainVerify(secret: secret, ip: line[ipStart..<i])
+        return PlainVerify(secret: secret, ip: ipStart..<n)
     }
 }
 
