@@ -239,8 +239,10 @@ struct Dispatcher {
             return hit.reply
         }
         try session.refresh()
-        let entry = try verdict(store.verify(hash, at: now, in: session))
-        verifyCache.remember(hash, entry, snapshot: session.snapshot)
+        let outcome = try store.verify(hash, at: now, in: session)
+        let entry = verdict(outcome)
+        // Unknown keys are not kept: random ones would only push known keys out.
+        if case .unknownKey = outcome {} else { verifyCache.remember(hash, entry, snapshot: session.snapshot) }
         count(entry, ip: ip, now: now, usage: &usage)
         return entry.reply
     }

@@ -10,7 +10,9 @@ struct PlainVerify {
     let secret: Range<Int>
     let ip: Range<Int>
 
-    private static let verb = Array("VERIFY ".utf8)
+    /// "verify" in lowercase, and where the secret starts (after "VERIFY ").
+    private static let lowercaseVerb: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0x76, 0x65, 0x72, 0x69, 0x66, 0x79)
+    private static let secretStart = 7
 
     @inline(__always)
     private static func isPlain(_ b: UInt8) -> Bool {
@@ -19,17 +21,17 @@ struct PlainVerify {
 
     static func match(_ line: UnsafeRawBufferPointer) -> PlainVerify? {
         let n = line.count
-        guard n > verb.count else { return nil }
-        for i in 0..<verb.count {
-            let b = line[i], expected = verb[i]
-            guard b == expected || (expected >= 0x41 && expected <= 0x5A && b == expected + 0x20) else { return nil }
-        }
-        var i = verb.count
+        guard n > secretStart else { return nil }
+        // ASCII case folding by OR 0x20: exact for letters, and no other byte folds onto one of "verify".
+        let v = lowercaseVerb
+        guard line[0] | 0x20 == v.0, line[1] | 0x20 == v.1, line[2] | 0x20 == v.2, line[3] | 0x20 == v.3,
+              line[4] | 0x20 == v.4, line[5] | 0x20 == v.5, line[6] == 0x20 else { return nil }
+        var i = secretStart
         while i < n && line[i] != 0x20 {
             guard isPlain(line[i]), line[i] != UInt8(ascii: "=") else { return nil }
             i += 1
         }
-        let secret = verb.count..<i
+        let secret = secretStart..<i
         guard !secret.isEmpty else { return nil }
         if i == n { return PlainVerify(secret: secret, ip: n..<n) }
         // " ip=" then a plain word to the end.
