@@ -1,9 +1,10 @@
+import PapaoursCore
 import PapaoursProtocol
 import Synchronization
 
 /// A blocking client of papaoursd over its Unix socket.
 ///
-/// Threads: one connection, guarded by a `Mutex`; a request (or a pipelined
+/// Threads: one connection, guarded by a lock (`Locked`); a request (or a pipelined
 /// batch) holds it for its whole round trip, so calls from several threads
 /// are safe and are served one after the other. A service that needs
 /// parallel requests uses one client per thread.
@@ -27,7 +28,7 @@ public final class PapaoursClient: Sendable {
     public let socketPath: String
     /// Longest wait for the socket to take a request or give a reply; nil waits forever.
     public let timeout: Duration?
-    private let connection = Mutex<Connection?>(nil)
+    private let connection = Locked<Connection?>(nil)
 
     public init(socketPath: String = PapaoursClient.defaultSocketPath, timeout: Duration? = .seconds(30)) {
         self.socketPath = socketPath

@@ -22,9 +22,9 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private let wakeFD: Int32
     private let session: ReadSession
     private let dispatcher: Dispatcher
-    private let mailbox = Mutex<[(UInt64, [UInt8])]>([])
+    private let mailbox = Locked<[(UInt64, [UInt8])]>([])
     /// Accepted sockets handed over by another loop.
-    private let incoming = Mutex<[Int32]>([])
+    private let incoming = Locked<[Int32]>([])
     /// Connections this loop serves (or has been handed), for spreading new ones.
     let load = Atomic<Int>(0)
     /// Every loop, this one included; set before the loops start.

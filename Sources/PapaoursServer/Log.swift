@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,8 +32,14 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
 /// starts with its `<N>` syslog priority so the journal keeps the level.
 /// Never given a secret: callers log ids, names and codes only.
 public enum Log {
-    nonisolated(unsafe) public static var level = LogLevel.info
-    nonisolated(unsafe) static var journal = getenv("JOURNAL_STREAM") != nil
+    /// Changed by SIGHUP while the loops log: an atomic, not a plain variable.
+    private static let currentLevel = Atomic<Int>(LogLevel.info.rawValue)
+    static let journal = getenv("JOURNAL_STREAM") != nil
+
+    public static var level: LogLevel {
+        get { LogLevel(rawValue: currentLevel.load(ordering: .relaxed)) ?? .info }
+        set { currentLevel.store(newValue.rawValue, ordering: .relaxed) }
+    }
 
     public static func error(_ message: @autoclosure () -> String) { write(.error, message) }
     public static func warning(_ message: @autoclosure () -> String) { write(.warning, message) }

@@ -11,10 +11,10 @@ final class SharedState: Sendable {
     let listenFD: Int32
     let stopping = Atomic<Bool>(false)
     let serials = Atomic<UInt64>(16)
-    private let current: Mutex<Configuration>
+    private let current: Locked<Configuration>
     /// Bumped on each reload; loops pick up the new configuration when it moves.
     let configurationGeneration = Atomic<UInt64>(0)
-    let tick: Mutex<(@Sendable () -> Void)?> = Mutex(nil)
+    let tick = Locked<(@Sendable () -> Void)?>(nil)
 
     init(store: Store, writer: Writer, stats: ServerStats, version: String, listenFD: Int32, configuration: Configuration) {
         self.store = store
@@ -22,7 +22,7 @@ final class SharedState: Sendable {
         self.stats = stats
         self.version = version
         self.listenFD = listenFD
-        self.current = Mutex(configuration)
+        self.current = Locked(configuration)
     }
 
     var configuration: Configuration { current.withLock { $0 } }

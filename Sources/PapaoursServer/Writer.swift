@@ -24,7 +24,7 @@ final class Writer: @unchecked Sendable {
 
     private let store: Store
     private let stats: ServerStats
-    private let queue = Mutex<(jobs: [Job], stopping: Bool)>(([], false))
+    private let queue = Locked<(jobs: [Job], stopping: Bool)>(([], false))
     private let wakeFD: Int32
     private var thread: OSThread?
 

@@ -1,5 +1,5 @@
 import CPapaoursSystem
-import Synchronization
+import PapaoursCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +7,7 @@ import Glibc
 /// Child processes and temporary directories, so that every exit path (the end, an error,
 /// Ctrl-C) kills the children and removes the directories.
 enum Cleanup {
-    private static let state = Mutex<(children: [pid_t], directories: [String])>(([], []))
+    private static let state = Locked<(children: [pid_t], directories: [String])>(([], []))
 
     static func register(child pid: pid_t) { state.withLock { $0.children.append(pid) } }
     static func forget(child pid: pid_t) { state.withLock { $0.children.removeAll { $0 == pid } } }

@@ -16,8 +16,8 @@ final class Acknowledged: Sendable {
         var pendingLabel: String?
         var pendingStatus: String?
     }
-    let machines = Mutex<[String: String]>([:])  // id → name
-    let keys = Mutex<[String: KeyState]>([:])    // id → state
+    let machines = Locked<[String: String]>([:])  // id → name
+    let keys = Locked<[String: KeyState]>([:])    // id → state
 }
 
 /// Kills the daemon with SIGKILL while writers run, then checks that every write answered OK

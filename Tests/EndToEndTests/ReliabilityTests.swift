@@ -11,6 +11,13 @@ func residentKiB(_ pid: Int32) -> Int {
     return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
 }
 
+/// Memory bounds are loosened under the sanitizers, whose shadow memory and quarantine of freed
+/// blocks grow a process's RSS by design; they still must hold, so unbounded growth still fails.
+let memorySlack: Int = {
+    let env = ProcessInfo.processInfo.environment
+    return env["ASAN_OPTIONS"] != nil || env["TSAN_OPTIONS"] != nil ? 8 : 1
+}()
+
 func runDaemon(_ arguments: [String]) throws -> (status: Int32, output: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: productsDirectory() + "/papaoursd")
@@ -93,7 +100,7 @@ struct ReliabilityTests {
         #expect(admin.request("PING") == ["OK"])
         #expect(Date().timeIntervalSince(started) < 2, "others are still served")
         let grown = residentKiB(pid) - before
-        #expect(grown < 32 * 1024, "daemon grew by \(grown) KiB")
+        #expect(grown < 32 * 1024 * memorySlack, "daemon grew by \(grown) KiB")
     }
 
     @Test func garbageFromManyConnectionsLeavesTheDaemonServing() throws {
@@ -124,7 +131,7 @@ struct ReliabilityTests {
         #expect(admin.request("PING") == ["OK"])
         #expect(admin.call("VERIFY \(secret)").isOK)
         let grown = residentKiB(pid) - before
-        #expect(grown < 16 * 1024, "after \(lines) lines of garbage the daemon grew by \(grown) KiB")
+        #expect(grown < 16 * 1024 * memorySlack, "after \(lines) lines of garbage the daemon grew by \(grown) KiB")
     }
 
     @Test func databaseAndSocketModes() throws {

@@ -46,6 +46,7 @@ func runCtl(_ arguments: [String], environment: [String: String], stdin: String?
 
 /// Runs a program; both pipes are read to the end before waiting, so that neither can fill up.
 func runProgram(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String?) throws -> CtlRun {
+    _ = ignoreBrokenPipes
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -59,7 +60,8 @@ func runProgram(_ executable: String, _ arguments: [String], environment: [Strin
     process.standardInput = input ?? FileHandle.nullDevice
     try process.run()
     if let input, let stdin {
-        input.fileHandleForWriting.write(Data(stdin.utf8))
+        // A program may exit before reading it all: EPIPE is fine (write(_:) would trap on it).
+        try? input.fileHandleForWriting.write(contentsOf: Data(stdin.utf8))
         try input.fileHandleForWriting.close()
     }
     let stderr = Drain(errors.fileHandleForReading)

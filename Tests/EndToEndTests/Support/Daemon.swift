@@ -2,6 +2,10 @@ import CPapaoursSystem
 import Foundation
 import Testing
 
+/// Writing to a program that has already exited (its stdin pipe) must fail with EPIPE in the
+/// tests, not end them: ignore SIGPIPE once for the whole test process.
+let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN); return () }()
+
 /// The directory holding the built products (papaoursd, papaoursctl) next to the test bundle.
 func productsDirectory() -> String {
     let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -22,6 +26,7 @@ final class Daemon: @unchecked Sendable {
 
     /// `config` lines are appended after the socket and database lines.
     init(config: [String] = [], start: Bool = true) throws {
+        _ = ignoreBrokenPipes
         let template = "/tmp/papaours-e2e-XXXXXX"
         var bytes = Array(template.utf8CString)
         guard mkdtemp(&bytes) != nil else { throw POSIXError(.EIO) }

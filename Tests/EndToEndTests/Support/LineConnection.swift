@@ -95,7 +95,7 @@ func runAsUser(uid: UInt32, gid: UInt32, socket: String, lines: [String]) throws
     p.standardOutput = output
     p.standardError = output
     try p.run()
-    input.fileHandleForWriting.write((lines.joined(separator: "\n") + "\n").data(using: .utf8)!)
+    try? input.fileHandleForWriting.write(contentsOf: Data((lines.joined(separator: "\n") + "\n").utf8))
     try input.fileHandleForWriting.close()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
