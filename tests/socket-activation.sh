@@ -221,7 +221,9 @@ if $seccomp_ready; then
         '"$@" -c "import socket; socket.socket(socket.AF_INET)" 2>&1 | grep -q "Errno 97"' _ "$d/seccomp-exec" "$d/allow.txt" "$(command -v python3)"
 fi
 
-(umask 077; exec systemd-socket-activate -l "$d/s.sock" "${sandbox[@]}" "$daemon" --config "$d/conf" --database "$d/db") > "$d/log" 2>&1 &
+# The sandbox has a private /tmp, where a checkout may live: run a copy from the sandbox's directory.
+install -m 0755 "$daemon" "$d/papaoursd"
+(umask 077; exec systemd-socket-activate -l "$d/s.sock" "${sandbox[@]}" "$d/papaoursd" --config "$d/conf" --database "$d/db") > "$d/log" 2>&1 &
 pid=$!; pids+=("$pid")
 if wait_for 10 test -S "$d/s.sock"; then chmod 0666 "$d/s.sock"; else fail "no socket for the sandboxed daemon" "$(cat "$d/log")"; finish; fi
 reply=$(hello "$d/s.sock")
