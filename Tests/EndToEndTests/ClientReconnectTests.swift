@@ -75,6 +75,13 @@ struct ClientReconnectTests {
     /// Runs `body` against a stopped daemon, which is killed while `body` waits for its reply.
     private func whileDying<T>(_ daemon: Daemon, _ body: () throws -> T) throws -> T {
         daemon.signal(SIGSTOP)
+        // kill() returns before every thread has stopped: wait until the kernel says it has.
+        let pid = daemon.process!.processIdentifier
+        for _ in 0..<200 {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            if stat.split(separator: ")").last?.split(separator: " ").first == "T" { break }
+            usleep(5_000)
+        }
         let killed = DispatchSemaphore(value: 0)
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) {
             daemon.kill9()
