@@ -14,7 +14,8 @@ public struct Configuration: Sendable, Equatable {
     public var idleTimeout = 0
     /// Bytes of unread replies past which the daemon stops reading from a client.
     public var outputLimit = 1 << 20
-    public var usageFlushInterval = 5
+    /// Seconds between usage flushes; each rewrites every key used since the last, so not too often.
+    public var usageFlushInterval = 30
     /// Event loops; 0 means one per CPU.
     public var threads = 0
     public var logLevel = LogLevel.info

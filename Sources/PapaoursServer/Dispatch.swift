@@ -22,6 +22,7 @@ struct Dispatcher {
     let stats: ServerStats
     let version: String
     let verifyCache = VerifyCache()
+    let machineCache = MachineCache()
 
     static let auditDefaultLimit = 100
     static let auditMaxLimit = 1000
@@ -239,7 +240,7 @@ struct Dispatcher {
             return hit.reply
         }
         try session.refresh()
-        let outcome = try store.verify(hash, at: now, in: session)
+        let outcome = try store.verify(hash, at: now, in: session, machines: machineCache, snapshot: session.snapshot)
         let entry = verdict(outcome)
         // Unknown keys are not kept: random ones would only push known keys out.
         if case .unknownKey = outcome {} else { verifyCache.remember(hash, entry, snapshot: session.snapshot) }

@@ -271,3 +271,17 @@ struct KeyTests {
         }
     }
 }
+
+@Suite("Store: machine cache for VERIFY")
+struct MachineCacheTests {
+    @Test func recordsHoldOnlyForTheSnapshotTheyWereReadIn() {
+        let cache = MachineCache()
+        let now = Timestamp.now()
+        let record = MachineRecord(id: MachineID.random(), name: "web", description: "", organization: "", roles: [],
+                                   status: .active, created: now, createdBy: "root", updated: now)
+        #expect(cache.lookup(record.id, snapshot: 3) == nil)
+        cache.remember(record)
+        #expect(cache.lookup(record.id, snapshot: 3) == record)
+        #expect(cache.lookup(record.id, snapshot: 4) == nil, "a newer snapshot drops what an older one read")
+    }
+}
