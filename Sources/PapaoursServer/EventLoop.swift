@@ -86,19 +86,25 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             let n = papa_epoll_wait(epfd, &events, Int32(events.count), timeout)
             let now = monotonicMilliseconds()
             refreshConfiguration()
+            // Mailboxes are only read when someone rang: every producer writes the eventfd after posting.
+            var woken = stopping
             if n > 0 {
                 for i in 0..<Int(n) {
                     let event = events[i]
                     switch event.data {
                     case EventLoop.listenerToken: if !stopping { acceptConnections(now: now) }
-                    case EventLoop.wakeToken: _ = papa_eventfd_drain(wakeFD)
+                    case EventLoop.wakeToken:
+                        _ = papa_eventfd_drain(wakeFD)
+                        woken = true
                     default:
                         if let connection = connections[event.data] { handle(event.events, on: connection, now: now) }
                     }
                 }
             }
-            adoptHandedOver(now: now)
-            deliverCompletions(now: now)
+            if woken {
+                adoptHandedOver(now: now)
+                deliverCompletions(now: now)
+            }
             processReady(now: now)
             flushDirty()
             session.end()
