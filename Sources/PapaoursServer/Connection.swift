@@ -11,7 +11,6 @@ final class Connection {
     let serial: UInt64
     let peer: PeerCredentials
     var permissions: Permissions
-    var grantsGeneration: UInt64
 
     var input: [UInt8] = []
     /// Where the unconsumed input starts, and how far it was searched for LF.
@@ -36,12 +35,11 @@ final class Connection {
     /// Records staged between IMPORT BEGIN and IMPORT COMMIT.
     var importBatch: ImportBatch?
 
-    init(fd: Int32, serial: UInt64, peer: PeerCredentials, permissions: Permissions, grantsGeneration: UInt64, now: Int64) {
+    init(fd: Int32, serial: UInt64, peer: PeerCredentials, permissions: Permissions, now: Int64) {
         self.fd = fd
         self.serial = serial
         self.peer = peer
         self.permissions = permissions
-        self.grantsGeneration = grantsGeneration
         self.lastActivity = now
     }
 

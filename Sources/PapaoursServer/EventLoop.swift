@@ -120,7 +120,6 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         configuration = shared.configuration
         for connection in connections.values {
             connection.permissions = configuration.grants.permissions(for: connection.peer)
-            connection.grantsGeneration = generation
         }
     }
 
@@ -171,8 +170,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             return
         }
         let connection = Connection(fd: fd, serial: shared.nextSerial(), peer: peer,
-                                    permissions: configuration.grants.permissions(for: peer),
-                                    grantsGeneration: configurationGeneration, now: now)
+                                    permissions: configuration.grants.permissions(for: peer), now: now)
         connections[connection.serial] = connection
         setInterest(connection, PAPA_EPOLLIN, adding: true)
         Log.debug("connection \(connection.serial) from \(peer.user) (uid \(peer.uid), pid \(peer.pid)) on loop \(index)")

@@ -24,7 +24,7 @@ enum WriteOperation: Sendable {
         case .createMachine(let d): return "machine.create \"\(d.name)\" \(who): \(outcome)"
         case .editMachine(let ref, _): return "machine.edit \(ref) \(who): \(outcome)"
         case .deleteMachine(let ref): return "machine.delete \(ref) \(who): \(outcome)"
-        case .createKey(let m, let label, _): return "key.create on \(m) label \"\(label)\" \(who): \(outcome.hasPrefix("done") ? "done" : outcome)"
+        case .createKey(let m, let label, _): return "key.create on \(m) label \"\(label)\" \(who): \(outcome)"
         case .editKey(let ref, _): return "key.edit \(ref) \(who): \(outcome)"
         case .importKey(let m, let label, _, _): return "key.create (imported) on \(m) label \"\(label)\" \(who): \(outcome)"
         case .importRecords(let batch): return "import of \(batch.count) record(s) \(who): \(outcome)"

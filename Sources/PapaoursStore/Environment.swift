@@ -44,11 +44,6 @@ public final class Environment: @unchecked Sendable {
         mapSize = size
     }
 
-    /// Flushes to disk (used after bulk loads; commits are already durable).
-    public func sync() throws(LMDBError) {
-        try LMDBError.check(mdb_env_sync(handle, 1), "sync")
-    }
-
     /// A consistent, compacted copy of the environment into an open file (hot backup).
     public func copy(to fd: Int32, compact: Bool) throws(LMDBError) {
         try LMDBError.check(mdb_env_copyfd2(handle, fd, compact ? UInt32(MDB_CP_COMPACT) : 0), "copy environment")
