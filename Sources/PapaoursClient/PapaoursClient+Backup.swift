@@ -209,6 +209,8 @@ public struct ImportRecord: Sendable, Equatable {
 
         /// The attributes the daemon takes for this kind.
         public var fields: Set<String> { verb.attributes }
+        /// Whether a record of this kind may carry `name` (an event's `old-…`/`new-…` too).
+        public func accepts(field name: String) -> Bool { verb.accepts(attribute: name) }
         public var requiredFields: Set<String> { verb.requiredAttributes }
     }
 
@@ -237,7 +239,7 @@ public struct ImportRecord: Sendable, Equatable {
     func request(number: Int) throws(ClientError) -> Request {
         var values: [String: String] = [:]
         for (name, value) in attributes {
-            guard kind.fields.contains(name) else {
+            guard kind.accepts(field: name) else {
                 throw ClientError.refused("invalid", "record \(number) (\(kind.rawValue)): unknown attribute \(name)=")
             }
             guard values.updateValue(value, forKey: name) == nil else {

@@ -167,7 +167,7 @@ enum ExportFile {
         var names = Set<String>()
         for member in members where member.key != "type" {
             let name = member.key
-            guard kind.fields.contains(name) else {
+            guard kind.accepts(field: name) else {
                 return .failure(Failure(message: .importUnknownField, arguments: [type.rawValue, name]))
             }
             guard names.insert(name).inserted else {

@@ -18,7 +18,7 @@ enum Outcome {
 /// its read session.
 struct Dispatcher {
     let store: Store
-    let session: ReadSession
+    let session: Snapshot
     let stats: ServerStats
     let version: String
     let verifyCache = VerifyCache()
@@ -74,31 +74,31 @@ struct Dispatcher {
             case .machineList:
                 try session.refresh()
                 var out: [UInt8] = []
-                let machines = try store.allMachines(in: session)
+                let machines = try session.allMachines()
                 for m in machines {
-                    let keys = try store.keyCount(machine: m.id, in: session)
+                    let keys = try session.keyCount(machine: m.id)
                     out += ReplyFormat.item("MACHINE") { ReplyFormat.machine(m, keys: keys, into: &$0) }
                 }
                 return .reply(out + ReplyFormat.ok { $0.attribute("count", String(machines.count)) })
             case .machineShow:
                 try session.refresh()
-                guard let m = try store.machine(ref: request.arguments[0], in: session) else {
+                guard let m = try session.machine(ref: request.arguments[0]) else {
                     return .reply(ReplyFormat.no("not-found", "no machine \(request.arguments[0])"))
                 }
-                let keys = try store.keyCount(machine: m.id, in: session)
+                let keys = try session.keyCount(machine: m.id)
                 return .reply(ReplyFormat.ok { ReplyFormat.machine(m, keys: keys, into: &$0) })
             case .keyList:
                 try session.refresh()
-                guard let m = try store.machine(ref: request.arguments[0], in: session) else {
+                guard let m = try session.machine(ref: request.arguments[0]) else {
                     return .reply(ReplyFormat.no("not-found", "no machine \(request.arguments[0])"))
                 }
-                let keys = try store.keys(machine: m.id, in: session)
+                let keys = try session.keys(machine: m.id)
                 var out: [UInt8] = []
                 for k in keys { out += ReplyFormat.item("KEY") { ReplyFormat.key(k, into: &$0) } }
                 return .reply(out + ReplyFormat.ok { $0.attribute("count", String(keys.count)) })
             case .keyShow:
                 try session.refresh()
-                guard let k = try store.key(ref: request.arguments[0], in: session) else {
+                guard let k = try session.key(ref: request.arguments[0]) else {
                     return .reply(ReplyFormat.no("not-found", "no key \(request.arguments[0])"))
                 }
                 return .reply(ReplyFormat.ok { ReplyFormat.key(k, into: &$0) })
@@ -110,7 +110,8 @@ struct Dispatcher {
                 }
                 return .backup(connection.passedFDs.removeFirst())
             case .export:
-                return .reply(try export())
+                let (reply, summary) = try export()
+                return .write(.journal(.storeExport, details: summary, reply: reply))
             case .keyImport:
                 let presented = Array(request.arguments[1].utf8)
                 guard case .success = Secret.classify(presented), let secret = try? Secret(validating: presented) else {
@@ -140,7 +141,7 @@ struct Dispatcher {
                 return .reply(try audit(request))
             case .stats:
                 try session.refresh()
-                let counts = try store.counts(in: session)
+                let counts = try session.counts()
                 return .reply(ReplyFormat.ok {
                     $0.attribute("uptime", String(max(0, Timestamp.now().seconds - stats.started)))
                     $0.attribute("connections", String(stats.connections.load(ordering: .relaxed)))
@@ -179,10 +180,11 @@ struct Dispatcher {
         return ReplyFormat.ok()
     }
 
-    /// Every machine, key (with its hash, never a secret: there is none) and event.
-    func export() throws -> [UInt8] {
+    /// Every machine, key (with its hash, never a secret: there is none) and event, and what
+    /// the journal says of it; the reply leaves once that `store.export` event is committed.
+    func export() throws -> (reply: [UInt8], summary: String) {
         try session.refresh()
-        let batch = try store.exportRecords(in: session)
+        let batch = try session.exportRecords()
         var out: [UInt8] = []
         var keyCounts: [MachineID: Int] = [:]
         for k in batch.keys { keyCounts[k.machine, default: 0] += 1 }
@@ -194,12 +196,13 @@ struct Dispatcher {
             }
         }
         for e in batch.events { out += ReplyFormat.item("EVENT") { ReplyFormat.event(e, into: &$0) } }
-        return out + ReplyFormat.ok {
+        out += ReplyFormat.ok {
             $0.attribute("count", String(batch.count))
             $0.attribute("machines", String(batch.machines.count))
             $0.attribute("keys", String(batch.keys.count))
             $0.attribute("events", String(batch.events.count))
         }
+        return (out, "exported \(batch.machines.count) machine(s), \(batch.keys.count) key(s), \(batch.events.count) event(s)")
     }
 
     /// VERIFY cut by the fast path: the same checks and answers as the general one.
@@ -240,10 +243,10 @@ struct Dispatcher {
             return hit.reply
         }
         try session.refresh()
-        let outcome = try store.verify(hash, at: now, in: session, machines: machineCache, snapshot: session.snapshot)
+        let outcome = try session.verify(hash, at: now, machines: machineCache)
         let entry = verdict(outcome)
         // Unknown keys are not kept: random ones would only push known keys out.
-        if case .unknownKey = outcome {} else { verifyCache.remember(hash, entry, snapshot: session.snapshot) }
+        if case .unknownKey = outcome {} else { verifyCache.remember(hash, entry, snapshot: session.generation) }
         count(entry, ip: ip, now: now, usage: &usage)
         return entry.reply
     }
@@ -260,38 +263,47 @@ struct Dispatcher {
     /// The reply for an outcome, and how long it holds.
     private func verdict(_ outcome: VerifyOutcome) -> VerifyCache.Entry {
         switch outcome {
-        case .valid(let key, let machine):
+        case .valid(let key):
             let reply = ReplyFormat.ok {
-                $0.attribute("machine", machine.id.value)
-                $0.attribute("name", machine.name)
+                $0.attribute("machine", key.machine.id.value)
+                $0.attribute("name", key.machine.name)
                 $0.attribute("key", key.id.value)
                 $0.attribute("label", key.label)
-                $0.attribute("organization", machine.organization)
-                $0.attribute("roles", machine.roles.joined(separator: ","))
+                $0.attribute("organization", key.machine.organization)
+                $0.attribute("roles", key.machine.roles.joined(separator: ","))
             }
             return .init(reply: reply, key: key.id, validUntil: key.expires?.seconds ?? .max)
         case .unknownKey:
             return .init(reply: ReplyFormat.no("unknown-key", "no such key"), key: nil, validUntil: .max)
-        case .inactiveKey(let key):
-            return .init(reply: ReplyFormat.no("inactive-key", "this key is inactive"), key: nil, validUntil: key.expires?.seconds ?? .max)
-        case .expiredKey(let key):
-            return .init(reply: ReplyFormat.no("expired-key", "this key expired at \(key.expires?.description ?? "?")"), key: nil, validUntil: .max)
-        case .inactiveMachine(let key):
+        case .inactiveKey(let expires):
+            return .init(reply: ReplyFormat.no("inactive-key", "this key is inactive"), key: nil, validUntil: expires?.seconds ?? .max)
+        case .expiredKey(let expires):
+            return .init(reply: ReplyFormat.no("expired-key", "this key expired at \(expires)"), key: nil, validUntil: .max)
+        case .inactiveMachine(let expires):
             return .init(reply: ReplyFormat.no("inactive-machine", "the machine of this key is inactive"), key: nil,
-                         validUntil: key.expires?.seconds ?? .max)
+                         validUntil: expires?.seconds ?? .max)
         }
     }
 
+    /// AUDIT: `after=` (or neither, as in version 1) pages forward from the oldest, `before=` back
+    /// from the newest end.
     func audit(_ request: Request) throws -> [UInt8] {
-        var after: UInt64 = 0
-        if let text = request[attribute: "after"] {
-            guard let n = UInt64(text) else { return ReplyFormat.no("invalid", "after must be a sequence number, got \"\(text)\"") }
-            after = n
+        func sequence(_ name: String) -> Result<UInt64?, Never>? {
+            guard let text = request[attribute: name] else { return .success(nil) }
+            guard let n = UInt64(text) else { return nil }
+            return .success(n)
         }
+        guard case .success(let after)? = sequence("after") else {
+            return ReplyFormat.no("invalid", "after must be a sequence number, got \(LogText.quoted(request[attribute: "after"] ?? ""))")
+        }
+        guard case .success(let before)? = sequence("before") else {
+            return ReplyFormat.no("invalid", "before must be a sequence number, got \(LogText.quoted(request[attribute: "before"] ?? ""))")
+        }
+        if after != nil && before != nil { return ReplyFormat.no("invalid", "after= and before= cannot be used together") }
         var limit = Dispatcher.auditDefaultLimit
         if let text = request[attribute: "limit"] {
             guard let n = Int(text), (1...Dispatcher.auditMaxLimit).contains(n) else {
-                return ReplyFormat.no("invalid", "limit must be from 1 to \(Dispatcher.auditMaxLimit), got \"\(text)\"")
+                return ReplyFormat.no("invalid", "limit must be from 1 to \(Dispatcher.auditMaxLimit), got \(LogText.quoted(text))")
             }
             limit = n
         }
@@ -299,15 +311,15 @@ struct Dispatcher {
         var machine: MachineID?
         if let ref = request[attribute: "machine"] {
             // A deleted machine's events stay reachable by its id.
-            guard let id = try store.machine(ref: ref, in: session)?.id ?? MachineID(ref) else {
-                return ReplyFormat.no("not-found", "no machine \(ref)")
+            guard let id = try session.machine(ref: ref)?.id ?? MachineID(ref) else {
+                return ReplyFormat.no("not-found", "no machine \(LogText.quoted(ref))")
             }
             machine = id
         }
-        let events = try store.auditEvents(after: after, machine: machine, limit: limit, in: session)
+        let range: Snapshot.EventRange = before.map { .before($0) } ?? .after(after ?? 0)
+        let events = try session.auditEvents(range, machine: machine, limit: limit)
         var out: [UInt8] = []
         for e in events { out += ReplyFormat.item("EVENT") { ReplyFormat.event(e, into: &$0) } }
         return out + ReplyFormat.ok { $0.attribute("count", String(events.count)) }
     }
 }
-

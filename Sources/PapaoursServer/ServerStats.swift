@@ -1,12 +1,37 @@
+import PapaoursCore
 import Synchronization
 
-/// Counters STATS reports, shared by the loops and the writer.
+/// Counters STATS and /metrics report, shared by the loops and the writer.
 public final class ServerStats: Sendable {
     public let started: Int64
     public let connections = Atomic<Int>(0)
     public let verifyOK = Atomic<UInt64>(0)
     public let verifyDenied = Atomic<UInt64>(0)
     public let writes = Atomic<UInt64>(0)
+    /// How long each group commit took, apply and fsync included.
+    public let commitLatency = LatencyHistogram()
 
     public init(started: Int64) { self.started = started }
+}
+
+/// A histogram of durations, in Prometheus' shape: counts per upper bound. Recorded once a
+/// commit, by the writer: a lock costs nothing there.
+public final class LatencyHistogram: Sendable {
+    /// Upper bounds of the buckets, in seconds (the last, +Inf, is implied).
+    public static let bounds: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
+    private let state = Locked<(counts: [UInt64], sumSeconds: Double)>(([UInt64](repeating: 0, count: LatencyHistogram.bounds.count + 1), 0))
+
+    public init() {}
+
+    public func record(nanoseconds: Int64) {
+        let seconds = Double(max(0, nanoseconds)) / 1e9
+        let index = LatencyHistogram.bounds.firstIndex { seconds <= $0 } ?? LatencyHistogram.bounds.count
+        state.withLock {
+            $0.counts[index] += 1
+            $0.sumSeconds += seconds
+        }
+    }
+
+    /// Observations per bucket (not cumulative; the last is above every bound), and their sum in seconds.
+    public var snapshot: (counts: [UInt64], sumSeconds: Double) { state.withLock { $0 } }
 }

@@ -2,58 +2,74 @@ import PapaoursCore
 
 /// What the store says of a presented secret whose form is right (protocol.md, VERIFY order).
 public enum VerifyOutcome: Sendable {
-    case valid(KeyRecord, MachineRecord)
+    case valid(VerifiedKey)
     case unknownKey
-    case inactiveKey(KeyRecord)
-    case expiredKey(KeyRecord)
-    case inactiveMachine(KeyRecord)
+    case inactiveKey(expires: Timestamp?)
+    case expiredKey(Timestamp)
+    case inactiveMachine(expires: Timestamp?)
 }
 
-extension Store {
-    /// Key by hash, then its status, its expiry, its machine's status, in that order.
-    /// `machines`, when given, remembers machine records between calls on the same snapshot,
-    /// `snapshot` being the commit count the transaction's snapshot was taken at.
-    public func verify<T: Transaction & ~Copyable>(_ hash: SecretHash, at now: Timestamp, in txn: borrowing T,
-                                                   machines: MachineCache? = nil, snapshot: UInt64 = 0) throws -> VerifyOutcome {
-        guard let key = try key(hash: hash, in: txn) else { return .unknownKey }
-        guard key.status == .active else { return .inactiveKey(key) }
-        guard !key.isExpired(at: now) else { return .expiredKey(key) }
-        let found: MachineRecord?
-        if let cached = machines?.lookup(key.machine, snapshot: snapshot) {
-            found = cached
-        } else {
-            found = try machine(id: key.machine, in: txn)
+/// What a VERIFY reply says of a valid key: the key's id and label, and its machine.
+public struct VerifiedKey: Sendable {
+    public let id: KeyID
+    public let label: String
+    public let expires: Timestamp?
+    public let machine: MachineRecord
+}
+
+extension Snapshot {
+    /// Key by hash (one lookup), then its status, its expiry, its machine's status, in that order.
+    /// Machine records come from `machines`, which holds them for this snapshot only.
+    public func verify(_ hash: SecretHash, at now: Timestamp, machines: MachineCache) throws -> VerifyOutcome {
+        let found: Result<VerifyOutcome, StoreError>? = try hash.withBytes { k in
+            try store.secrets.get(k, in: self) { bytes in
+                var reader = RecordReader(bytes)
+                guard let view = try? KeyView(reading: &reader) else { return .failure(StoreError(.corrupt, "a key record is corrupt")) }
+                guard view.status == .active else { return .success(.inactiveKey(expires: view.expires)) }
+                if let expires = view.expires, expires <= now { return .success(.expiredKey(expires)) }
+                let machineID = Array(view.machine)
+                let machine: MachineRecord
+                do {
+                    guard let record = try machines.lookup(machineID, generation: generation) ?? store.machine(idBytes: machineID, in: self) else {
+                        return .failure(StoreError(.corrupt, "a key belongs to a missing machine"))
+                    }
+                    machine = record
+                } catch {
+                    return .failure(StoreError(any: error))
+                }
+                machines.remember(machineID, machine)
+                guard machine.status == .active else { return .success(.inactiveMachine(expires: view.expires)) }
+                return .success(.valid(VerifiedKey(id: KeyID(unchecked: String(decoding: view.id, as: UTF8.self)),
+                                                   label: String(decoding: view.label, as: UTF8.self),
+                                                   expires: view.expires, machine: machine)))
+            }
         }
-        guard let machine = found else {
-            throw StoreError(.corrupt, "key \(key.id) belongs to missing machine \(key.machine)")
-        }
-        machines?.remember(machine)
-        guard machine.status == .active else { return .inactiveMachine(key) }
-        return .valid(key, machine)
+        guard let found else { return .unknownKey }
+        return try found.get()
     }
 }
 
-/// One reader's machine records, valid while no commit has happened: with many keys per
-/// machine, VERIFY then reads one B-tree (the key's) instead of two.
+/// One reader's machine records, valid for one snapshot: with many keys per machine, VERIFY
+/// reads one B-tree (the key's) and finds the machine here.
 public final class MachineCache {
     public static let capacity = 100_000
     private var generation = UInt64.max
-    private var records: [MachineID: MachineRecord] = [:]
+    private var records: [[UInt8]: MachineRecord] = [:]
 
     public init() {}
 
     /// Records read from another snapshot are dropped: only this one's are good.
-    func lookup(_ id: MachineID, snapshot: UInt64) -> MachineRecord? {
-        if snapshot != generation {
+    func lookup(_ id: [UInt8], generation: UInt64) -> MachineRecord? {
+        if generation != self.generation {
             records.removeAll(keepingCapacity: true)
-            generation = snapshot
+            self.generation = generation
             return nil
         }
         return records[id]
     }
 
-    func remember(_ record: MachineRecord) {
+    func remember(_ id: [UInt8], _ record: MachineRecord) {
         if records.count >= MachineCache.capacity { records.removeAll(keepingCapacity: true) }
-        records[record.id] = record
+        records[id] = record
     }
 }

@@ -142,19 +142,19 @@ struct KeyTests {
 
             #expect(try store.outcome(Secret.generate().hash, at: now).name == "unknownKey")
 
-            guard case .valid(let k, let m) = try store.outcome(plainSecret.hash, at: now) else {
+            guard case .valid(let k) = try store.outcome(plainSecret.hash, at: now) else {
                 Issue.record("plain key not valid")
                 return
             }
-            #expect(k == plain)
-            #expect(m == machine)
+            #expect(k.id == plain.id && k.label == plain.label && k.expires == nil)
+            #expect(k.machine == machine)
             #expect(try store.outcome(expiringSecret.hash, at: now).name == "valid")
             #expect(try store.outcome(expiringSecret.hash, at: Timestamp(seconds: expiry.seconds - 1)).name == "valid")
             guard case .expiredKey(let e) = try store.outcome(expiringSecret.hash, at: expiry) else {
                 Issue.record("expiring key not expired at its expiry")
                 return
             }
-            #expect(e.id == expiring.id)
+            #expect(e == expiring.expires)
             #expect(try store.outcome(expiringSecret.hash, at: Timestamp(seconds: expiry.seconds + 999_999)).name == "expiredKey")
 
             // Inactive key comes before expiry.
@@ -168,7 +168,7 @@ struct KeyTests {
                 Issue.record("inactive machine not reported")
                 return
             }
-            #expect(im.id == plain.id)
+            #expect(im == nil, "the plain key has no expiry")
             #expect(try store.outcome(expiringSecret.hash, at: expiry).name == "expiredKey")
             #expect(try store.outcome(expiringSecret.hash, at: now).name == "inactiveMachine")
             _ = try store.withWrite { txn in try store.editKey(plain.id.value, KeyChanges(status: "inactive"), by: root, at: now, in: txn) }
@@ -187,7 +187,7 @@ struct KeyTests {
             try store.makeMachine("web")
             let secret = try Secret(validating: Array("imported-legacy-key-0123456789".utf8))
             let key = try store.makeKey("web", secret: secret)
-            guard case .valid(let k, _) = try store.outcome(SecretHash(of: Array("imported-legacy-key-0123456789".utf8)), at: .now()) else {
+            guard case .valid(let k) = try store.outcome(SecretHash(of: Array("imported-legacy-key-0123456789".utf8)), at: .now()) else {
                 Issue.record("foreign key not valid")
                 return
             }
@@ -213,7 +213,7 @@ struct KeyTests {
                 for (secret, key) in zip(secrets, keys) {
                     #expect(try store.key(hash: secret.hash, in: txn) == nil)
                     #expect(try store.key(id: key.id, in: txn) == nil)
-                    #expect(try store.verify(secret.hash, at: .now(), in: txn).name == "unknownKey")
+                    #expect(try txn.verify(secret.hash, at: .now(), machines: MachineCache()).name == "unknownKey")
                 }
                 #expect(try store.keyIDs(machine: machine.id, in: txn).isEmpty)
                 #expect(try store.keys(machine: machine.id, in: txn).isEmpty)
@@ -223,9 +223,11 @@ struct KeyTests {
                 #expect(try store.key(hash: otherSecret.hash, in: txn) == otherKey)
                 #expect(try store.keyIDs(machine: other.id, in: txn) == [otherKey.id])
                 // Nothing of the deleted keys is left in any index.
-                #expect(try store.keyHashes.count(in: txn) == 1)
-                #expect(try store.machineKeys.count(in: txn) == 1)
+                #expect(try store.secrets.count(in: txn) == 1)
+                #expect(try store.keyIDs.count(in: txn) == 1)
+                #expect(try store.machineKeyIDs.count(in: txn) == 1)
                 #expect(try store.machineNames.count(in: txn) == 1)
+                #expect(try txn.integrityProblems().isEmpty)
             }
             let reborn = try store.makeMachine("WEB")
             #expect(try store.withRead { txn in try store.keyIDs(machine: reborn.id, in: txn) }.isEmpty)
@@ -279,9 +281,10 @@ struct MachineCacheTests {
         let now = Timestamp.now()
         let record = MachineRecord(id: MachineID.random(), name: "web", description: "", organization: "", roles: [],
                                    status: .active, created: now, createdBy: "root", updated: now)
-        #expect(cache.lookup(record.id, snapshot: 3) == nil)
-        cache.remember(record)
-        #expect(cache.lookup(record.id, snapshot: 3) == record)
-        #expect(cache.lookup(record.id, snapshot: 4) == nil, "a newer snapshot drops what an older one read")
+        let id = Array(record.id.value.utf8)
+        #expect(cache.lookup(id, generation: 3) == nil)
+        cache.remember(id, record)
+        #expect(cache.lookup(id, generation: 3) == record)
+        #expect(cache.lookup(id, generation: 4) == nil, "a newer snapshot drops what an older one read")
     }
 }
