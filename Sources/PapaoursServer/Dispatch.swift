@@ -150,6 +150,7 @@ struct Dispatcher {
                     $0.attribute("verify-ok", String(stats.verifyOK.load(ordering: .relaxed)))
                     $0.attribute("verify-denied", String(stats.verifyDenied.load(ordering: .relaxed)))
                     $0.attribute("writes", String(stats.writes.load(ordering: .relaxed)))
+                    $0.attribute("commits", String(stats.commitLatency.count))
                     $0.attribute("version", version)
                 })
             }

@@ -32,6 +32,9 @@ public final class LatencyHistogram: Sendable {
         }
     }
 
+    /// How many durations were recorded (for the writer: how many commits).
+    public var count: UInt64 { state.withLock { $0.counts.reduce(0, +) } }
+
     /// Observations per bucket (not cumulative; the last is above every bound), and their sum in seconds.
     public var snapshot: (counts: [UInt64], sumSeconds: Double) { state.withLock { $0 } }
 }
