@@ -17,7 +17,7 @@ extension Store {
     }
 
     private func put(_ record: MachineRecord, in txn: borrowing WriteTransaction) throws {
-        let id = Array(record.id.value.utf8)
+        let id = record.id.stored
         if let old = try machine(id: record.id, in: txn), Validation.nameFoldKey(old.name) != Validation.nameFoldKey(record.name) {
             try machineNames.delete(Array(Validation.nameFoldKey(old.name).utf8), in: txn)
         }
@@ -28,27 +28,27 @@ extension Store {
     private func deleteMachine(_ id: MachineID, in txn: borrowing WriteTransaction) throws {
         guard let old = try machine(id: id, in: txn) else { return }
         try machineNames.delete(Array(Validation.nameFoldKey(old.name).utf8), in: txn)
-        try machines.delete(Array(id.value.utf8), in: txn)
+        try machines.delete(id.stored, in: txn)
     }
 
     private func put(_ record: KeyRecord, in txn: borrowing WriteTransaction) throws {
-        let id = Array(record.id.value.utf8)
+        let id = record.id.stored
         try secrets.put(record.hash.bytes, RecordCoding.encode(record), in: txn)
         try keyIDs.put(id, record.hash.bytes, in: txn)
-        try machineKeyIDs.put(Array(record.machine.value.utf8), id, in: txn)
+        try machineKeyIDs.put(record.machine.stored, id, in: txn)
     }
 
     private func deleteKey(_ id: KeyID, in txn: borrowing WriteTransaction) throws {
         guard let old = try key(id: id, in: txn) else { return }
-        let idBytes = Array(id.value.utf8)
+        let idBytes = id.stored
         try secrets.delete(old.hash.bytes, in: txn)
         try keyIDs.delete(idBytes, in: txn)
         try keyUsage.delete(idBytes, in: txn)
-        try machineKeyIDs.delete(Array(old.machine.value.utf8), value: idBytes, in: txn)
+        try machineKeyIDs.delete(old.machine.stored, value: idBytes, in: txn)
     }
 
     private func addUsage(_ delta: UsageDelta, to id: KeyID, in txn: borrowing WriteTransaction) throws {
-        let idBytes = Array(id.value.utf8)
+        let idBytes = id.stored
         guard try keyIDs.get(idBytes, in: txn) != nil else { return }
         var usage = try self.usage(of: id, in: txn)
         usage.add(delta)
@@ -58,6 +58,6 @@ extension Store {
     private func append(_ event: AuditEvent, in txn: borrowing WriteTransaction) throws {
         let key = RecordCoding.sequenceKey(event.seq)
         try audit.put(key, RecordCoding.encode(event), append: true, in: txn)
-        if let machine = event.machine { try auditMachines.put(Array(machine.value.utf8), key, in: txn) }
+        if let machine = event.machine { try auditMachines.put(machine.stored, key, in: txn) }
     }
 }

@@ -102,4 +102,18 @@ struct ChangeLog {
     mutating func note(_ text: String) { parts.append(text) }
 
     var text: String { parts.isEmpty ? "no change" : parts.joined(separator: "; ") }
+
+    /// The words a log of only set, changed or removed fields has: the journal stores the
+    /// changes alone when their words are the event's details.
+    static func words(for changes: [FieldChange], action: AuditAction) -> String {
+        var log = ChangeLog()
+        for change in changes {
+            switch action {
+            case .machineCreate, .keyCreate: log.set(change.field, change.new)
+            case .machineDelete: log.removed(change.field, change.old)
+            default: log.change(change.field, from: change.old, to: change.new)
+            }
+        }
+        return log.text
+    }
 }

@@ -43,21 +43,25 @@ extension Store {
     /// databases are dropped. Schema 1 had no audit-by-machine index; it is built here too.
     private func migrateToVersion3(in txn: borrowing WriteTransaction) throws {
         for database in [secrets, keyIDs, machineKeyIDs, keyUsage, auditMachines] { try database.clear(in: txn) }
-        var machineValues: [([UInt8], [UInt8])] = []
-        try machines.scan(in: txn) { key, value in machineValues.append((key, value)); return true }
-        for (key, value) in machineValues {
+        // Machines: under their id without its prefix, as the name index points to them.
+        var machineValues: [[UInt8]] = []
+        try machines.scan(in: txn) { _, value in machineValues.append(value); return true }
+        try machines.clear(in: txn)
+        try machineNames.clear(in: txn)
+        for value in machineValues {
             let record = try value.withUnsafeBytes { try Store.decoded($0, "machine", LegacyRecordCoding.decodeMachine) }
-            try machines.put(key, RecordCoding.encode(record), in: txn)
+            try machines.put(record.id.stored, RecordCoding.encode(record), in: txn)
+            try machineNames.put(Array(Validation.nameFoldKey(record.name).utf8), record.id.stored, in: txn)
         }
         if let legacyKeys = try Database(existing: "keys", in: txn) {
             var keyValues: [[UInt8]] = []
             try legacyKeys.scan(in: txn) { _, value in keyValues.append(value); return true }
             for value in keyValues {
                 let record = try value.withUnsafeBytes { try Store.decoded($0, "key", LegacyRecordCoding.decodeKey) }
-                let id = Array(record.id.value.utf8)
+                let id = record.id.stored
                 try secrets.put(record.hash.bytes, RecordCoding.encode(record), in: txn)
                 try keyIDs.put(id, record.hash.bytes, in: txn)
-                try machineKeyIDs.put(Array(record.machine.value.utf8), id, in: txn)
+                try machineKeyIDs.put(record.machine.stored, id, in: txn)
                 if record.uses > 0 || record.lastUsed != nil {
                     let usage = KeyUsage(uses: record.uses, lastUsed: record.lastUsed, lastIP: record.lastIP)
                     try keyUsage.put(id, RecordCoding.encode(usage), in: txn)
@@ -69,7 +73,7 @@ extension Store {
         for (key, value) in eventValues {
             let event = try value.withUnsafeBytes { try Store.decoded($0, "audit event", LegacyRecordCoding.decodeEvent) }
             try audit.put(key, RecordCoding.encode(event), in: txn)
-            if let machine = event.machine { try auditMachines.put(Array(machine.value.utf8), key, in: txn) }
+            if let machine = event.machine { try auditMachines.put(machine.stored, key, in: txn) }
         }
         for name in Schema.version2Databases {
             if let legacy = try Database(existing: name, in: txn) { try legacy.drop(in: txn) }

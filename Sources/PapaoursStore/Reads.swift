@@ -8,7 +8,7 @@ extension Store {
     }
 
     func machine<T: Transaction & ~Copyable>(id: MachineID, in txn: borrowing T) throws -> MachineRecord? {
-        try machine(idBytes: Array(id.value.utf8), in: txn)
+        try machine(idBytes: id.stored, in: txn)
     }
 
     func machine<T: Transaction & ~Copyable>(idBytes: [UInt8], in txn: borrowing T) throws -> MachineRecord? {
@@ -17,7 +17,7 @@ extension Store {
     }
 
     func hash<T: Transaction & ~Copyable>(of id: KeyID, in txn: borrowing T) throws -> SecretHash? {
-        guard let bytes = try keyIDs.get(Array(id.value.utf8), in: txn) else { return nil }
+        guard let bytes = try keyIDs.get(id.stored, in: txn) else { return nil }
         guard let hash = SecretHash(stored: bytes) else { throw StoreError(.corrupt, "the hash of key \(id) is corrupt") }
         return hash
     }
@@ -40,7 +40,7 @@ extension Store {
     }
 
     func usage<T: Transaction & ~Copyable>(of id: KeyID, in txn: borrowing T) throws -> KeyUsage {
-        guard let bytes = try keyUsage.get(Array(id.value.utf8), in: txn) else { return .none }
+        guard let bytes = try keyUsage.get(id.stored, in: txn) else { return .none }
         return try bytes.withUnsafeBytes { try Store.decoded($0, "usage of key \(id)", RecordCoding.decodeUsage) }
     }
 }

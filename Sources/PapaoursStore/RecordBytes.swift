@@ -96,3 +96,20 @@ struct RecordReader {
 }
 
 /// The byte layout of each record in the store (first byte: the record's layout version).
+
+extension PrefixedIdentifier {
+    /// The id as stored: its 16 random characters, without the prefix all ids of its kind share.
+    var stored: [UInt8] { Array(value.utf8.dropFirst(Self.prefix.utf8.count)) }
+
+    init<Bytes: Collection<UInt8>>(stored bytes: Bytes) {
+        self.init(unchecked: Self.prefix + String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+extension RecordWriter {
+    /// Bytes with a varint length.
+    mutating func shortBytes(_ v: [UInt8]) {
+        varint(UInt64(v.count))
+        bytes.append(contentsOf: v)
+    }
+}

@@ -7,7 +7,7 @@ enum RecordCoding {
 
     static func encode(_ m: MachineRecord) -> [UInt8] {
         var w = RecordWriter(version: layout)
-        w.shortText(m.id.value)
+        w.shortBytes(m.id.stored)
         w.shortText(m.name)
         w.shortText(m.description)
         w.shortText(m.organization)
@@ -22,7 +22,7 @@ enum RecordCoding {
     static func decodeMachine(_ bytes: UnsafeRawBufferPointer) throws(RecordReader.Corrupt) -> MachineRecord {
         var r = RecordReader(bytes)
         guard try r.u8() == layout else { throw RecordReader.Corrupt() }
-        let id = MachineID(unchecked: try r.shortText())
+        let id = MachineID(stored: try r.shortTextBytes())
         let name = try r.shortText()
         let description = try r.shortText()
         let organization = try r.shortText()
@@ -43,12 +43,12 @@ enum RecordCoding {
         w.u8(k.status == .active ? 1 : 0)
         w.u8(k.expires == nil ? 0 : 1)
         w.time(k.expires ?? Timestamp(seconds: 0))
-        w.shortText(k.id.value)
-        w.shortText(k.machine.value)
+        w.shortBytes(k.id.stored)
+        w.shortBytes(k.machine.stored)
         w.shortText(k.label)
         w.time(k.created)
         w.shortText(k.createdBy)
-        w.time(k.updated)
+        w.time(Timestamp(seconds: k.updated.seconds - k.created.seconds))
         return w.bytes
     }
 
@@ -57,9 +57,9 @@ enum RecordCoding {
         let view = try KeyView(reading: &r)
         let created = try r.time()
         let createdBy = try r.shortText()
-        let updated = try r.time()
-        return KeyRecord(id: KeyID(unchecked: String(decoding: view.id, as: UTF8.self)),
-                         machine: MachineID(unchecked: String(decoding: view.machine, as: UTF8.self)),
+        // Stored as the time since creation: one byte for a key never edited.
+        let updated = Timestamp(seconds: created.seconds &+ (try r.time()).seconds)
+        return KeyRecord(id: KeyID(stored: view.id), machine: MachineID(stored: view.machine),
                          label: String(decoding: view.label, as: UTF8.self), status: view.status,
                          created: created, createdBy: createdBy, updated: updated, expires: view.expires,
                          lastUsed: usage.lastUsed, uses: usage.uses, lastIP: usage.lastIP, hash: hash)
@@ -83,25 +83,28 @@ enum RecordCoding {
         return KeyUsage(uses: uses, lastUsed: present == 0 ? nil : lastUsed, lastIP: try r.shortText())
     }
 
+    /// An event, stored under its sequence. Its details are left out when they are the words
+    /// of its changes (ChangeLog.words), which they are for most events.
     static func encode(_ e: AuditEvent) -> [UInt8] {
         var w = RecordWriter(version: layout)
         w.time(e.time)
         w.varint(UInt64(e.uid))
         w.shortText(e.user)
-        w.shortText(e.action.rawValue)
+        w.u8(code(of: e.action))
         w.shortText(e.target)
-        w.shortText(e.machine?.value ?? "")
-        w.shortText(e.details)
+        w.shortBytes(e.machine?.stored ?? [])
         w.varint(UInt64(e.changes.count))
         for change in e.changes {
             w.shortText(change.field)
             w.shortText(change.old)
             w.shortText(change.new)
         }
+        let derived = !e.changes.isEmpty && ChangeLog.words(for: e.changes, action: e.action) == e.details
+        w.u8(derived ? 1 : 0)
+        if !derived { w.shortText(e.details) }
         return w.bytes
     }
 
-    /// An event stored under `seq` (the sequence is the record's key, not in its value).
     static func decodeEvent(_ bytes: UnsafeRawBufferPointer, seq: UInt64) throws(RecordReader.Corrupt) -> AuditEvent {
         var r = RecordReader(bytes)
         guard try r.u8() == layout else { throw RecordReader.Corrupt() }
@@ -109,18 +112,39 @@ enum RecordCoding {
         let uid = try r.varint()
         guard uid <= UInt64(UInt32.max) else { throw RecordReader.Corrupt() }
         let user = try r.shortText()
-        guard let action = AuditAction(rawValue: try r.shortText()) else { throw RecordReader.Corrupt() }
+        let action = try action(of: r.u8())
         let target = try r.shortText()
-        let machine = try r.shortText()
-        let details = try r.shortText()
+        let machine = try r.shortTextBytes()
         let count = try r.varint()
         guard count <= 64 else { throw RecordReader.Corrupt() }
         var changes: [FieldChange] = []
         for _ in 0..<count {
             changes.append(FieldChange(field: try r.shortText(), old: try r.shortText(), new: try r.shortText()))
         }
+        let details = try r.u8() == 1 ? ChangeLog.words(for: changes, action: action) : try r.shortText()
         return AuditEvent(seq: seq, time: time, uid: UInt32(uid), user: user, action: action, target: target,
-                          machine: machine.isEmpty ? nil : MachineID(unchecked: machine), details: details, changes: changes)
+                          machine: machine.isEmpty ? nil : MachineID(stored: machine), details: details, changes: changes)
+    }
+
+    /// Each action's byte in the journal; a code once given is never given to another action.
+    static func code(of action: AuditAction) -> UInt8 {
+        switch action {
+        case .machineCreate: 1
+        case .machineEdit: 2
+        case .machineDelete: 3
+        case .keyCreate: 4
+        case .keyEdit: 5
+        case .denied: 6
+        case .storeImport: 7
+        case .storeBackup: 8
+        case .storeExport: 9
+        case .storeRestore: 10
+        }
+    }
+
+    static func action(of code: UInt8) throws(RecordReader.Corrupt) -> AuditAction {
+        guard let action = AuditAction.allCases.first(where: { Self.code(of: $0) == code }) else { throw RecordReader.Corrupt() }
+        return action
     }
 
     static func sequenceKey(_ seq: UInt64) -> [UInt8] {

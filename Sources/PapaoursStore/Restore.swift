@@ -40,6 +40,8 @@ extension Store {
                 throw StoreError(.corrupt, "the backup is inconsistent: " + problems.prefix(3).joined(separator: "; "))
             }
             summary = try candidate.summary()
+            // The restored daemon journals the restore at its first start (store.restore).
+            try candidate.markRestored("restored from \(ChangeLog.quoted(path)): \(summary.machines) machine(s), \(summary.keys) key(s), \(summary.events) event(s)")
         } catch {
             throw StoreError(.corrupt, "\(path) is not a usable papaours backup: \(StoreError(any: error).message)")
         }

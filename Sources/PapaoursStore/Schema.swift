@@ -8,11 +8,14 @@
 /// - machine-names: name folded for case → machine id
 /// - audit: sequence (big-endian) → event, appended in order
 /// - audit-machines: machine id → sequences of its events (sorted duplicates)
-/// - meta: "schema-version" → UInt32, "change-sequence" → UInt64, both big-endian
+/// - meta: "schema-version" → UInt32, "change-sequence" → UInt64, both big-endian; "restored"
+///   → what a restore brought back, until the restored daemon journals it
 enum Schema {
     static let version: UInt32 = 3
     static let versionKey = Array("schema-version".utf8)
     static let changeSequenceKey = Array("change-sequence".utf8)
+    /// Set by `papaoursd --restore` in the restored copy, cleared when its first start journals it.
+    static let restoredKey = Array("restored".utf8)
 
     /// Every database of the current schema, and whether it holds sorted duplicates.
     static let databases: [(name: String, duplicates: Bool)] = [

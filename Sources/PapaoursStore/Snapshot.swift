@@ -51,7 +51,7 @@ public final class Snapshot: Transaction, RecordReading {
     public func machine(id: MachineID) throws -> MachineRecord? { try store.machine(id: id, in: self) }
 
     public func machineID(nameKey: String) throws -> MachineID? {
-        try store.machineNames.get(Array(nameKey.utf8), in: self).map { MachineID(unchecked: String(decoding: $0, as: UTF8.self)) }
+        try store.machineNames.get(Array(nameKey.utf8), in: self).map { MachineID(stored: $0) }
     }
 
     public func key(id: KeyID) throws -> KeyRecord? { try store.key(id: id, in: self) }
@@ -61,15 +61,15 @@ public final class Snapshot: Transaction, RecordReading {
             try store.secrets.get(k, in: self) { bytes -> KeyID? in
                 var reader = RecordReader(bytes)
                 guard let view = try? KeyView(reading: &reader) else { return nil }
-                return KeyID(unchecked: String(decoding: view.id, as: UTF8.self))
+                return KeyID(stored: view.id)
             }
         } ?? nil
     }
 
     public func keyIDs(machine: MachineID) throws -> [KeyID] {
         var ids: [KeyID] = []
-        try store.machineKeyIDs.duplicates(of: Array(machine.value.utf8), in: self) { value in
-            ids.append(KeyID(unchecked: String(decoding: value, as: UTF8.self)))
+        try store.machineKeyIDs.duplicates(of: machine.stored, in: self) { value in
+            ids.append(KeyID(stored: value))
             return true
         }
         return ids
@@ -109,7 +109,7 @@ public final class Snapshot: Transaction, RecordReading {
 
     public func keyCount(machine: MachineID) throws -> Int {
         var count = 0
-        try store.machineKeyIDs.duplicates(of: Array(machine.value.utf8), in: self) { _ in count += 1; return true }
+        try store.machineKeyIDs.duplicates(of: machine.stored, in: self) { _ in count += 1; return true }
         return count
     }
 
@@ -136,12 +136,12 @@ public final class Snapshot: Transaction, RecordReading {
         switch (range, machine) {
         case (.after(let after), let machine?):
             guard after < UInt64.max else { return [] }
-            try store.auditMachines.duplicates(of: Array(machine.value.utf8), from: RecordCoding.sequenceKey(after + 1), in: self, take)
+            try store.auditMachines.duplicates(of: machine.stored, from: RecordCoding.sequenceKey(after + 1), in: self, take)
         case (.after(let after), nil):
             guard after < UInt64.max else { return [] }
             try store.audit.scan(from: RecordCoding.sequenceKey(after + 1), in: self) { key, _ in take(key) }
         case (.before(let before), let machine?):
-            try store.auditMachines.duplicates(of: Array(machine.value.utf8), before: RecordCoding.sequenceKey(before ?? UInt64.max),
+            try store.auditMachines.duplicates(of: machine.stored, before: RecordCoding.sequenceKey(before ?? UInt64.max),
                                                in: self, take)
             sequences.reverse()
         case (.before(let before), nil):

@@ -69,6 +69,7 @@ public final class Store: @unchecked Sendable {
         do {
             try migrate(stoppingAt: migrationStop)
             try loadSequences()
+            try journalRestore()
         } catch {
             environment.close()
             Glibc.close(lockFD)
@@ -93,6 +94,11 @@ public final class Store: @unchecked Sendable {
     /// one. Nothing is decided here: the same sets give the same records on every store.
     @discardableResult
     public func apply(_ sets: [ChangeSet]) throws(StoreError) -> UInt64 {
+        try apply(sets) { _ in }
+    }
+
+    /// `apply`, with `also` done in the same transaction (the store's own bookkeeping).
+    func apply(_ sets: [ChangeSet], also: (borrowing WriteTransaction) throws -> Void) throws(StoreError) -> UInt64 {
         guard let last = sets.last else { return changeSequence }
         do {
             let txn = try environment.beginWrite()
@@ -105,6 +111,7 @@ public final class Store: @unchecked Sendable {
                 expected += 1
             }
             try meta.put(Schema.changeSequenceKey, RecordCoding.sequenceKey(last.sequence), in: txn)
+            try also(txn)
             try txn.commit()
         } catch let error as LMDBError {
             throw StoreError(failure: error, directory: directory)
@@ -141,6 +148,34 @@ public final class Store: @unchecked Sendable {
     private func loadSequences() throws(StoreError) {
         let sequence = try read { snapshot in try snapshot.changeSequence() }
         lastApplied.store(sequence, ordering: .releasing)
+    }
+
+    // MARK: Restores
+
+    /// Leaves word in a restored copy that its first start must journal `store.restore`.
+    func markRestored(_ details: String) throws(StoreError) {
+        do {
+            let txn = try environment.beginWrite()
+            try meta.put(Schema.restoredKey, Array(details.utf8), in: txn)
+            try txn.commit()
+        } catch {
+            throw StoreError(any: error)
+        }
+    }
+
+    /// Journals a restore left marked, and clears the mark, in one commit.
+    private func journalRestore() throws(StoreError) {
+        do {
+            let details = try read { snapshot in try meta.get(Schema.restoredKey, in: snapshot) }
+            guard let details else { return }
+            let set = try read { snapshot in
+                try Decisions.storeEvent(.storeRestore, details: String(decoding: details, as: UTF8.self),
+                                         by: Actor(uid: geteuid(), user: "papaoursd"), at: .now(), reading: snapshot)
+            }
+            try apply([set]) { txn in try meta.delete(Schema.restoredKey, in: txn) }
+        } catch {
+            throw StoreError(any: error)
+        }
     }
 
     // MARK: Opening

@@ -39,7 +39,7 @@ extension Snapshot {
                 }
                 machines.remember(machineID, machine)
                 guard machine.status == .active else { return .success(.inactiveMachine(expires: view.expires)) }
-                return .success(.valid(VerifiedKey(id: KeyID(unchecked: String(decoding: view.id, as: UTF8.self)),
+                return .success(.valid(VerifiedKey(id: KeyID(stored: view.id),
                                                    label: String(decoding: view.label, as: UTF8.self),
                                                    expires: view.expires, machine: machine)))
             }
