@@ -34,7 +34,7 @@ extension Store {
     private func put(_ record: KeyRecord, in txn: borrowing WriteTransaction) throws {
         let id = record.id.stored
         try secrets.put(record.hash.bytes, RecordCoding.encode(record), in: txn)
-        try keyIDs.put(id, record.hash.bytes, in: txn)
+        try keyIDs.put(id, Schema.hashPrefix(record.hash), in: txn)
         try machineKeyIDs.put(record.machine.stored, id, in: txn)
     }
 

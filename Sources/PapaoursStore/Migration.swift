@@ -60,7 +60,7 @@ extension Store {
                 let record = try value.withUnsafeBytes { try Store.decoded($0, "key", LegacyRecordCoding.decodeKey) }
                 let id = record.id.stored
                 try secrets.put(record.hash.bytes, RecordCoding.encode(record), in: txn)
-                try keyIDs.put(id, record.hash.bytes, in: txn)
+                try keyIDs.put(id, Schema.hashPrefix(record.hash), in: txn)
                 try machineKeyIDs.put(record.machine.stored, id, in: txn)
                 if record.uses > 0 || record.lastUsed != nil {
                     let usage = KeyUsage(uses: record.uses, lastUsed: record.lastUsed, lastIP: record.lastIP)

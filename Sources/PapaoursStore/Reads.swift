@@ -1,3 +1,4 @@
+import CLMDB
 import PapaoursCore
 
 /// Lookups over any transaction, read-only or not, shared by snapshots and `apply`.
@@ -16,10 +17,22 @@ extension Store {
         return try bytes.withUnsafeBytes { try Store.decoded($0, "machine", RecordCoding.decodeMachine) }
     }
 
+    /// A key's hash: `key-ids` holds its first 16 bytes; the record in `secrets` is the first at
+    /// or after them, and must be this key's.
     func hash<T: Transaction & ~Copyable>(of id: KeyID, in txn: borrowing T) throws -> SecretHash? {
-        guard let bytes = try keyIDs.get(id.stored, in: txn) else { return nil }
-        guard let hash = SecretHash(stored: bytes) else { throw StoreError(.corrupt, "the hash of key \(id) is corrupt") }
-        return hash
+        guard let prefix = try keyIDs.get(id.stored, in: txn) else { return nil }
+        let cursor = try Cursor(secrets, in: txn)
+        var found = try cursor.seek(prefix, MDB_SET_RANGE)
+        // Two hashes sharing 16 bytes are not expected (2^-128), but are not a reason to fail.
+        while let (hashBytes, value) = found, hashBytes.starts(with: prefix) {
+            let isThisKey = try value.withUnsafeBytes { bytes -> Bool in
+                var reader = RecordReader(bytes)
+                return try KeyView(reading: &reader).id.elementsEqual(id.stored)
+            }
+            if isThisKey, let hash = SecretHash(stored: hashBytes) { return hash }
+            found = try cursor.get(MDB_NEXT)
+        }
+        throw StoreError(.corrupt, "key \(id) is indexed but its record is missing")
     }
 
     func key<T: Transaction & ~Copyable>(id: KeyID, in txn: borrowing T) throws -> KeyRecord? {

@@ -1,7 +1,9 @@
+import PapaoursCore
+
 /// The named databases of the store (schema 3) and what `meta` holds.
 ///
 /// - secrets: SHA-256 of the secret → key record: VERIFY's one lookup
-/// - key-ids: key id → SHA-256 of its secret
+/// - key-ids: key id → the first 16 bytes of its secret's SHA-256 (found in `secrets` by a range seek)
 /// - machine-key-ids: machine id → its key ids (sorted duplicates, id order)
 /// - key-usage: key id → uses, last use, last address (a usage flush rewrites these, not keys)
 /// - machines: machine id → machine record
@@ -11,6 +13,9 @@
 /// - meta: "schema-version" → UInt32, "change-sequence" → UInt64, both big-endian; "restored"
 ///   → what a restore brought back, until the restored daemon journals it
 enum Schema {
+    /// What `key-ids` keeps of a hash: enough to find the key record, half the bytes.
+    static func hashPrefix(_ hash: SecretHash) -> [UInt8] { Array(hash.bytes.prefix(16)) }
+
     static let version: UInt32 = 3
     static let versionKey = Array("schema-version".utf8)
     static let changeSequenceKey = Array("change-sequence".utf8)
