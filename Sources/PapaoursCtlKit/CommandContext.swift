@@ -5,12 +5,14 @@ import PapaoursCore
 struct CommandContext {
     let command: ParsedCommand
     let json: Bool
+    /// `--verbose`: papaoursd's own words are shown too.
+    var verbose = false
     let console: Console
     let text: Localizer
     let client: PapaoursClient
     let now: () -> Timestamp
 
-    var render: Render { Render(text: text) }
+    var render: Render { Render(text: text, now: now()) }
 
     /// A positional argument the parser has checked is there.
     func argument(_ index: Int) -> String { command.positionals[index] }

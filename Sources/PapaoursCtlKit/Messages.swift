@@ -36,7 +36,21 @@ public enum Message: String, Sendable, CaseIterable {
     case argName, argMachine, argKey, argTopic, argBackupFile, argImportFile
     case optSocket, optJSON, optHelp, optVersion, optDescription, optOrganization, optRole, optNoRoles
     case optName, optActive, optInactive, optYes, optLabel, optExpires, optOutput, optKeyFile, optIP
-    case optAuditMachine, optAfter, optLimit, optImportKeyFile, optExportOutput
+    case optAuditMachine, optAfter, optLimit, optImportKeyFile, optExportOutput, optLang, optVerbose, argKeyLabel
+    // Values checked before anything is sent
+    case unknownLanguage, durationZero, durationTooLong, expiresInPast, textLength, textTooLong, controlCharacter
+    case badRole, tooManyRoles, numberOutOfRange
+    // Refusals, said from the command and its arguments
+    case forbiddenCommand, permissionQuoted, and, permMachinesRead, permMachinesWrite, permKeysVerify, permAuditRead
+    case machineNotFound, keyNotFound, labelNotFound, labelAmbiguous, machineExists, keyExists, importConflict
+    case invalidValue, importKeyRefused, verboseHint, daemonSaid, statusNeedsRead, inactiveMachineWarning
+    case malformedLength, malformedAlphabet, malformedChecksum, missingRight
+    // Reaching papaoursd: what is at the socket path
+    case reachNothing, reachNoDirectory, reachDirectory, reachFile, reachNotSocket, reachSearch
+    // Status words and audit
+    case statusActive, statusInactive, statusExpired, hLastIP, change, changeSet
+    case actMachineCreate, actMachineEdit, actMachineDelete, actKeyCreate, actKeyEdit, actKeyImport, actDenied
+    case actStoreImport, actStoreBackup, actStoreExport, actStoreRestore
 
     public var text: (en: String, fr: String) {
         switch self {
@@ -58,7 +72,7 @@ public enum Message: String, Sendable, CaseIterable {
         case .notANumber: ("option '{0}' needs a whole number, not '{1}'", "l'option « {0} » attend un nombre entier, pas « {1} »")
         case .notATime:
             ("'{0}' is not a time: use 2027-01-31T00:00:00Z, 2027-01-31 or a duration such as 90d, 12h, 4w",
-             "« {0} » n'est pas une date : utilisez 2027-01-31T00:00:00Z, 2027-01-31 ou une durée comme 90d, 12h, 4w")
+             "« {0} » n'est pas une date : utilisez 2027-01-31T00:00:00Z, 2027-01-31 ou une durée comme 90j, 12h, 4sem")
         case .noKeyOnInput: ("no API key on standard input", "aucune clé API sur l'entrée standard")
         case .deleteNeedsYes:
             ("standard input is not a terminal, so nothing can be confirmed: add --yes to delete",
@@ -67,9 +81,12 @@ public enum Message: String, Sendable, CaseIterable {
 
         case .cannotReach: ("cannot reach papaoursd at {0}: {1}", "impossible de joindre papaoursd à {0} : {1}")
         case .reachNoSocket: ("no such socket — is papaoursd running?", "socket introuvable — papaoursd est-il lancé ?")
-        case .reachRefused: ("connection refused — is papaoursd running?", "connexion refusée — papaoursd est-il lancé ?")
+        case .reachRefused:
+            ("the socket is there but nobody answers on it — papaoursd is not running (start it: systemctl start papaoursd.socket, or make run)",
+             "le socket existe mais personne n'y répond — papaoursd n'est pas lancé (démarrez-le : systemctl start papaoursd.socket, ou make run)")
         case .reachPermission:
-            ("permission denied — are you in the papaours group?", "permission refusée — êtes-vous dans le groupe papaours ?")
+            ("permission denied on the socket file (group {0}, mode {1}): join the group {0} (as root: usermod -aG {0} {2}), then log in again",
+             "permission refusée sur le fichier du socket (groupe {0}, mode {1}) : rejoignez le groupe {0} (en root : usermod -aG {0} {2}), puis reconnectez-vous")
         case .reachPathTooLong:
             ("the path is too long for a Unix socket (at most 107 bytes)", "le chemin est trop long pour un socket Unix (107 octets au plus)")
         case .connectionLost:
@@ -77,9 +94,11 @@ public enum Message: String, Sendable, CaseIterable {
              "la connexion à papaoursd ({0}) a été coupée avant la réponse ; la modification a pu être faite ou non")
         case .timedOut: ("papaoursd at {0} did not answer in time", "papaoursd ({0}) n'a pas répondu à temps")
         case .protocolError:
-            ("papaoursd sent a reply this tool does not understand: {0}", "papaoursd a envoyé une réponse incompréhensible : {0}")
+            ("papaoursd sent a reply this papaoursctl does not understand; are both of the same version?",
+             "papaoursd a envoyé une réponse que ce papaoursctl ne comprend pas ; sont-ils de la même version ?")
         case .badRequest:
-            ("papaoursd did not understand the request ({0}): {1}", "papaoursd n'a pas compris la requête ({0}) : {1}")
+            ("papaoursd did not understand the request of '{0}' ({1}); are papaoursctl and papaoursd of the same version?",
+             "papaoursd n'a pas compris la requête de « {0} » ({1}) ; papaoursctl et papaoursd sont-ils de la même version ?")
 
         case .noForbidden: ("you are not allowed to do this", "vous n'avez pas le droit de faire cela")
         case .noNotFound: ("not found", "introuvable")
@@ -90,11 +109,11 @@ public enum Message: String, Sendable, CaseIterable {
             ("papaoursd cannot save changes now (disk full or read-only)",
              "papaoursd ne peut pas enregistrer de modification pour l'instant (disque plein ou en lecture seule)")
         case .noMalformedKey: ("this is not a well-formed API key", "ceci n'est pas une clé API bien formée")
-        case .noUnknownKey: ("unknown API key", "clé API inconnue")
+        case .noUnknownKey: ("unknown API key: no key of papaoursd has this value", "clé API inconnue : aucune clé de papaoursd n'a cette valeur")
         case .noInactiveKey: ("this API key is disabled", "cette clé API est désactivée")
         case .noInactiveMachine: ("the machine of this API key is disabled", "la machine de cette clé API est désactivée")
         case .noExpiredKey: ("this API key has expired", "cette clé API a expiré")
-        case .noOther: ("refused ({0})", "refusé ({0})")
+        case .noOther: ("papaoursd refused ({0})", "papaoursd a refusé ({0})")
         case .withDetail: ("{0}: {1}", "{0} : {1}")
 
         case .fileExists: ("refusing to overwrite {0}: the file exists", "refus d'écraser {0} : le fichier existe")
@@ -231,7 +250,7 @@ public enum Message: String, Sendable, CaseIterable {
              "Importer un fichier fait par export : tout, ou rien")
         case .argName: ("the machine's name, unique, 1 to 128 characters", "le nom de la machine, unique, de 1 à 128 caractères")
         case .argMachine: ("a machine id (m_…) or its exact name", "un identifiant de machine (m_…) ou son nom exact")
-        case .argKey: ("a key id (k_…)", "un identifiant de clé (k_…)")
+        case .argKey: ("a key id (k_…), or the key's machine when LABEL follows", "un identifiant de clé (k_…), ou la machine de la clé quand LABEL suit")
         case .argTopic: ("a command", "une commande")
         case .argBackupFile: ("the new backup file; an existing file is never overwritten",
                               "le nouveau fichier de sauvegarde ; un fichier existant n'est jamais écrasé")
@@ -254,7 +273,7 @@ public enum Message: String, Sendable, CaseIterable {
         case .optLabel: ("what the key is for, 1 to 100 characters", "à quoi sert la clé, de 1 à 100 caractères")
         case .optExpires:
             ("when the key expires: 2027-01-31T00:00:00Z, 2027-01-31 (UTC) or a duration from now such as 90d, 12h, 4w",
-             "date d'expiration : 2027-01-31T00:00:00Z, 2027-01-31 (UTC) ou une durée à partir de maintenant comme 90d, 12h, 4w")
+             "date d'expiration : 2027-01-31T00:00:00Z, 2027-01-31 (UTC) ou une durée à partir de maintenant comme 90j, 12h, 4sem")
         case .optOutput:
             ("write the secret to this new file (mode 0600) instead of standard output",
              "écrire le secret dans ce nouveau fichier (mode 0600) plutôt que sur la sortie standard")
@@ -269,6 +288,108 @@ public enum Message: String, Sendable, CaseIterable {
         case .optExportOutput:
             ("write to this new file (mode 0600) instead of standard output",
              "écrire dans ce nouveau fichier (mode 0600) plutôt que sur la sortie standard")
+        case .optLang: ("the language of every message: fr or en (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)",
+                        "la langue de tous les messages : fr ou en (par défaut : selon LANGUAGE, LC_ALL, LC_MESSAGES, LANG)")
+        case .optVerbose: ("also show papaoursd's own words when it refuses", "montrer aussi la réponse de papaoursd quand il refuse")
+        case .argKeyLabel:
+            ("with it, KEY is the key's machine and LABEL its label, unique among that machine's keys",
+             "avec lui, KEY est la machine de la clé et LABEL son libellé, unique parmi les clés de cette machine")
+
+        case .unknownLanguage: ("unknown language '{0}': fr or en", "langue inconnue « {0} » : fr ou en")
+        case .durationZero:
+            ("'{0}' leaves no time: a duration counts at least 1", "« {0} » ne laisse aucun délai : une durée compte au moins 1")
+        case .durationTooLong: ("'{0}' is too far away: 1000 years at most", "« {0} » est trop loin : 1000 ans au plus")
+        case .expiresInPast:
+            ("'{0}' is in the past: a key must expire in the future", "« {0} » est dans le passé : une clé doit expirer dans le futur")
+        case .textLength: ("{0} must be {1} to {2} characters long, not {3}", "{0} doit faire de {1} à {2} caractères, pas {3}")
+        case .textTooLong: ("{0} must be at most {1} characters long, not {2}", "{0} doit faire {1} caractères au plus, pas {2}")
+        case .controlCharacter: ("{0} must not hold control characters", "{0} ne doit pas contenir de caractère de contrôle")
+        case .badRole:
+            ("role '{0}' must be 1 to 64 letters, digits or . _ : -", "le rôle « {0} » doit faire de 1 à 64 lettres, chiffres ou . _ : -")
+        case .tooManyRoles: ("{0} roles at most, not {1}", "{0} rôles au plus, pas {1}")
+        case .numberOutOfRange:
+            ("option '{0}' takes a whole number from {1} to {2}, not '{3}'",
+             "l'option « {0} » attend un nombre entier de {1} à {2}, pas « {3} »")
+
+        case .forbiddenCommand:
+            ("you may not run '{0}': it needs the permission {1}, which {2} does not have; ask the administrator of papaoursd to grant it",
+             "vous n'avez pas le droit d'utiliser « {0} » : il faut la permission {1}, que {2} n'a pas ; demandez-la à l'administrateur de papaoursd")
+        case .permissionQuoted: ("“{0}” ({1})", "« {0} » ({1})")
+        case .and: (" and ", " et ")
+        case .permMachinesRead: ("Rights management / Machines / Read", "Gestion des droits / Machines / Lecture")
+        case .permMachinesWrite: ("Rights management / Machines / Write", "Gestion des droits / Machines / Écriture")
+        case .permKeysVerify: ("Rights management / API keys / Verify", "Gestion des droits / Clés API / Vérification")
+        case .permAuditRead: ("Rights management / Audit / Read", "Gestion des droits / Audit / Lecture")
+        case .machineNotFound:
+            ("no machine '{0}': it is neither the id nor the name of a machine (see 'papaoursctl machine list')",
+             "aucune machine « {0} » : ce n'est ni l'identifiant ni le nom d'une machine (voir « papaoursctl machine list »)")
+        case .keyNotFound:
+            ("no key '{0}': a key is named by its id (k_…), or by its machine and its label: 'papaoursctl {1} MACHINE LABEL'",
+             "aucune clé « {0} » : une clé se désigne par son identifiant (k_…), ou par sa machine et son libellé : « papaoursctl {1} MACHINE LIBELLÉ »")
+        case .labelNotFound:
+            ("machine '{0}' has no key labelled '{1}' (see 'papaoursctl key list {0}')",
+             "la machine « {0} » n'a aucune clé de libellé « {1} » (voir « papaoursctl key list {0} »)")
+        case .labelAmbiguous:
+            ("machine '{0}' has {2} keys labelled '{1}': name the one you mean by its id: {3}",
+             "la machine « {0} » a {2} clés de libellé « {1} » : désignez celle que vous voulez par son identifiant : {3}")
+        case .machineExists:
+            ("a machine named '{0}' already exists (names are compared without regard to case)",
+             "une machine nommée « {0} » existe déjà (les noms sont comparés sans tenir compte de la casse)")
+        case .keyExists: ("this key is already registered: a key with the same value exists", "cette clé est déjà enregistrée : une clé de même valeur existe")
+        case .importConflict:
+            ("records of this file already exist here with other contents; nothing was imported",
+             "des enregistrements de ce fichier existent déjà ici avec un autre contenu ; rien n'a été importé")
+        case .invalidValue: ("papaoursd refused a value given to '{0}'", "papaoursd a refusé une valeur donnée à « {0} »")
+        case .importKeyRefused:
+            ("papaoursd refused the key to import: it is malformed or too easy to guess (a papaours key, or 20 to 256 printable characters drawn at random)",
+             "papaoursd a refusé la clé à importer : elle est mal formée ou trop facile à deviner (une clé papaours, ou de 20 à 256 caractères imprimables tirés au hasard)")
+        case .verboseHint: (" (--verbose shows papaoursd's reason)", " (--verbose montre la raison donnée par papaoursd)")
+        case .daemonSaid: ("papaoursd said: {0}", "réponse de papaoursd : {0}")
+        case .statusNeedsRead:
+            ("The counters need the permission {0}.", "Les compteurs demandent la permission {0}.")
+        case .inactiveMachineWarning:
+            ("warning: machine '{0}' is inactive, so this key is refused until the machine is enabled again (papaoursctl machine edit {1} --active)",
+             "attention : la machine « {0} » est inactive, cette clé sera donc refusée tant que la machine ne sera pas réactivée (papaoursctl machine edit {1} --active)")
+        case .malformedLength:
+            ("wrong length: a papaours key has 43 characters (papa_ then 38), a key issued elsewhere 20 to 256",
+             "longueur incorrecte : une clé papaours a 43 caractères (papa_ puis 38), une clé émise ailleurs de 20 à 256")
+        case .malformedAlphabet:
+            ("it holds a character no key may hold (a space, an accent, a control character…)",
+             "elle contient un caractère qu'aucune clé ne peut contenir (une espace, un accent, un caractère de contrôle…)")
+        case .malformedChecksum:
+            ("its check digits do not match: a character is wrong, missing or swapped",
+             "ses caractères de contrôle ne correspondent pas : un caractère est faux, manquant ou interverti")
+        case .missingRight: ("this key's machine lacks a right that was required", "la machine de cette clé n'a pas un des droits exigés")
+
+        case .reachNothing:
+            ("nothing is there — is papaoursd running, and is this its socket? ('make run' uses ./run/papaoursd.sock, a packaged install /run/papaours/papaoursd.sock)",
+             "rien n'existe à ce chemin — papaoursd est-il lancé, et est-ce bien son socket ? (« make run » utilise ./run/papaoursd.sock, une installation par paquet /run/papaours/papaoursd.sock)")
+        case .reachNoDirectory: ("the directory {0} does not exist", "le répertoire {0} n'existe pas")
+        case .reachDirectory:
+            ("this is a directory, not a socket: give the socket's path, such as {0}/papaoursd.sock",
+             "c'est un répertoire, pas un socket : donnez le chemin du socket, par exemple {0}/papaoursd.sock")
+        case .reachFile: ("this is a regular file, not a socket", "c'est un fichier ordinaire, pas un socket")
+        case .reachNotSocket: ("this is not a socket", "ce n'est pas un socket")
+        case .reachSearch:
+            ("permission denied: {0} may not go through the directory {1}", "permission refusée : {0} ne peut pas traverser le répertoire {1}")
+
+        case .statusActive: ("Active", "Active")
+        case .statusInactive: ("Inactive", "Inactive")
+        case .statusExpired: ("Expired", "Expirée")
+        case .hLastIP: ("Last address", "Dernière adresse")
+        case .change: ("{0}: {1} → {2}", "{0} : {1} → {2}")
+        case .changeSet: ("{0}: {1}", "{0} : {1}")
+        case .actMachineCreate: ("machine created", "machine créée")
+        case .actMachineEdit: ("machine changed", "machine modifiée")
+        case .actMachineDelete: ("machine deleted", "machine supprimée")
+        case .actKeyCreate: ("key created", "clé créée")
+        case .actKeyEdit: ("key changed", "clé modifiée")
+        case .actKeyImport: ("key imported", "clé importée")
+        case .actDenied: ("refused", "refusé")
+        case .actStoreImport: ("store imported", "base importée")
+        case .actStoreBackup: ("backup made", "sauvegarde faite")
+        case .actStoreExport: ("store exported", "base exportée")
+        case .actStoreRestore: ("store restored", "base restaurée")
         }
     }
 }

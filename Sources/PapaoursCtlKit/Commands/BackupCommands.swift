@@ -84,9 +84,10 @@ enum BackupCommands {
             if error.code == .refused || error.code == .bad, let number = recordNumber(in: error.detail),
                contents.lineOfRecord.indices.contains(number - 1) {
                 let line = contents.lineOfRecord[number - 1]
-                let sentence = error.code == .bad ? context.text(.badRequest, error.replyCode ?? "", error.detail)
-                    : ErrorReport.refusal(error.replyCode ?? "", error.detail, context.text)
+                let sentence = error.code == .bad ? context.text(.badRequest, context.command.spec.name, error.replyCode ?? "")
+                    : Refusal.sentence(error.replyCode ?? "", command: context.command, text: context.text)
                 context.console.printError("\(shown):\(line): " + sentence)
+                if context.verbose { context.console.printError("papaoursctl: " + context.text(.daemonSaid, error.description)) }
                 throw CommandFailure(.refused, .importNothingSent, ["1", shown])
             }
             throw error
