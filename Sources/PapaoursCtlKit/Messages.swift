@@ -46,7 +46,7 @@ public enum Message: String, Sendable, CaseIterable {
     case invalidValue, importKeyRefused, verboseHint, daemonSaid, statusNeedsRead, inactiveMachineWarning
     case malformedLength, malformedAlphabet, malformedChecksum, missingRight
     // Reaching papaoursd: what is at the socket path
-    case reachNothing, reachNoDirectory, reachDirectory, reachFile, reachNotSocket, reachSearch
+    case reachOwnerOnly, importKeyMalformed, reachNothing, reachNoDirectory, reachDirectory, reachFile, reachNotSocket, reachSearch
     // Status words and audit
     case statusActive, statusInactive, statusExpired, hLastIP, change, changeSet
     case actMachineCreate, actMachineEdit, actMachineDelete, actKeyCreate, actKeyEdit, actKeyImport, actDenied
@@ -337,12 +337,16 @@ public enum Message: String, Sendable, CaseIterable {
              "une machine nommée « {0} » existe déjà (les noms sont comparés sans tenir compte de la casse)")
         case .keyExists: ("this key is already registered: a key with the same value exists", "cette clé est déjà enregistrée : une clé de même valeur existe")
         case .importConflict:
-            ("records of this file already exist here with other contents; nothing was imported",
-             "des enregistrements de ce fichier existent déjà ici avec un autre contenu ; rien n'a été importé")
+            ("records of this file conflict with those here (a name or a key already taken); nothing was imported",
+             "des enregistrements de ce fichier entrent en conflit avec ceux d'ici (un nom ou une clé déjà pris) ; rien n'a été importé")
         case .invalidValue: ("papaoursd refused a value given to '{0}'", "papaoursd a refusé une valeur donnée à « {0} »")
         case .importKeyRefused:
-            ("papaoursd refused the key to import: it is malformed or too easy to guess (a papaours key, or 20 to 256 printable characters drawn at random)",
-             "papaoursd a refusé la clé à importer : elle est mal formée ou trop facile à deviner (une clé papaours, ou de 20 à 256 caractères imprimables tirés au hasard)")
+            ("papaoursd refused the key to import: it is too easy to guess; import only keys drawn at random",
+             "papaoursd a refusé la clé à importer : elle est trop facile à deviner ; n'importez que des clés tirées au hasard")
+        case .importKeyMalformed: ("the key to import is not well-formed: {0}", "la clé à importer est mal formée : {0}")
+        case .reachOwnerOnly:
+            ("permission denied on the socket file (owner {0}, mode {1}): only {0} may connect; the administrator opens it to a group with socket-group and socket-mode 0660 in papaoursd.conf",
+             "permission refusée sur le fichier du socket (propriétaire {0}, mode {1}) : seul {0} peut s'y connecter ; l'administrateur l'ouvre à un groupe avec socket-group et socket-mode 0660 dans papaoursd.conf")
         case .verboseHint: (" (--verbose shows papaoursd's reason)", " (--verbose montre la raison donnée par papaoursd)")
         case .daemonSaid: ("papaoursd said: {0}", "réponse de papaoursd : {0}")
         case .statusNeedsRead:

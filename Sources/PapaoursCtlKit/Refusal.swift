@@ -24,7 +24,7 @@ enum Refusal {
             case ["machine", "create"]: return text(.machineExists, command?.positionals.first ?? "")
             case ["machine", "edit"]: return text(.machineExists, command?.value("name") ?? "")
             case ["key", "import"]: return text(.keyExists)
-            case ["import"]: return text(.importConflict)
+            case ["import"]: return text(.importConflict) + text(.verboseHint)
             default: return text(.noExists)
             }
         case "invalid":

@@ -29,6 +29,10 @@ enum SocketDiagnosis {
         case S_IFSOCK: break
         default: return text(.reachNotSocket)
         }
+        if error.code == .permissionDenied && info.st_mode & 0o060 != 0o060 {
+            let owner = SystemUser.name(of: info.st_uid) ?? String(info.st_uid)
+            return text(.reachOwnerOnly, owner, "0" + String(info.st_mode & 0o777, radix: 8))
+        }
         if error.code == .permissionDenied {
             let group = SystemUser.groupName(of: info.st_gid) ?? String(info.st_gid)
             let mode = "0" + String(info.st_mode & 0o777, radix: 8)

@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func whatIsAtTheSocketPathIsSaid() throws {
-        try withDirectory { directory in
+        withDirectory { directory in
             let refused = ClientError(.notRunning, detail: "Connection refused", errno: ECONNREFUSED)
             let file = directory + "/papaoursd.conf"
             #expect(creat(file, 0o644) >= 0)
@@ -73,7 +73,8 @@ import Testing
     @Test func verboseAddsTheDaemonsWordsOnALineOfItsOwn() throws {
         var lines: [String] = []
         let console = Console(output: { _ in }, error: { lines.append($0) })
-        let scene = ErrorReport.Scene(command: try #require(parsed(["machine", "show", "nope"])), socketPath: "/s", verbose: true)
+        let command = try #require(parsed(["machine", "show", "nope"]))
+        let scene = ErrorReport.Scene(command: command, socketPath: "/s", verbose: true)
         let status = ErrorReport.report(ClientError.refused("not-found", "no machine nope"), console: console, text: french, scene: scene)
         #expect(status == .refused)
         #expect(lines == ["papaoursctl: aucune machine « nope » : ce n'est ni l'identifiant ni le nom d'une machine (voir « papaoursctl machine list »)\n",

@@ -50,6 +50,9 @@ enum KeyCommands {
         let command = context.command
         let expires = try self.expires(context)
         let secret = try context.readKey()
+        if let problem = Refusal.malformation(of: secret) {
+            throw UsageError(.importKeyMalformed, [context.text(problem)], command: command.spec.path)
+        }
         let key = try context.client.keyImport(machine: context.argument(0), secret: secret,
                                                label: command.value("label") ?? "", expires: expires)
         warnIfInactive(key.machine, in: context)
