@@ -58,7 +58,7 @@ struct CommandContext {
         if let path = command.value("key-file") {
             switch StandardStreams.readFirstLine(ofFile: path) {
             case .success(let first): line = first
-            case .failure(let error): throw CommandFailure(.refused, .fileCannotRead, [path, error.message])
+            case .failure(let error): throw CommandFailure(.refused, .fileCannotRead, [path, error.described(text)])
             }
         } else {
             if console.stdinIsTerminal { console.prompt(text(.keyPrompt)) }

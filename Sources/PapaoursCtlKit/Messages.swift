@@ -46,6 +46,9 @@ public enum Message: String, Sendable, CaseIterable {
     case invalidValue, importKeyRefused, verboseHint, daemonSaid, statusNeedsRead, inactiveMachineWarning
     case malformedLength, malformedAlphabet, malformedChecksum, missingRight
     // Reaching papaoursd: what is at the socket path
+    case mustBeWholeNumber, mustBeOnce, mustBeStrings, mustBeTimeOrNull, mustBeString, mustBeGiven, mustBeTime
+    case mustBeMachineID, mustBeKeyID, mustBeHash, mustBeSeq, mustBeUID, mustBeAction, mustBeStatus
+    case sysPermission, sysNoEntry, sysIsDirectory, sysNotDirectory, sysNoSpace, sysReadOnly, sysExists, sysOther, reachSystem
     case reachOwnerOnly, importKeyMalformed, reachNothing, reachNoDirectory, reachDirectory, reachFile, reachNotSocket, reachSearch
     // Status words and audit
     case statusActive, statusInactive, statusExpired, hLastIP, change, changeSet
@@ -146,7 +149,21 @@ public enum Message: String, Sendable, CaseIterable {
             ("unknown type '{0}': machine, key, event or end expected", "type « {0} » inconnu : machine, key, event ou end attendu")
         case .importUnknownField: ("a {0} line has no member '{1}'", "une ligne {0} n'a pas de membre « {1} »")
         case .importMissingField: ("the {0} line lacks '{1}'", "il manque « {1} » à la ligne {0}")
-        case .importBadValue: ("invalid '{0}' in a {1} line: {2}", "« {0} » invalide dans une ligne {1} : {2}")
+        case .importBadValue: ("in a {0} line, {1}", "dans une ligne {0}, {1}")
+        case .mustBeWholeNumber: ("{0} must be a whole number", "{0} doit être un nombre entier")
+        case .mustBeOnce: ("{0} is given twice", "{0} est donné deux fois")
+        case .mustBeStrings: ("{0} must be a list of strings", "{0} doit être une liste de chaînes")
+        case .mustBeTimeOrNull: ("{0} must be a time or null", "{0} doit être une date ou null")
+        case .mustBeString: ("{0} must be a string", "{0} doit être une chaîne")
+        case .mustBeGiven: ("{0} is required", "{0} est obligatoire")
+        case .mustBeTime: ("{0} must be an RFC 3339 time such as 2027-01-31T00:00:00Z", "{0} doit être une date RFC 3339 comme 2027-01-31T00:00:00Z")
+        case .mustBeMachineID: ("{0} must be m_ and 16 of [a-z0-9]", "{0} doit être m_ suivi de 16 caractères parmi [a-z0-9]")
+        case .mustBeKeyID: ("{0} must be k_ and 16 of [a-z0-9]", "{0} doit être k_ suivi de 16 caractères parmi [a-z0-9]")
+        case .mustBeHash: ("{0} must be 64 hexadecimal digits (a SHA-256)", "{0} doit faire 64 chiffres hexadécimaux (un SHA-256)")
+        case .mustBeSeq: ("{0} must be a sequence number from 1 up", "{0} doit être un numéro d'ordre à partir de 1")
+        case .mustBeUID: ("{0} must be a uid", "{0} doit être un uid")
+        case .mustBeAction: ("{0} must be one of {1}", "{0} doit être l'un de {1}")
+        case .mustBeStatus: ("{0} must be active or inactive", "{0} doit être active ou inactive")
         case .importDuplicate: ("{0} {1} appears twice (first on line {2})", "{0} {1} apparaît deux fois (d'abord ligne {2})")
         case .importAfterEnd: ("a line after the end line", "une ligne après la ligne de fin")
         case .importNoEnd:
@@ -344,6 +361,15 @@ public enum Message: String, Sendable, CaseIterable {
             ("papaoursd refused the key to import: it is too easy to guess; import only keys drawn at random",
              "papaoursd a refusé la clé à importer : elle est trop facile à deviner ; n'importez que des clés tirées au hasard")
         case .importKeyMalformed: ("the key to import is not well-formed: {0}", "la clé à importer est mal formée : {0}")
+        case .sysPermission: ("permission denied", "permission refusée")
+        case .sysNoEntry: ("no such file or directory", "fichier ou répertoire introuvable")
+        case .sysIsDirectory: ("it is a directory", "c'est un répertoire")
+        case .sysNotDirectory: ("a part of the path is not a directory", "une partie du chemin n'est pas un répertoire")
+        case .sysNoSpace: ("no space left on the disk", "plus de place sur le disque")
+        case .sysReadOnly: ("the file system is read-only", "le système de fichiers est en lecture seule")
+        case .sysExists: ("the file exists", "le fichier existe")
+        case .sysOther: ("system error {0}", "erreur système {0}")
+        case .reachSystem: ("the system refused the connection: {0}", "le système a refusé la connexion : {0}")
         case .reachOwnerOnly:
             ("permission denied on the socket file (owner {0}, mode {1}): only {0} may connect; the administrator opens it to a group with socket-group and socket-mode 0660 in papaoursd.conf",
              "permission refusée sur le fichier du socket (propriétaire {0}, mode {1}) : seul {0} peut s'y connecter ; l'administrateur l'ouvre à un groupe avec socket-group et socket-mode 0660 dans papaoursd.conf")

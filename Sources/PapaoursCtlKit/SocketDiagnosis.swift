@@ -11,7 +11,7 @@ enum SocketDiagnosis {
         switch error.code {
         case .pathTooLong: return text(.reachPathTooLong)
         case .notRunning, .permissionDenied: break
-        default: return error.detail
+        default: return text(.reachSystem, error.errno.map { SystemError($0).described(text) } ?? text(.sysOther, "?"))
         }
         if let blocked = unsearchableDirectory(on: path) {
             return text(.reachSearch, SystemUser.name(of: SystemUser.uid) ?? String(SystemUser.uid), blocked)

@@ -9,15 +9,8 @@ enum ValueCheck {
         let path = command.spec.path
         func fail(_ message: Message, _ arguments: [String]) -> UsageError { UsageError(message, arguments, command: path) }
         func text(_ value: String?, _ shown: String, _ length: ClosedRange<Int>, lineBreaks: Bool = false) throws(UsageError) {
-            guard let value else { return }
-            let scalars = value.unicodeScalars
-            if scalars.contains(where: { $0.properties.generalCategory == .control && !(lineBreaks && ($0 == "\n" || $0 == "\t")) }) {
-                throw fail(.controlCharacter, [shown])
-            }
-            guard length.contains(scalars.count) else {
-                if length.lowerBound == 0 { throw fail(.textTooLong, [shown, String(length.upperBound), String(scalars.count)]) }
-                throw fail(.textLength, [shown, String(length.lowerBound), String(length.upperBound), String(scalars.count)])
-            }
+            guard let value, let problem = Bounds.text(value, shown, length, lineBreaks: lineBreaks) else { return }
+            throw fail(problem.message, problem.arguments)
         }
         switch path {
         case ["machine", "create"]: try text(command.positionals.first, "NAME", Validation.nameLength)
@@ -28,9 +21,7 @@ enum ValueCheck {
         try text(command.value("organization"), "--organization", Validation.organizationLength)
         try text(command.value("label"), "--label", Validation.labelLength)
         if KeyReference.byLabel(command) { try text(command.positionals[1], "LABEL", Validation.labelLength) }
-        let roles = command.values("role")
-        for role in roles where (try? Validation.roles(role)) == nil || role.contains(",") { throw fail(.badRole, [role]) }
-        if Set(roles).count > Validation.maxRoles { throw fail(.tooManyRoles, [String(Validation.maxRoles), String(Set(roles).count)]) }
+        if let problem = Bounds.roles(command.values("role")) { throw fail(problem.message, problem.arguments) }
         if let expires = command.value("expires"), case .wrong(let problem) = Expiry.parse(expires, now: now) {
             throw fail(problem, [expires])
         }

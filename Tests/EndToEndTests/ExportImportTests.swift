@@ -162,8 +162,8 @@ struct ExportImportTests {
         var badHash = lines
         badHash[5] = badHash[5].replacingOccurrences(of: "\"hash\":\"", with: "\"hash\":\"zz")
         try refused("bad-hash.jsonl", badHash.joined(separator: "\n") + "\n", problems: 1, [
-            "6: " + lang.pick("invalid 'hash' in a key line: must be 64 hexadecimal digits (a SHA-256)",
-                              "« hash » invalide dans une ligne key : must be 64 hexadecimal digits (a SHA-256)")])
+            "6: " + lang.pick("in a key line, hash must be 64 hexadecimal digits (a SHA-256)",
+                              "dans une ligne key, hash doit faire 64 chiffres hexadécimaux (un SHA-256)")])
         var badType = lines
         badType[2] = badType[2].replacingOccurrences(of: "\"type\":\"machine\"", with: "\"type\":\"machin\"")
         try refused("bad-type.jsonl", badType.joined(separator: "\n") + "\n", problems: 2, [

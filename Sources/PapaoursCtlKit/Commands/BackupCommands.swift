@@ -10,14 +10,14 @@ enum BackupCommands {
     /// A new file of mode 0600, made here (so papaoursd needs no access to its path), then
     /// filled by the daemon with a compacted copy of its database. Removed if that fails.
     static func backup(_ context: CommandContext) throws {
-        let file = try create(context.argument(0))
+        let file = try create(context.argument(0), context.text)
         let result: BackupResult
         do {
             result = try context.patientClient.backup(to: file.descriptor)
             try file.finish()
         } catch let error as SystemError {
             file.discard()
-            throw CommandFailure(.refused, .fileCannotWrite, [file.path, error.message])
+            throw CommandFailure(.refused, .fileCannotWrite, [file.path, error.described(context.text)])
         } catch {
             file.discard()
             throw error
@@ -31,7 +31,7 @@ enum BackupCommands {
 
     /// JSON Lines (see `ExportFile`) on standard output, or into a new 0600 file.
     static func export(_ context: CommandContext) throws {
-        let file = try context.command.value("output").map(create)
+        let file = try context.command.value("output").map { try create($0, context.text) }
         let exported: ExportedStore
         do {
             exported = try context.patientClient.export()
@@ -45,7 +45,7 @@ enum BackupCommands {
             try file.write(text)
         } catch {
             file.discard()
-            throw CommandFailure(.refused, .fileCannotWrite, [file.path, error.message])
+            throw CommandFailure(.refused, .fileCannotWrite, [file.path, error.described(context.text)])
         }
         let counts = [exported.machines.count, exported.keys.count, exported.events.count]
         if context.json {
@@ -62,13 +62,13 @@ enum BackupCommands {
         let bytes: [UInt8]
         switch StandardStreams.readAll(ofFile: path) {
         case .success(let read): bytes = read
-        case .failure(let error): throw CommandFailure(.refused, .fileCannotRead, [path, error.message])
+        case .failure(let error): throw CommandFailure(.refused, .fileCannotRead, [path, error.described(context.text)])
         }
         let contents = ExportFile.read(bytes)
         let shown = path == "-" ? "-" : path
         if !contents.problems.isEmpty {
             for problem in contents.problems.prefix(maxProblemsShown) {
-                context.console.printError("\(shown):\(problem.line): " + context.text.format(problem.message, problem.arguments))
+                context.console.printError("\(shown):\(problem.line): " + problem.said(context.text))
             }
             if contents.problems.count > maxProblemsShown {
                 context.console.printError(context.text(.importMoreProblems, String(contents.problems.count - maxProblemsShown)))
@@ -114,12 +114,12 @@ enum BackupCommands {
     }
 
     /// A new private file, or the reason there is none.
-    static func create(_ path: String) throws -> PrivateFile {
+    static func create(_ path: String, _ text: Localizer) throws -> PrivateFile {
         do {
             return try PrivateFile(creating: path)
         } catch {
             if error.code == EEXIST { throw CommandFailure(.refused, .fileExists, [path]) }
-            throw CommandFailure(.refused, .fileCannotCreate, [path, error.message])
+            throw CommandFailure(.refused, .fileCannotCreate, [path, error.described(text)])
         }
     }
 }

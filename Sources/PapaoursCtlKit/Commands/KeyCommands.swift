@@ -18,7 +18,7 @@ enum KeyCommands {
         let command = context.command
         let expires = try self.expires(context)
         // The file first: a key whose secret has nowhere to go is never made.
-        let file = try command.value("output").map(BackupCommands.create)
+        let file = try command.value("output").map { try BackupCommands.create($0, context.text) }
         let created: CreatedKey
         do {
             created = try context.client.keyCreate(context.argument(0), label: command.value("label") ?? "", expires: expires)
@@ -31,7 +31,7 @@ enum KeyCommands {
             do {
                 try file.write(created.secret.revealed + "\n")
             } catch {
-                throw CommandFailure(.refused, .secretLost, [file.path, error.message, key.id.value])
+                throw CommandFailure(.refused, .secretLost, [file.path, error.described(context.text), key.id.value])
             }
         }
         context.console.printError(context.text(.secretWarning))
