@@ -133,9 +133,10 @@ struct Render {
         ])
     }
 
-    /// `3d 4h 5m 6s`
-    static func duration(_ seconds: UInt64) -> String {
-        let parts: [(UInt64, String)] = [(seconds / 86400, "d"), (seconds / 3600 % 24, "h"), (seconds / 60 % 60, "m"), (seconds % 60, "s")]
+    /// `3d 4h 5m 6s`, in French `3j 4h 5m 6s`.
+    func duration(_ seconds: UInt64) -> String {
+        let parts: [(UInt64, String)] = [(seconds / 86400, text(.dayLetter)), (seconds / 3600 % 24, "h"), (seconds / 60 % 60, "m"),
+                                         (seconds % 60, "s")]
         let shown = parts.drop { $0.0 == 0 }
         return shown.isEmpty ? "0s" : shown.map { "\($0.0)\($0.1)" }.joined(separator: " ")
     }

@@ -43,6 +43,12 @@ import Testing
         #expect(details(bare, .fr) == "")
     }
 
+    @Test func durationsUseTheLanguagesDayLetter() {
+        #expect(Render(text: Localizer(.fr), now: now).duration(3 * 86400 + 4 * 3600 + 6) == "3j 4h 0m 6s")
+        #expect(Render(text: Localizer(.en), now: now).duration(3 * 86400 + 4 * 3600 + 6) == "3d 4h 0m 6s")
+        #expect(Render(text: Localizer(.en), now: now).duration(0) == "0s")
+    }
+
     @Test func anExpiredKeyIsExpiredUnlessItIsInactive() throws {
         func key(_ status: String, expires: String) throws -> APIKey {
             try APIKey(ReplyLine.parse(Array("KEY id=k_aaaaaaaaaaaaaaaa machine=m_aaaaaaaaaaaaaaaa label=x status=\(status) created=2026-01-01T00:00:00Z created-by=root updated=2026-01-01T00:00:00Z expires=\(expires) last-used=never uses=0 last-ip=192.0.2.7".utf8)))

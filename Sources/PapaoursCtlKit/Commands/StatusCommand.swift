@@ -6,7 +6,8 @@ import PapaoursProtocol
 enum StatusCommand {
     /// STATS attributes shown under their own label; the others are shown by name.
     static let labelled: [(String, Message)] = [("connections", .hConnections), ("machines", .hMachines),
-                                                ("keys", .hKeys), ("verify-ok", .hVerifyOK), ("verify-denied", .hVerifyDenied)]
+                                                ("keys", .hKeys), ("verify-ok", .hVerifyOK), ("verify-denied", .hVerifyDenied),
+                                                ("writes", .hWrites)]
 
     /// A user without machines.read still sees who papaoursd takes them for and what they
     /// hold; the counters are left out (`"stats": null`), with a word on what they need.
@@ -22,10 +23,10 @@ enum StatusCommand {
             context.console.print(context.render.details(identity(hello, socket: socket, context)))
             return context.console.print(context.text(.statusNeedsRead, Refusal.permissions(.machinesRead, context.text)))
         }
-        var rows = identity(hello, socket: socket, context) + [(.hUptime, Cell(Render.duration(stats.uptime)))]
+        var rows = identity(hello, socket: socket, context) + [(.hUptime, Cell(context.render.duration(stats.uptime)))]
         for (name, label) in labelled { rows.append((label, Cell(stats.raw[name] ?? ""))) }
         var table = context.render.details(rows)
-        let shown = Set(labelled.map(\.0) + ["uptime"])
+        let shown = Set(labelled.map(\.0) + ["uptime", "version"])  // the version is HELLO's, on the first row
         for (name, value) in stats.raw.attributes where !shown.contains(name) {
             table.rows.append([Cell(name), Cell(value)])
         }
