@@ -309,8 +309,8 @@ public enum Message: String, Sendable, CaseIterable {
                         "la langue de tous les messages : fr ou en (par défaut : selon LANGUAGE, LC_ALL, LC_MESSAGES, LANG)")
         case .optVerbose: ("also show papaoursd's own words when it refuses", "montrer aussi la réponse de papaoursd quand il refuse")
         case .argKeyLabel:
-            ("with it, KEY is the key's machine and LABEL its label, unique among that machine's keys",
-             "avec lui, KEY est la machine de la clé et LABEL son libellé, unique parmi les clés de cette machine")
+            ("the key's label, KEY being then its machine; unique among that machine's keys",
+             "le libellé de la clé, KEY étant alors sa machine ; unique parmi les clés de cette machine")
 
         case .unknownLanguage: ("unknown language '{0}': fr or en", "langue inconnue « {0} » : fr ou en")
         case .durationZero:

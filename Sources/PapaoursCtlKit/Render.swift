@@ -107,10 +107,11 @@ struct Render {
     /// `Statut : Active → Inactive; …` from `changed=`; from an older store, its English `details`.
     func changes(of event: AuditEntry) -> String {
         guard let changes = event.changes else { return event.details ?? "" }
+        let created = event.action.hasSuffix(".create")  // a new record's fields have no old value
         return changes.map { change in
             let field = Self.fields[change.field].map { text($0) } ?? change.field
             let new = value(change.field, change.new)
-            guard let old = change.old else { return text(.changeSet, field, new) }
+            guard let old = change.old, !created else { return text(.changeSet, field, new) }
             return text(.change, field, value(change.field, old), new)
         }.joined(separator: "; ")
     }
