@@ -51,7 +51,7 @@ public enum Message: String, Sendable, CaseIterable {
     case sysPermission, sysNoEntry, sysIsDirectory, sysNotDirectory, sysNoSpace, sysReadOnly, sysExists, sysOther, reachSystem
     case reachOwnerOnly, importKeyMalformed, reachNothing, reachNoDirectory, reachDirectory, reachFile, reachNotSocket, reachSearch
     // Status words and audit
-    case dayLetter, hWrites, statusActive, statusInactive, statusExpired, hLastIP, change, changeSet
+    case dayLetter, hWrites, serverVersion, statusActive, statusInactive, statusExpired, hLastIP, change, changeSet
     case actMachineCreate, actMachineEdit, actMachineDelete, actKeyCreate, actKeyEdit, actKeyImport, actDenied
     case actStoreImport, actStoreBackup, actStoreExport, actStoreRestore
 
@@ -404,6 +404,7 @@ public enum Message: String, Sendable, CaseIterable {
             ("permission denied: {0} may not go through the directory {1}", "permission refusée : {0} ne peut pas traverser le répertoire {1}")
 
         case .dayLetter: ("d", "j")
+        case .serverVersion: ("{0} {1} (protocol {2})", "{0} {1} (protocole {2})")
         case .hWrites: ("Writes", "Écritures")
         case .statusActive: ("Active", "Active")
         case .statusInactive: ("Inactive", "Inactive")

@@ -86,7 +86,7 @@ struct CtlVerifyAuditTests {
         let status = try Ctl(daemon, lang)("status")
         #expect(status.status == 0, "\(status)")
         #expect(status.row(lang.pick("Server", "Serveur")).last?.hasPrefix("papaoursd ") == true)
-        #expect(status.row(lang.pick("Server", "Serveur")).last?.hasSuffix(" (protocol 1)") == true)
+        #expect(status.row(lang.pick("Server", "Serveur")).last?.hasSuffix(lang.pick(" (protocol 1)", " (protocole 1)")) == true)
         #expect(status.row("Socket") == ["Socket", daemon.socketPath])
         #expect(status.row(lang.pick("User", "Utilisateur")).last == "root (uid 0)")
         #expect(status.row("Permissions").last == "machines.read, machines.write, keys.verify, audit.read")
