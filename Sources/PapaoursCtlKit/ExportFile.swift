@@ -179,7 +179,7 @@ enum ExportFile {
         var names = Set<String>()
         for member in members where member.key != "type" {
             let name = member.key
-            guard kind.fields.contains(name) else {
+            guard kind.takes(name) else {
                 return .failure(Failure(message: .importUnknownField, arguments: [type.rawValue, name]))
             }
             guard names.insert(name).inserted else {

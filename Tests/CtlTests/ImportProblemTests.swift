@@ -51,6 +51,16 @@ import Testing
         #expect(problems([Self.machine], .fr).isEmpty, "a right line has no problem")
     }
 
+    @Test func anEventKeepsWhatChangedAsData() {
+        let event = #"{"type":"event","seq":1,"time":"2026-01-01T00:00:00Z","action":"key.edit","changed":"status","old-status":"active","new-status":"inactive"}"#
+        let file = [Self.machine, event, #"{"type":"end","machines":1,"keys":0,"events":1}"#].joined(separator: "\n") + "\n"
+        let contents = ExportFile.read(Array(file.utf8))
+        #expect(contents.problems.isEmpty, "\(contents.problems.map { $0.said(Localizer(.en)) })")
+        #expect(contents.records.last?["new-status"] == "inactive")
+        let machine = #"{"type":"machine","id":"m_aaaaaaaaaaaaaaaa","name":"web","old-name":"x"}"#
+        #expect(problems([machine], .en) == ["1: a machine line has no member 'old-name'"], "only events carry them")
+    }
+
     @Test func systemErrorsAreSaidInTheUsersLanguage() {
         let french = Localizer(.fr)
         #expect(SystemError(EACCES).described(french) == "permission refusée")
