@@ -401,7 +401,7 @@ public enum Message: String, Sendable, CaseIterable {
         case .reachFile: ("this is a regular file, not a socket", "c'est un fichier ordinaire, pas un socket")
         case .reachNotSocket: ("this is not a socket", "ce n'est pas un socket")
         case .reachSearch:
-            ("permission denied: {0} may not go through the directory {1}", "permission refusée : {0} ne peut pas traverser le répertoire {1}")
+            ("permission denied: user {0} may not enter the directory {1}", "permission refusée : l'utilisateur {0} ne peut pas traverser le répertoire {1}")
 
         case .dayLetter: ("d", "j")
         case .serverVersion: ("{0} {1} (protocol {2})", "{0} {1} (protocole {2})")

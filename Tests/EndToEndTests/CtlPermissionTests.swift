@@ -49,6 +49,14 @@ struct CtlPermissionTests {
         #expect(run.status == 3, "\(run)")
         #expect(run.stderr == lang.pick("papaoursctl: cannot reach papaoursd at \(daemon.socketPath): permission denied on the socket file (owner root, mode 0600): only root may connect; the administrator opens it to a group with socket-group and socket-mode 0660 in papaoursd.conf\n",
                                         "papaoursctl: impossible de joindre papaoursd à \(daemon.socketPath) : permission refusée sur le fichier du socket (propriétaire root, mode 0600) : seul root peut s'y connecter ; l'administrateur l'ouvre à un groupe avec socket-group et socket-mode 0660 dans papaoursd.conf\n"))
+        // A directory on the way that the user may not go through is named.
+        let locked = daemon.directory + "/locked"
+        try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createSymbolicLink(atPath: locked + "/papaoursd.sock", withDestinationPath: daemon.socketPath)
+        let behind = try Ctl(daemon, lang, uid: Self.nobody).run(["status"], environment: ["PAPAOURS_SOCKET": locked + "/papaoursd.sock"])
+        #expect(behind.status == 3 && behind.stderr == lang.pick(
+            "papaoursctl: cannot reach papaoursd at \(locked)/papaoursd.sock: permission denied: user nobody may not enter the directory \(locked)\n",
+            "papaoursctl: impossible de joindre papaoursd à \(locked)/papaoursd.sock : permission refusée : l'utilisateur nobody ne peut pas traverser le répertoire \(locked)\n"), "\(behind)")
         // Group members may connect: the group to join is named.
         let grouped = try Daemon(config: ["socket-mode 0660", "socket-group daemon"])
         let joined = try Ctl(grouped, lang, uid: Self.nobody)("machine", "list")
