@@ -22,7 +22,8 @@ enum KeyReference {
         case 1:
             return matches[0].id.value
         default:
-            let ids = matches.map { "\($0.id.value) (\(context.render.statusWord(of: $0, now: context.now())))" }
+            let render = context.render
+            let ids = matches.map { "\($0.id.value) (\(render.status(of: $0).text))" }
             throw CommandFailure(.refused, .labelAmbiguous, [machine, label, String(matches.count), ids.joined(separator: ", ")])
         }
     }

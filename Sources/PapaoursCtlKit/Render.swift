@@ -17,10 +17,6 @@ struct Render {
         key.status == .active && key.isExpired(at: now) ? Cell(text(.statusExpired), style: .red) : status(key.status)
     }
 
-    func statusWord(of key: APIKey, now: Timestamp) -> String {
-        Render(text: text, now: now).status(of: key).text
-    }
-
     func time(_ time: Timestamp?) -> String { time.map(\.description) ?? text(.never) }
 
     func orNone(_ value: String) -> String { value.isEmpty ? text(.none) : value }
