@@ -20,6 +20,7 @@ enum ValueCheck {
         try text(command.value("description"), "--description", Validation.descriptionLength, lineBreaks: true)
         try text(command.value("organization"), "--organization", Validation.organizationLength)
         try text(command.value("label"), "--label", Validation.labelLength)
+        try text(command.value("ip"), "--ip", 0...256)
         if KeyReference.byLabel(command) { try text(command.positionals[1], "LABEL", Validation.labelLength) }
         if let problem = Bounds.roles(command.values("role")) { throw fail(problem.message, problem.arguments) }
         if let expires = command.value("expires"), case .wrong(let problem) = Expiry.parse(expires, now: now) {

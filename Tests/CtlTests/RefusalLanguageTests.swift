@@ -24,7 +24,7 @@ import Testing
             (["key", "edit", "k_aaaaaaaaaaaaaaaa", "--inactive"], writes + ["not-found"]),
             (["key", "disable", "web", "prod"], writes + ["not-found"]),
             (["key", "enable", "k_aaaaaaaaaaaaaaaa"], writes + ["not-found"]),
-            (["verify"], everyone + VerifyRefusal.Reason.allCases.map(\.rawValue) + ["missing-right"]),
+            (["verify"], everyone + ["invalid"] + VerifyRefusal.Reason.allCases.map(\.rawValue) + ["missing-right"]),
             (["audit", "--machine", "web"], everyone + ["invalid", "not-found"]),
             (["status"], everyone),
             (["backup", "/tmp/b.mdb"], writes),

@@ -37,6 +37,7 @@ import Testing
         (["key", "edit", "k_1", "--label", String(repeating: "l", count: 101)], "--label must be 1 to 100 characters long, not 101"),
         (["key", "show", "web", String(repeating: "l", count: 101)], "LABEL must be 1 to 100 characters long, not 101"),
         (["key", "create", "web", "--label", "x", "--expires", "0d"], "'0d' leaves no time: a duration counts at least 1"),
+        (["verify", "--ip", String(repeating: "1", count: 257)], "--ip must be at most 256 characters long, not 257"),
         (["audit", "--limit", "5000"], "option '--limit' takes a whole number from 1 to 1000, not '5000'"),
         (["audit", "--limit", "0"], "option '--limit' takes a whole number from 1 to 1000, not '0'"),
         (["audit", "--limit", "abc"], "option '--limit' needs a whole number, not 'abc'"),
