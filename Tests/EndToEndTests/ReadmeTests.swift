@@ -25,7 +25,7 @@ import Testing
     @Test func theWalkThroughRunsAsPasted() throws {
         let readme = try String(contentsOfFile: Self.repository + "/README.md", encoding: .utf8)
         let blocks = Self.testedBlocks(of: readme)
-        #expect(blocks.map(\.0) == ["sh", "sh", "sh", "python"], "the setup, the walk-through, a grant, the Python snippet")
+        #expect(blocks.map(\.0) == ["sh", "sh", "sh", "sh", "python"], "the setup, the walk-through, a grant, VERIFY by hand, Python")
         let shell = blocks.filter { $0.0 == "sh" }.map(\.1).joined()
         #expect(shell.range(of: "<[A-Za-z_-]+>", options: .regularExpression) == nil, "no <placeholder>, which bash takes for a redirection")
 
@@ -65,6 +65,8 @@ import Testing
         #expect(walk.stderr.contains("papaoursctl: this API key is disabled\n"))
         #expect(walk.stdout.contains("Libellé") && walk.stdout.contains("Statut"), "the key list in French")
         #expect(walk.stdout.contains("\nLast address  "), "key show has the last address")
+        #expect(walk.stdout.contains("\nOK machine=m_") && walk.stdout.contains(#"label="Clé production" organization=Acme roles=api"#),
+                "VERIFY by hand")
         var reloaded = false
         for _ in 0..<100 where !reloaded {
             reloaded = (try? String(contentsOfFile: run + "/log", encoding: .utf8))?.contains("configuration reloaded") == true
