@@ -49,7 +49,7 @@ public enum Message: String, Sendable, CaseIterable {
     case mustBeWholeNumber, mustBeOnce, mustBeStrings, mustBeTimeOrNull, mustBeString, mustBeGiven, mustBeTime
     case mustBeMachineID, mustBeKeyID, mustBeHash, mustBeSeq, mustBeUID, mustBeAction, mustBeStatus
     case sysPermission, sysNoEntry, sysIsDirectory, sysNotDirectory, sysNoSpace, sysReadOnly, sysExists, sysOther, reachSystem
-    case reachOwnerOnly, importKeyMalformed, reachNothing, reachNoDirectory, reachDirectory, reachFile, reachNotSocket, reachSearch
+    case importNameTaken, reachOwnerOnly, importKeyMalformed, reachNothing, reachNoDirectory, reachDirectory, reachFile, reachNotSocket, reachSearch
     // Status words and audit
     case dayLetter, hWrites, serverVersion, statusActive, statusInactive, statusExpired, hLastIP, change, changeSet
     case actMachineCreate, actMachineEdit, actMachineDelete, actKeyCreate, actKeyEdit, actKeyImport, actDenied
@@ -360,6 +360,9 @@ public enum Message: String, Sendable, CaseIterable {
         case .importKeyRefused:
             ("papaoursd refused the key to import: it is too easy to guess; import only keys drawn at random",
              "papaoursd a refusé la clé à importer : elle est trop facile à deviner ; n'importez que des clés tirées au hasard")
+        case .importNameTaken:
+            ("machine {0} is named '{1}', a name that machine {2} already bears here",
+             "la machine {0} s'appelle « {1} », un nom que porte déjà ici la machine {2}")
         case .importKeyMalformed: ("the key to import is not well-formed: {0}", "la clé à importer est mal formée : {0}")
         case .sysPermission: ("permission denied", "permission refusée")
         case .sysNoEntry: ("no such file or directory", "fichier ou répertoire introuvable")

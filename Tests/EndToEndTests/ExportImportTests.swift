@@ -196,7 +196,13 @@ struct ExportImportTests {
         let before = try destination.client.export()
         let run = try Ctl(destination, lang)("import", file)
         #expect(run.status == 1 && run.stdout.isEmpty, "\(run)")
-        #expect(run.stderr == "papaoursctl: " + lang.pick(
+        // The line of the machine whose name is taken, then why nothing was imported.
+        let line = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+            .firstIndex { $0.contains(#""name":"web""#) }.map { $0 + 1 } ?? 0
+        #expect(run.stderr == "\(file):\(line): " + lang.pick(
+            "machine \(web.machine.id.value) is named 'web', a name that machine \(other.machine.id.value) already bears here\n",
+            "la machine \(web.machine.id.value) s'appelle « web », un nom que porte déjà ici la machine \(other.machine.id.value)\n")
+            + "papaoursctl: " + lang.pick(
             "records of this file conflict with those here (a name or a key already taken); nothing was imported (--verbose shows papaoursd's reason)\n",
             "des enregistrements de ce fichier entrent en conflit avec ceux d'ici (un nom ou une clé déjà pris) ; rien n'a été importé (--verbose montre la raison donnée par papaoursd)\n"), "\(run)")
         let verbose = try Ctl(destination, lang)("import", "--verbose", file)

@@ -90,6 +90,12 @@ enum BackupCommands {
                 if context.verbose { context.console.printError("papaoursctl: " + context.text(.daemonSaid, error.description)) }
                 throw CommandFailure(.refused, .importNothingSent, ["1", shown])
             }
+            if error.code == .refused && error.replyCode == "exists" {
+                for conflict in nameConflicts(contents, context.client) {
+                    context.console.printError("\(shown):\(conflict.line): "
+                                               + context.text(.importNameTaken, conflict.id, conflict.name, conflict.owner))
+                }
+            }
             throw error
         }
         if context.json {
@@ -106,6 +112,19 @@ enum BackupCommands {
     }
 
     static let maxProblemsShown = 20
+
+    /// The machines of the file whose name a machine here already bears (the daemon's English
+    /// says so too, but only in `--verbose`); none when the machines cannot be listed.
+    static func nameConflicts(_ contents: ExportFile.Contents, _ client: PapaoursClient) -> [(line: Int, id: String, name: String, owner: String)] {
+        guard let here = try? client.machineList() else { return [] }
+        let owners = Dictionary(here.map { (Validation.nameFoldKey($0.name), $0.id.value) }, uniquingKeysWith: { first, _ in first })
+        let ids = Set(here.map(\.id.value))
+        return zip(contents.records, contents.lineOfRecord).compactMap { record, line in
+            guard record.kind == .machine, let id = record["id"], !ids.contains(id), let name = record["name"],
+                  let owner = owners[Validation.nameFoldKey(name)] else { return nil }
+            return (line, id, name, owner)
+        }.prefix(maxProblemsShown).map { $0 }
+    }
 
     /// N of a daemon's `record N: …` (or the client's `record N (KIND): …`).
     static func recordNumber(in detail: String) -> Int? {
