@@ -123,6 +123,18 @@ class AgainstTheDaemon(unittest.TestCase):
         self.client.request("MACHINE", "EDIT", machine["id"], status="inactive")
         self.assertEqual(self.client.verify(secret).code, "inactive-machine")
 
+    def test_an_expired_key_is_invalid(self):
+        made = self.client.request("MACHINE", "CREATE", "expiring")
+        soon = time.time() + 2
+        expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(soon))
+        key = self.client.request("KEY", "CREATE", made.attributes["id"], label="soon", expires=expires)
+        self.assertEqual(key.status, "OK", key.code)
+        self.assertTrue(self.client.verify(key.attributes["secret"]))
+        time.sleep(max(0.0, int(soon) + 1 - time.time()))
+        result = self.client.verify(key.attributes["secret"])
+        self.assertIsInstance(result, papaours.Invalid)
+        self.assertEqual(result.code, "expired-key")
+
     def test_one_connection_is_reused_and_reopened_once_when_the_daemon_restarts(self):
         _, key = self.make_key("reuse", "k")
         self.assertTrue(self.client.verify(key["secret"]))
