@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PapaoursClient
 import PapaoursCore
 
@@ -66,6 +69,16 @@ struct CommandContext {
         }
         guard let line, !line.isEmpty else { throw UsageError(.noKeyOnInput, command: command.spec.path) }
         return line
+    }
+
+    /// A new private file (a secret, a backup, an export), or the reason there is none.
+    func createPrivateFile(_ path: String) throws -> PrivateFile {
+        do {
+            return try PrivateFile(creating: path)
+        } catch {
+            if error.code == EEXIST { throw CommandFailure(.refused, .fileExists, [path]) }
+            throw CommandFailure(.refused, .fileCannotCreate, [path, error.described(text)])
+        }
     }
 
     /// A client for an exchange that may take long (a backup, an export, an import).

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PapaoursClient
 import PapaoursCore
 import PapaoursProtocol
@@ -10,7 +7,7 @@ enum BackupCommands {
     /// A new file of mode 0600, made here (so papaoursd needs no access to its path), then
     /// filled by the daemon with a compacted copy of its database. Removed if that fails.
     static func backup(_ context: CommandContext) throws {
-        let file = try create(context.argument(0), context.text)
+        let file = try context.createPrivateFile(context.argument(0))
         let result: BackupResult
         do {
             result = try context.patientClient.backup(to: file.descriptor)
@@ -31,7 +28,7 @@ enum BackupCommands {
 
     /// JSON Lines (see `ExportFile`) on standard output, or into a new 0600 file.
     static func export(_ context: CommandContext) throws {
-        let file = try context.command.value("output").map { try create($0, context.text) }
+        let file = try context.command.value("output").map(context.createPrivateFile)
         let exported: ExportedStore
         do {
             exported = try context.patientClient.export()
@@ -130,15 +127,5 @@ enum BackupCommands {
     static func recordNumber(in detail: String) -> Int? {
         guard detail.hasPrefix("record ") else { return nil }
         return Int(detail.dropFirst(7).prefix { $0.isNumber })
-    }
-
-    /// A new private file, or the reason there is none.
-    static func create(_ path: String, _ text: Localizer) throws -> PrivateFile {
-        do {
-            return try PrivateFile(creating: path)
-        } catch {
-            if error.code == EEXIST { throw CommandFailure(.refused, .fileExists, [path]) }
-            throw CommandFailure(.refused, .fileCannotCreate, [path, error.described(text)])
-        }
     }
 }

@@ -18,7 +18,7 @@ enum KeyCommands {
         let command = context.command
         let expires = try self.expires(context)
         // The file first: a key whose secret has nowhere to go is never made.
-        let file = try command.value("output").map { try BackupCommands.create($0, context.text) }
+        let file = try command.value("output").map(context.createPrivateFile)
         let created: CreatedKey
         do {
             created = try context.client.keyCreate(context.argument(0), label: command.value("label") ?? "", expires: expires)
