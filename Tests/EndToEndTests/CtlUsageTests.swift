@@ -40,8 +40,8 @@ struct CtlUsageTests {
         let ctl = Ctl(socket: "/nonexistent/papaoursd.sock", lang)
         let tool = try ctl("--help")
         #expect(tool.status == 0 && tool.stderr.isEmpty)
-        #expect(tool.stdout.hasPrefix(lang.pick("Manage the machines and API keys of papaoursd.\n\nUsage: papaoursctl [--socket PATH] [--json] COMMAND",
-                                                "Gérer les machines et les clés API de papaoursd.\n\nUtilisation : papaoursctl [--socket PATH] [--json] COMMAND")))
+        #expect(tool.stdout.hasPrefix(lang.pick("Manage the machines and API keys of papaoursd.\n\nUsage: papaoursctl [--socket PATH] [--json] [--lang fr|en] [--verbose] COMMAND",
+                                                "Gérer les machines et les clés API de papaoursd.\n\nUtilisation : papaoursctl [--socket PATH] [--json] [--lang fr|en] [--verbose] COMMAND")))
         for command in ["machine create", "machine list", "machine show", "machine edit", "machine delete", "key create", "key list",
                         "key show", "key edit", "key disable", "key enable", "verify", "audit", "status"] {
             #expect(tool.stdout.contains("\n  \(command)  "), "\(command) is in the help")
