@@ -178,8 +178,8 @@ struct ExportImportTests {
         var badHash = lines
         badHash[5] = badHash[5].replacingOccurrences(of: "\"hash\":\"", with: "\"hash\":\"zz")
         try refused("bad-hash.jsonl", badHash.joined(separator: "\n") + "\n", problems: 1, [
-            "6: " + lang.pick("invalid 'hash' in a key line: must be 64 hexadecimal digits (a SHA-256)",
-                              "« hash » invalide dans une ligne key : must be 64 hexadecimal digits (a SHA-256)")])
+            "6: " + lang.pick("in a key line, hash must be 64 hexadecimal digits (a SHA-256)",
+                              "dans une ligne key, hash doit faire 64 chiffres hexadécimaux (un SHA-256)")])
         var badType = lines
         badType[2] = badType[2].replacingOccurrences(of: "\"type\":\"machine\"", with: "\"type\":\"machin\"")
         try refused("bad-type.jsonl", badType.joined(separator: "\n") + "\n", problems: 2, [
@@ -212,10 +212,17 @@ struct ExportImportTests {
         let before = try Self.contents(destination.client)
         let run = try Ctl(destination, lang)("import", file)
         #expect(run.status == 1 && run.stdout.isEmpty, "\(run)")
-        #expect(run.stderr.hasPrefix("papaoursctl: " + lang.pick("already exists: ", "existe déjà : ") + "import refused, nothing imported: "),
-                "\(run)")
-        #expect(run.stderr.contains("the name \"web\" belongs to \(other.machine.id.value)"))
-        #expect(run.stderr.split(separator: "\n").count == 1)
+        // The line of the machine whose name is taken, then why nothing was imported.
+        let line = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+            .firstIndex { $0.contains(#""name":"web""#) }.map { $0 + 1 } ?? 0
+        #expect(run.stderr == "\(file):\(line): " + lang.pick(
+            "machine \(web.machine.id.value) is named 'web', a name that machine \(other.machine.id.value) already bears here\n",
+            "la machine \(web.machine.id.value) s'appelle « web », un nom que porte déjà ici la machine \(other.machine.id.value)\n")
+            + "papaoursctl: " + lang.pick(
+            "records of this file conflict with those here (a name or a key already taken); nothing was imported (--verbose shows papaoursd's reason)\n",
+            "des enregistrements de ce fichier entrent en conflit avec ceux d'ici (un nom ou une clé déjà pris) ; rien n'a été importé (--verbose montre la raison donnée par papaoursd)\n"), "\(run)")
+        let verbose = try Ctl(destination, lang)("import", "--verbose", file)
+        #expect(verbose.stderr.contains("the name \"web\" belongs to \(other.machine.id.value)"), "\(verbose)")
         #expect(try Self.contents(destination.client) == before, "nothing imported, not even db")
         #expect(try !destination.client.verify(db.secret).isValid)
         #expect(try !destination.client.verify(web.secret).isValid)
@@ -289,14 +296,18 @@ struct ExportImportTests {
         for secret in weak {
             let run = try ctl("key", "import", "web", "--label", "weak", stdin: secret + "\n")
             #expect(run.status == 1 && run.stdout.isEmpty, "\(run)")
-            #expect(run.stderr.hasPrefix("papaoursctl: " + lang.pick("invalid value: ", "valeur invalide : ") + "the key to import is too weak"), "\(run)")
+            #expect(run.stderr == "papaoursctl: " + lang.pick("papaoursd refused the key to import: it is too easy to guess; import only keys drawn at random\n",
+                                                              "papaoursd a refusé la clé à importer : elle est trop facile à deviner ; n'importez que des clés tirées au hasard\n"), "\(run)")
             #expect(try daemon.client.verify(secret) == .refused(VerifyRefusal(reason: .unknownKey, text: "no such key")))
         }
         let badChecksum = String(issued.dropLast()) + (issued.hasSuffix("A") ? "B" : "A")
         let checksum = try ctl("key", "import", "web", "--label", "typo", stdin: badChecksum + "\n")
-        #expect(checksum.status == 1 && checksum.stderr.contains("not a valid key"), "\(checksum)")
+        #expect(checksum.status == 2 && checksum.stderr.hasPrefix("papaoursctl: " + lang.pick("the key to import is not well-formed: its check digits do not match",
+                                                                                              "la clé à importer est mal formée : ses caractères de contrôle ne correspondent pas")),
+                "checked before it is sent: \(checksum)")
         let twice = try ctl("key", "import", "web", "--label", "again", stdin: Self.foreign + "\n")
-        #expect(twice.status == 1 && twice.stderr.hasPrefix("papaoursctl: " + lang.pick("already exists", "existe déjà")), "\(twice)")
+        #expect(twice.status == 1 && twice.stderr == "papaoursctl: " + lang.pick("this key is already registered: a key with the same value exists\n",
+                                                                                 "cette clé est déjà enregistrée : une clé de même valeur existe\n"), "\(twice)")
         #expect(try ctl("key", "import", "web", "--label", "argv", Self.foreign).status == 2, "never from the command line")
         #expect(try ctl("key", "import", "web", "--label", "none", stdin: "").status == 2)
         #expect(try ctl("key", "import", "nowhere", "--label", "x", stdin: Self.foreign + "x\n").status == 1)
