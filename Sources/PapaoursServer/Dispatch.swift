@@ -22,12 +22,12 @@ struct Dispatcher {
     let stats: ServerStats
     let version: String
     let verifyCache = VerifyCache()
-    let machineCache = MachineCache()
+    let machineCache = MachineCache<MachineReply>()
 
     static let auditDefaultLimit = 100
     static let auditMaxLimit = 1000
 
-    func respond(to request: Request, from connection: Connection, usage: inout [KeyID: UsageDelta]) -> Outcome {
+    func respond(to request: Request, from connection: Connection, usage: inout [StoredID: UsageDelta]) -> Outcome {
         let verb = request.verb
         let needed = verb.requiredPermission
         if !connection.permissions.isSuperset(of: needed) {
@@ -208,7 +208,7 @@ struct Dispatcher {
 
     /// VERIFY cut by the fast path: the same checks and answers as the general one.
     func verify(_ plain: PlainVerify, in line: UnsafeRawBufferPointer, from connection: Connection,
-                usage: inout [KeyID: UsageDelta]) -> [UInt8] {
+                usage: inout [StoredID: UsageDelta]) -> [UInt8] {
         guard connection.permissions.contains(.keysVerify) else {
             return ReplyFormat.no("forbidden", "VERIFY needs permission keys.verify, which \(connection.peer.user) (uid \(connection.peer.uid)) does not hold")
         }
@@ -220,14 +220,14 @@ struct Dispatcher {
         }
     }
 
-    func verify(_ request: Request, usage: inout [KeyID: UsageDelta]) throws -> [UInt8] {
+    func verify(_ request: Request, usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
         try Array(request.arguments[0].utf8).withUnsafeBytes { secret in
             try verify(secret: secret, ip: request[attribute: "ip"] ?? "", usage: &usage)
         }
     }
 
     /// Form first (no store access), then key, status, expiry, machine status.
-    func verify(secret presented: UnsafeRawBufferPointer, ip: String, usage: inout [KeyID: UsageDelta]) throws -> [UInt8] {
+    func verify(secret presented: UnsafeRawBufferPointer, ip: String, usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
         if !ip.isEmpty {
             do { _ = try Validation.text(ip, field: "ip", length: 0...256) } catch {
                 return ReplyFormat.no("invalid", error.description)
@@ -244,46 +244,23 @@ struct Dispatcher {
             return hit.reply
         }
         try session.refresh()
-        let outcome = try session.verify(hash, at: now, machines: machineCache)
-        let entry = verdict(outcome)
+        let entry = try session.verify(hash, at: now, machines: machineCache, describe: MachineReply.init,
+                                       isActive: \.active) { outcome, key, machine in
+            VerifyCache.Entry(outcome, key: key, machine: machine)
+        }
         // Unknown keys are not kept: random ones would only push known keys out.
-        if case .unknownKey = outcome {} else { verifyCache.remember(hash, entry, snapshot: session.generation) }
+        if !entry.isUnknown { verifyCache.remember(hash, entry, snapshot: session.generation) }
         count(entry, ip: ip, now: now, usage: &usage)
         return entry.reply
     }
 
-    private func count(_ entry: VerifyCache.Entry, ip: String, now: Timestamp, usage: inout [KeyID: UsageDelta]) {
+    private func count(_ entry: VerifyCache.Entry, ip: String, now: Timestamp, usage: inout [StoredID: UsageDelta]) {
         guard let key = entry.key else {
             stats.verifyDenied.add(1, ordering: .relaxed)
             return
         }
         stats.verifyOK.add(1, ordering: .relaxed)
         usage[key, default: UsageDelta(uses: 0, lastUsed: now, lastIP: ip)].merge(UsageDelta(uses: 1, lastUsed: now, lastIP: ip))
-    }
-
-    /// The reply for an outcome, and how long it holds.
-    private func verdict(_ outcome: VerifyOutcome) -> VerifyCache.Entry {
-        switch outcome {
-        case .valid(let key):
-            let reply = ReplyFormat.ok {
-                $0.attribute("machine", key.machine.id.value)
-                $0.attribute("name", key.machine.name)
-                $0.attribute("key", key.id.value)
-                $0.attribute("label", key.label)
-                $0.attribute("organization", key.machine.organization)
-                $0.attribute("roles", key.machine.roles.joined(separator: ","))
-            }
-            return .init(reply: reply, key: key.id, validUntil: key.expires?.seconds ?? .max)
-        case .unknownKey:
-            return .init(reply: ReplyFormat.no("unknown-key", "no such key"), key: nil, validUntil: .max)
-        case .inactiveKey(let expires):
-            return .init(reply: ReplyFormat.no("inactive-key", "this key is inactive"), key: nil, validUntil: expires?.seconds ?? .max)
-        case .expiredKey(let expires):
-            return .init(reply: ReplyFormat.no("expired-key", "this key expired at \(expires)"), key: nil, validUntil: .max)
-        case .inactiveMachine(let expires):
-            return .init(reply: ReplyFormat.no("inactive-machine", "the machine of this key is inactive"), key: nil,
-                         validUntil: expires?.seconds ?? .max)
-        }
     }
 
     /// AUDIT: `after=` (or neither, as in version 1) pages forward from the oldest, `before=` back

@@ -35,7 +35,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private var connections: [UInt64: Connection] = [:]
     private var ready: [Connection] = []
     private var dirty: [Connection] = []
-    private var usage: [KeyID: UsageDelta] = [:]
+    private var usage: [StoredID: UsageDelta] = [:]
     private var configuration: Configuration
     private var configurationGeneration: UInt64 = 0
     private var acceptPausedUntil: Int64 = 0
@@ -420,7 +420,9 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private func flushUsage(now: Int64) {
         lastUsageFlush = now
         guard !usage.isEmpty else { return }
-        shared.writer.submit(Writer.Job(operations: [.usage(usage)], actor: nil, sink: nil, connection: 0))
+        var byKey: [KeyID: UsageDelta] = [:]
+        for (key, delta) in usage { byKey[key.id()] = delta }
+        shared.writer.submit(Writer.Job(operations: [.usage(byKey)], actor: nil, sink: nil, connection: 0))
         usage.removeAll(keepingCapacity: true)
     }
 

@@ -1,4 +1,5 @@
 import PapaoursCore
+import PapaoursProtocol
 import PapaoursStore
 import Synchronization
 
@@ -46,15 +47,78 @@ struct PlainVerify {
     }
 }
 
+/// A machine's part of a VERIFY reply, encoded once per snapshot: what comes before the key's
+/// id and what comes after its label.
+struct MachineReply {
+    let active: Bool
+    /// `OK machine=<id> name=<name> key=`
+    let head: [UInt8]
+    /// ` organization=<org> roles=<list>` and LF
+    let tail: [UInt8]
+
+    init(_ machine: MachineRecord) {
+        active = machine.status == .active
+        var head = LineEncoder()
+        head.word("OK")
+        head.attribute("machine", machine.id.value)
+        head.attribute("name", machine.name)
+        self.head = head.bytes + Array(" key=".utf8)
+        var tail = LineEncoder()
+        tail.attribute("organization", machine.organization)
+        tail.attribute("roles", machine.roles.joined(separator: ","))
+        self.tail = [UInt8(ascii: " ")] + tail.bytes + [0x0A]
+    }
+
+    /// The whole OK line for one of its keys, read in place.
+    func reply(for key: KeyView) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(head.count + tail.count + key.id.count + key.label.count + 16)
+        line += head
+        line += Array(KeyID.prefix.utf8)
+        line += key.id
+        line += Array(" ".utf8)
+        var label = LineEncoder(capacity: key.label.count + 10)
+        label.attribute("label", String(decoding: key.label, as: UTF8.self))
+        line += label.bytes
+        line += tail
+        return line
+    }
+}
+
 /// Each loop's memory of recent VERIFY answers, keyed by the secret's hash and valid only
 /// while no commit has happened since (the store's commit count): a change is seen at once.
 final class VerifyCache {
     struct Entry {
         let reply: [UInt8]
         /// The key to count a use for, when the answer is OK.
-        let key: KeyID?
+        let key: StoredID?
         /// The answer stands only before this time (a key with an expiry).
         let validUntil: Int64
+        let isUnknown: Bool
+
+        init(reply: [UInt8], key: StoredID?, validUntil: Int64, isUnknown: Bool = false) {
+            (self.reply, self.key, self.validUntil, self.isUnknown) = (reply, key, validUntil, isUnknown)
+        }
+
+        /// The answer to a VERIFY, from the store's outcome.
+        init(_ outcome: VerifyOutcome, key: KeyView?, machine: MachineReply?) {
+            let until = key?.expires?.seconds ?? .max
+            isUnknown = outcome == .unknownKey
+            switch outcome {
+            case .valid:
+                reply = machine!.reply(for: key!)
+                self.key = StoredID(key!.id)
+                validUntil = until
+            case .unknownKey:
+                (reply, self.key, validUntil) = (ReplyFormat.no("unknown-key", "no such key"), nil, .max)
+            case .inactiveKey:
+                (reply, self.key, validUntil) = (ReplyFormat.no("inactive-key", "this key is inactive"), nil, until)
+            case .expiredKey(let expires):
+                (reply, self.key, validUntil) = (ReplyFormat.no("expired-key", "this key expired at \(expires)"), nil, .max)
+            case .inactiveMachine:
+                (reply, self.key, validUntil) = (ReplyFormat.no("inactive-machine", "the machine of this key is inactive"), nil, until)
+            }
+        }
     }
 
     static let capacity = 65536

@@ -1,75 +1,101 @@
 import PapaoursCore
 
 /// What the store says of a presented secret whose form is right (protocol.md, VERIFY order).
-public enum VerifyOutcome: Sendable {
-    case valid(VerifiedKey)
+public enum VerifyOutcome: Sendable, Equatable {
+    case valid
     case unknownKey
-    case inactiveKey(expires: Timestamp?)
+    case inactiveKey
     case expiredKey(Timestamp)
-    case inactiveMachine(expires: Timestamp?)
+    case inactiveMachine
 }
 
-/// What a VERIFY reply says of a valid key: the key's id and label, and its machine.
-public struct VerifiedKey: Sendable {
-    public let id: KeyID
-    public let label: String
-    public let expires: Timestamp?
-    public let machine: MachineRecord
-}
+/// A 16-character id as stored (its random part), held in two words: a dictionary key that
+/// hashes and compares without allocating.
+public struct StoredID: Hashable, Sendable {
+    private let words: (UInt64, UInt64)
 
-extension Snapshot {
-    /// Key by hash (one lookup), then its status, its expiry, its machine's status, in that order.
-    /// Machine records come from `machines`, which holds them for this snapshot only.
-    public func verify(_ hash: SecretHash, at now: Timestamp, machines: MachineCache) throws -> VerifyOutcome {
-        let found: Result<VerifyOutcome, StoreError>? = try hash.withBytes { k in
-            try store.secrets.get(k, in: self) { bytes in
-                var reader = RecordReader(bytes)
-                guard let view = try? KeyView(reading: &reader) else { return .failure(StoreError(.corrupt, "a key record is corrupt")) }
-                guard view.status == .active else { return .success(.inactiveKey(expires: view.expires)) }
-                if let expires = view.expires, expires <= now { return .success(.expiredKey(expires)) }
-                let machineID = Array(view.machine)
-                let machine: MachineRecord
-                do {
-                    guard let record = try machines.lookup(machineID, generation: generation) ?? store.machine(idBytes: machineID, in: self) else {
-                        return .failure(StoreError(.corrupt, "a key belongs to a missing machine"))
-                    }
-                    machine = record
-                } catch {
-                    return .failure(StoreError(any: error))
-                }
-                machines.remember(machineID, machine)
-                guard machine.status == .active else { return .success(.inactiveMachine(expires: view.expires)) }
-                return .success(.valid(VerifiedKey(id: KeyID(stored: view.id),
-                                                   label: String(decoding: view.label, as: UTF8.self),
-                                                   expires: view.expires, machine: machine)))
-            }
-        }
-        guard let found else { return .unknownKey }
-        return try found.get()
+    public init?(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 16 else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+        self.words = words
     }
+
+    public init?<ID: PrefixedIdentifier>(_ id: ID) {
+        guard let made = id.stored.withUnsafeBytes({ StoredID($0) }) else { return nil }
+        self = made
+    }
+
+    public static func == (a: StoredID, b: StoredID) -> Bool { a.words.0 == b.words.0 && a.words.1 == b.words.1 }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+    }
+
+    /// The id's 16 characters.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var copy = words
+        return try withUnsafeBytes(of: &copy, body)
+    }
+
+    public func id<ID: PrefixedIdentifier>(as _: ID.Type = ID.self) -> ID { withBytes { ID(stored: $0) } }
 }
 
-/// One reader's machine records, valid for one snapshot: with many keys per machine, VERIFY
-/// reads one B-tree (the key's) and finds the machine here.
-public final class MachineCache {
-    public static let capacity = 100_000
+/// One reader's view of machines for VERIFY, valid for one snapshot: whatever its owner makes
+/// of a machine record (the server keeps the reply's machine part ready), by stored id.
+public final class MachineCache<Entry> {
+    public static var capacity: Int { 100_000 }
     private var generation = UInt64.max
-    private var records: [[UInt8]: MachineRecord] = [:]
+    private var entries: [StoredID: Entry] = [:]
 
     public init() {}
 
-    /// Records read from another snapshot are dropped: only this one's are good.
-    func lookup(_ id: [UInt8], generation: UInt64) -> MachineRecord? {
+    /// The entry for `id`, kept since this snapshot began; entries of older snapshots are dropped.
+    func entry(_ id: StoredID, generation: UInt64) -> Entry? {
         if generation != self.generation {
-            records.removeAll(keepingCapacity: true)
+            entries.removeAll(keepingCapacity: true)
             self.generation = generation
             return nil
         }
-        return records[id]
+        return entries[id]
     }
 
-    func remember(_ id: [UInt8], _ record: MachineRecord) {
-        if records.count >= MachineCache.capacity { records.removeAll(keepingCapacity: true) }
-        records[id] = record
+    func remember(_ id: StoredID, _ entry: Entry) {
+        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+        entries[id] = entry
+    }
+}
+
+extension Snapshot {
+    /// Key by hash (one lookup, read in place), then its status, its expiry, its machine's status,
+    /// in that order. `body` gets the outcome, the key (valid until it returns) and, once the key's
+    /// own checks pass, its machine's entry from `machines` (made by `describe` on a miss).
+    public func verify<Entry, R>(_ hash: SecretHash, at now: Timestamp, machines: MachineCache<Entry>,
+                                 describe: (MachineRecord) -> Entry, isActive: (Entry) -> Bool,
+                                 _ body: (VerifyOutcome, KeyView?, Entry?) throws -> R) throws -> R {
+        let answer: R? = try hash.withBytes { k in
+            try store.secrets.get(k, in: self) { bytes -> R in
+                var reader = RecordReader(bytes)
+                guard let view = try? KeyView(reading: &reader), let machineID = StoredID(view.machine) else {
+                    throw StoreError(.corrupt, "a key record is corrupt")
+                }
+                guard view.status == .active else { return try body(.inactiveKey, view, nil) }
+                if let expires = view.expires, expires <= now { return try body(.expiredKey(expires), view, nil) }
+                let entry: Entry
+                if let cached = machines.entry(machineID, generation: generation) {
+                    entry = cached
+                } else {
+                    guard let record = try machineID.withBytes({ try store.machine(idBytes: Array($0), in: self) }) else {
+                        throw StoreError(.corrupt, "a key belongs to a missing machine")
+                    }
+                    entry = describe(record)
+                    machines.remember(machineID, entry)
+                }
+                return try body(isActive(entry) ? .valid : .inactiveMachine, view, entry)
+            }
+        }
+        if let answer { return answer }
+        return try body(.unknownKey, nil, nil)
     }
 }

@@ -59,7 +59,7 @@ enum Schema2Fixture {
                 #expect(key.uses == UInt64(a["uses"]!) && key.lastIP == a["last-ip"])
                 #expect((key.lastUsed?.description ?? "never") == a["last-used"])
                 #expect((key.expires?.description ?? "") == a["expires"])
-                let outcome = try snapshot.verify(key.hash, at: .now(), machines: MachineCache())
+                let outcome = try snapshot.verdict(key.hash, at: .now())
                 let machineActive = try snapshot.machine(id: key.machine)?.status == .active
                 #expect(outcome.name == (key.status == .inactive ? "inactiveKey" : machineActive ? "valid" : "inactiveMachine"))
             }

@@ -167,19 +167,36 @@ extension Store {
         try read { try $0.auditEvents(.after(after), machine: machine, limit: limit) }
     }
 
-    func outcome(_ hash: SecretHash, at now: Timestamp) throws -> VerifyOutcome {
-        try read { try $0.verify(hash, at: now, machines: MachineCache()) }
+    func outcome(_ hash: SecretHash, at now: Timestamp) throws -> Verdict {
+        try read { try $0.verdict(hash, at: now) }
     }
 }
 
-extension VerifyOutcome {
+/// What VERIFY found, copied out of the snapshot for the tests to look at.
+struct Verdict {
+    let outcome: VerifyOutcome
+    let key: KeyID?
+    let label: String?
+    let expires: Timestamp?
+    let machine: MachineRecord?
+
     var name: String {
-        switch self {
+        switch outcome {
         case .valid: "valid"
         case .unknownKey: "unknownKey"
         case .inactiveKey: "inactiveKey"
         case .expiredKey: "expiredKey"
         case .inactiveMachine: "inactiveMachine"
+        }
+    }
+}
+
+extension Snapshot {
+    func verdict(_ hash: SecretHash, at now: Timestamp) throws -> Verdict {
+        try verify(hash, at: now, machines: MachineCache<MachineRecord>(), describe: { $0 }, isActive: { $0.status == .active }) {
+            outcome, key, machine in
+            Verdict(outcome: outcome, key: key.map { KeyID(stored: $0.id) }, label: key.map { String(decoding: $0.label, as: UTF8.self) },
+                    expires: key?.expires, machine: machine)
         }
     }
 }
