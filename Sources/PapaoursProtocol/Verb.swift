@@ -39,6 +39,9 @@ public enum Verb: String, Sendable, CaseIterable {
         }
     }
 
+    /// Which positional argument is a secret (papaours-protocol(7), Lines and tokens).
+    public var secretPosition: Int? { arguments.firstIndex(of: "secret") }
+
     /// Attributes the verb takes.
     public var attributes: Set<String> {
         switch self {
