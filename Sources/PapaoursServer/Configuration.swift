@@ -37,3 +37,30 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
 
     public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
 }
+
+extension Configuration {
+    /// The settings read only at start-up (the socket is bound, the store opened, the loops
+    /// made), as `directive old → new`, that differ in `next`.
+    public func restartOnlyChanges(to next: Configuration) -> [String] {
+        func octal(_ mode: UInt32) -> String { "0" + String(mode, radix: 8) }
+        let settings: [(String, String, String)] = [
+            ("socket", Log.token(socketPath), Log.token(next.socketPath)),
+            ("socket-mode", octal(socketMode), octal(next.socketMode)),
+            ("socket-group", Log.token(socketGroup ?? "(none)"), Log.token(next.socketGroup ?? "(none)")),
+            ("database", Log.token(databasePath), Log.token(next.databasePath)),
+            ("threads", String(threads), String(next.threads)),
+        ]
+        return settings.filter { $0.1 != $0.2 }.map { "\($0.0) \($0.1) → \($0.2)" }
+    }
+
+    /// `next` with this configuration's start-up settings: what a reload can apply.
+    public func reloaded(from next: Configuration) -> Configuration {
+        var applied = next
+        applied.socketPath = socketPath
+        applied.socketMode = socketMode
+        applied.socketGroup = socketGroup
+        applied.databasePath = databasePath
+        applied.threads = threads
+        return applied
+    }
+}

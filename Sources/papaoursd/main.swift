@@ -139,16 +139,16 @@ while true {
         do {
             let reloaded = try loadConfiguration(options)
             for warning in reloaded.warnings { Log.warning("\(warning)") }
-            var next = reloaded.configuration
-            if next.socketPath != configuration.socketPath || next.databasePath != configuration.databasePath {
-                Log.warning("socket and database changes take effect at the next start")
-                next.socketPath = configuration.socketPath
-                next.databasePath = configuration.databasePath
-            }
-            configuration = next
+            let pending = configuration.restartOnlyChanges(to: reloaded.configuration)
+            configuration = configuration.reloaded(from: reloaded.configuration)
             Log.level = configuration.logLevel
             server.reload(configuration)
-            Log.info("configuration reloaded from \(options.configPath)")
+            if pending.isEmpty {
+                Log.info("configuration reloaded from \(Log.token(options.configPath))")
+            } else {
+                Log.warning("configuration reloaded from \(Log.token(options.configPath)), but these settings need a restart "
+                            + "and keep their running value until then: " + pending.joined(separator: "; "))
+            }
         } catch {
             for e in error.errors { Log.error("reload refused, keeping the running configuration: \(e)") }
         }
