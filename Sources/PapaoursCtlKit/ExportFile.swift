@@ -218,7 +218,9 @@ enum ExportFile {
                 if required { throw ValidationError(field: name, problem: "is required") }
                 return
             }
-            guard Timestamp(rfc3339: value) != nil else { throw ValidationError(field: name, problem: "must be an RFC 3339 time") }
+            guard Timestamp(rfc3339: value) != nil else {
+                throw Validation.outOfBounds(value, field: name) ?? ValidationError(field: name, problem: "must be an RFC 3339 time")
+            }
         }
         func text(_ name: String, _ length: ClosedRange<Int>) throws(ValidationError) {
             _ = try Validation.text(r[name] ?? "", field: name, length: length)
