@@ -216,7 +216,11 @@ ssize_t papa_recv_with_fds(int fd, void *buffer, size_t length, int *fds, int ma
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
     msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    // Room for max_fds only: the kernel installs no descriptor past it (and closes the rest).
+    if (max_fds < 0) max_fds = 0;
+    if (max_fds > 8) max_fds = 8;
+    msg.msg_controllen = max_fds > 0 ? CMSG_SPACE(sizeof(int) * (size_t)max_fds) : 0;
+    if (max_fds == 0) msg.msg_control = NULL;
     ssize_t n;
     do { n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
     *nfds = 0;

@@ -30,8 +30,12 @@ final class Connection {
     var partialSince: Int64 = 0
     /// Events registered with epoll now.
     var interest: UInt32 = 0
-    /// Files passed with SCM_RIGHTS, waiting for the request that uses them (BACKUP).
-    var passedFDs: [Int32] = []
+    /// A file passed with SCM_RIGHTS along with a BACKUP line not yet answered, and the one
+    /// of the line being answered (PassedDescriptor.swift).
+    var pendingDescriptor: PassedDescriptor?
+    var lineDescriptor: Int32?
+    /// Bytes dropped from the front of `input` so far: input[0] is byte `inputBase` of the connection.
+    var inputBase = 0
     /// Records staged between IMPORT BEGIN and IMPORT COMMIT.
     var importBatch: ImportBatch?
 
@@ -79,10 +83,12 @@ final class Connection {
     /// Drops consumed input so the buffer does not grow.
     func compactInput() {
         if inputStart == input.count {
+            inputBase += input.count
             input.removeAll(keepingCapacity: input.capacity <= 65536)
             inputStart = 0
             scanned = 0
         } else if inputStart > 16384 {
+            inputBase += inputStart
             input.removeSubrange(0..<inputStart)
             scanned -= inputStart
             inputStart = 0

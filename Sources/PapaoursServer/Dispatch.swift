@@ -105,10 +105,10 @@ struct Dispatcher {
             case .verify:
                 return .reply(try verify(request, usage: &usage))
             case .backup:
-                guard !connection.passedFDs.isEmpty else {
+                guard let fd = connection.takeLineDescriptor() else {
                     return .reply(ReplyFormat.no("invalid", "BACKUP needs an open file passed with the request (SCM_RIGHTS), as papaoursctl backup does"))
                 }
-                return .backup(connection.passedFDs.removeFirst())
+                return .backup(fd)
             case .export:
                 return .reply(try export())
             case .keyImport:

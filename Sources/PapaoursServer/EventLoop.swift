@@ -197,22 +197,19 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     }
 
     private func readFrom(_ connection: Connection, now: Int64) {
-        var fds: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+        // One descriptor at most (a BACKUP line needs one): the kernel installs no more.
+        var passedFD: Int32 = -1
         var passed: Int32 = 0
-        let n = readBuffer.withUnsafeMutableBytes { buffer in
-            withUnsafeMutablePointer(to: &fds) {
-                $0.withMemoryRebound(to: Int32.self, capacity: 4) {
-                    papa_recv_with_fds(connection.fd, buffer.baseAddress, buffer.count, $0, 4, &passed)
-                }
-            }
-        }
-        for i in 0..<Int(passed) { connection.passedFDs.append([fds.0, fds.1, fds.2, fds.3][i]) }
+        let chunkStart = connection.input.count
+        let n = readBuffer.withUnsafeMutableBytes { papa_recv_with_fds(connection.fd, $0.baseAddress, $0.count, &passedFD, 1, &passed) }
         if n > 0 {
             connection.input.append(contentsOf: readBuffer[0..<n])
             connection.lastActivity = now
-        } else if n == 0 {
+        }
+        if passed > 0 { connection.receive(descriptor: passedFD, withBytesFrom: chunkStart) }
+        if n == 0 {
             connection.inputEnded = true
-        } else {
+        } else if n < 0 {
             let error = papa_errno()
             if error == EAGAIN || error == EWOULDBLOCK || error == EINTR { return }
             closeConnection(connection)
@@ -240,12 +237,14 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 connection.closeAfterFlush = true
             case .line(let line):
                 handled += 1
+                connection.bindDescriptor(toLineAt: line.startIndex)
                 let answered = line.withUnsafeBytes { raw -> Bool in
                     guard let plain = PlainVerify.match(raw) else { return false }
                     connection.output += dispatcher.verify(plain, in: raw, from: connection, usage: &usage)
                     return true
                 }
                 if !answered { answer(Array(line), on: connection) }
+                connection.releaseLineDescriptor()
                 continue
             }
             break
@@ -356,7 +355,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private func closeConnection(_ connection: Connection) {
         guard connections.removeValue(forKey: connection.serial) != nil else { return }
         close(connection.fd)
-        for fd in connection.passedFDs { close(fd) }
+        connection.closeDescriptors()
         shared.stats.connections.subtract(1, ordering: .relaxed)
         load.subtract(1, ordering: .relaxed)
         Log.debug("connection \(connection.serial) closed")

@@ -67,7 +67,8 @@ void papa_gate_lock_exclusive(papa_gate *gate);
 void papa_gate_unlock(papa_gate *gate);
 
 /// recv that also takes file descriptors passed with SCM_RIGHTS (close-on-exec); *nfds
-/// receives how many were stored in fds.
+/// receives how many were stored in fds. At most max_fds (≤ 8) are installed: the
+/// kernel closes the others.
 ssize_t papa_recv_with_fds(int fd, void *buffer, size_t length, int *fds, int max_fds, int *nfds);
 /// Sends bytes with one file descriptor attached (SCM_RIGHTS).
 ssize_t papa_send_with_fd(int fd, const void *buffer, size_t length, int passed_fd);
