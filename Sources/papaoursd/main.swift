@@ -71,6 +71,11 @@ do {
 }
 for warning in parsed.warnings { FileOutput.standardError("papaoursd: warning: \(warning)") }
 if options.mode == .checkConfig {
+    // What the start would refuse, short of binding and opening.
+    if let problem = SocketDirectory.problem(for: parsed.configuration.socketPath) {
+        FileOutput.standardError("papaoursd: socket \(parsed.configuration.socketPath): \(problem)")
+        exit(1)
+    }
     FileOutput.standardOutput("configuration OK")
     exit(0)
 }
