@@ -8,10 +8,16 @@ public struct Configuration: Sendable, Equatable {
     public var databasePath = "/var/lib/papaours"
     public var grants = Grants()
     public var maxConnections = 1024
+    /// Connections one uid other than root may hold.
+    public var maxConnectionsPerUser = 128
+    /// Of `maxConnections`, the last ones kept for root and holders of machines.write; nil:
+    /// an eighth of them, at most 16.
+    public var reservedConnections: Int?
+    public var reserve: Int { reservedConnections ?? min(16, maxConnections / 8) }
     /// Seconds a client may take to finish a line it started.
     public var lineTimeout = 10
     /// Seconds an idle connection is kept between requests; 0 keeps it forever.
-    public var idleTimeout = 0
+    public var idleTimeout = 300
     /// Bytes of unread replies past which the daemon stops reading from a client.
     public var outputLimit = 1 << 20
     /// Seconds between usage flushes; each rewrites every key used since the last, so not too often.

@@ -105,6 +105,8 @@ public enum ConfigurationFile {
                     else { warnings.append(ConfigurationError(file: file, line: lineNumber, message: "group \(args[1]) does not exist; grant ignored")) }
                 }
             case "max-connections": if let n = integer(1...1_000_000) { config.maxConnections = n }
+            case "max-connections-per-user": if let n = integer(1...1_000_000) { config.maxConnectionsPerUser = n }
+            case "reserved-connections": if let n = integer(0...1_000_000) { config.reservedConnections = n }
             case "line-timeout": if let n = integer(1...3600) { config.lineTimeout = n }
             case "idle-timeout": if let n = integer(0...86400 * 7) { config.idleTimeout = n }
             case "output-limit": if let n = integer(65536...(1 << 30)) { config.outputLimit = n }
@@ -117,6 +119,9 @@ public enum ConfigurationFile {
             default:
                 fail("unknown directive \"\(directive)\"")
             }
+        }
+        if let reserved = config.reservedConnections, reserved >= config.maxConnections {
+            errors.append(ConfigurationError(file: file, line: 0, message: "reserved-connections (\(reserved)) must be less than max-connections (\(config.maxConnections)), or no one but root and administrators could connect"))
         }
         guard errors.isEmpty else { throw Errors(errors: errors) }
         return Parsed(configuration: config, warnings: warnings)

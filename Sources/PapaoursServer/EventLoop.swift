@@ -23,8 +23,10 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private let session: ReadSession
     private let dispatcher: Dispatcher
     private let mailbox = Locked<[(UInt64, [UInt8])]>([])
-    /// Accepted sockets handed over by another loop.
-    private let incoming = Locked<[Int32]>([])
+    /// Accepted sockets handed over by another loop, with their peers.
+    private let incoming = Locked<[(Int32, PeerCredentials)]>([])
+    /// Kept open to be closed when out of descriptors, so that a client can still be told `NO busy`.
+    private var spareFD: Int32 = -1
     /// Connections this loop serves (or has been handed), for spreading new ones.
     let load = Atomic<Int>(0)
     /// Every loop, this one included; set before the loops start.
@@ -54,7 +56,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         configuration = shared.configuration
         _ = papa_epoll_ctl(epfd, 1, wakeFD, PAPA_EPOLLIN, EventLoop.wakeToken)
         // EPOLLEXCLUSIVE: one loop wakes per new connection, not all of them.
-        _ = papa_epoll_ctl(epfd, 1, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
+        _ = papa_epoll_ctl(epfd, PAPA_EPOLL_CTL_ADD, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
+        spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
     }
 
     func start() {
@@ -65,6 +68,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         thread?.join()
         close(epfd)
         close(wakeFD)
+        if spareFD >= 0 { close(spareFD) }
     }
 
     func wake() { _ = papa_eventfd_signal(wakeFD) }
@@ -131,44 +135,56 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             if fd < 0 {
                 let error = papa_errno()
                 if error == EAGAIN || error == EWOULDBLOCK { return }
+                if (error == EMFILE || error == ENFILE) && refuseWithSpareDescriptor() { continue }
                 if error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM {
                     // Out of descriptors: stop listening for a moment instead of spinning on a ready listener.
                     Log.warning("cannot accept a connection: \(String(cString: strerror(error))); pausing accepts for 100 ms")
-                    _ = papa_epoll_ctl(epfd, 2, shared.listenFD, 0, EventLoop.listenerToken)
+                    _ = papa_epoll_ctl(epfd, PAPA_EPOLL_CTL_DEL, shared.listenFD, 0, EventLoop.listenerToken)
                     acceptPausedUntil = now + 100
                     return
                 }
                 continue
             }
-            let count = shared.stats.connections.add(1, ordering: .relaxed).newValue
-            if count > configuration.maxConnections {
-                let reply = ReplyFormat.no("busy", "too many connections")
-                _ = reply.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                close(fd)
-                shared.stats.connections.subtract(1, ordering: .relaxed)
-                Log.warning("refused a connection: \(configuration.maxConnections) connections already open")
+            guard let peer = PeerCredentials.of(socket: fd, userName: Accounts.userName(of:)) else { close(fd); continue }
+            let administrator = configuration.grants.permissions(for: peer).contains(.machinesWrite)
+            if let refusal = shared.admission.admit(peer, administrator: administrator, under: configuration) {
+                refuse(fd, refusal)
+                Log.warning("refused a connection from \(Log.token(peer.user)) (uid \(peer.uid)): \(refusal)")
                 continue
             }
             // The least loaded loop serves it, so that a burst accepted here still spreads over the CPUs.
             let target = peers.min { $0.load.load(ordering: .relaxed) < $1.load.load(ordering: .relaxed) } ?? self
             target.load.add(1, ordering: .relaxed)
             if target === self {
-                adopt(fd, now: now)
+                adopt(fd, peer: peer, now: now)
             } else {
-                target.incoming.withLock { $0.append(fd) }
+                target.incoming.withLock { $0.append((fd, peer)) }
                 target.wake()
             }
         }
     }
 
-    /// Starts serving an accepted socket: its peer's credentials, then its first read.
-    private func adopt(_ fd: Int32, now: Int64) {
-        guard let peer = PeerCredentials.of(socket: fd, userName: Accounts.userName(of:)) else {
-            close(fd)
-            shared.stats.connections.subtract(1, ordering: .relaxed)
-            load.subtract(1, ordering: .relaxed)
-            return
-        }
+    /// `NO busy` and close, on a socket just accepted.
+    private func refuse(_ fd: Int32, _ why: String) {
+        let reply = ReplyFormat.no("busy", why)
+        _ = reply.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        close(fd)
+    }
+
+    /// Out of descriptors: frees the spare to accept one client and tell it `NO busy`, then
+    /// takes the spare back. False when there was no spare to free.
+    private func refuseWithSpareDescriptor() -> Bool {
+        guard spareFD >= 0 else { return false }
+        close(spareFD)
+        let fd = papa_accept(shared.listenFD)
+        if fd >= 0 { refuse(fd, "too many connections: the daemon is out of file descriptors") }
+        spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { Log.warning("refused a connection: out of file descriptors") }
+        return fd >= 0
+    }
+
+    /// Starts serving an accepted socket, its slot taken: its first read.
+    private func adopt(_ fd: Int32, peer: PeerCredentials, now: Int64) {
         let connection = Connection(fd: fd, serial: shared.nextSerial(), peer: peer,
                                     permissions: configuration.grants.permissions(for: peer), now: now)
         connections[connection.serial] = connection
@@ -177,12 +193,12 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     }
 
     private func adoptHandedOver(now: Int64) {
-        let fds = incoming.withLock { box -> [Int32] in
+        let handed = incoming.withLock { box -> [(Int32, PeerCredentials)] in
             let items = box
             box.removeAll(keepingCapacity: true)
             return items
         }
-        for fd in fds { adopt(fd, now: now) }
+        for (fd, peer) in handed { adopt(fd, peer: peer, now: now) }
     }
 
     private func handle(_ events: UInt32, on connection: Connection, now: Int64) {
@@ -356,7 +372,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         guard connections.removeValue(forKey: connection.serial) != nil else { return }
         close(connection.fd)
         connection.closeDescriptors()
-        shared.stats.connections.subtract(1, ordering: .relaxed)
+        shared.admission.release(uid: connection.peer.uid)
         load.subtract(1, ordering: .relaxed)
         Log.debug("connection \(connection.serial) closed")
     }
@@ -367,7 +383,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         lastTimerRun = now
         if acceptPausedUntil != 0 && now >= acceptPausedUntil && !shared.stopping.load(ordering: .relaxed) {
             acceptPausedUntil = 0
-            _ = papa_epoll_ctl(epfd, 1, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
+            if spareFD < 0 { spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+            _ = papa_epoll_ctl(epfd, PAPA_EPOLL_CTL_ADD, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
         }
         let lineLimit = Int64(configuration.lineTimeout) * 1000
         let idleLimit = Int64(configuration.idleTimeout) * 1000
@@ -401,7 +418,10 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         let busy = connections.values.contains { $0.awaitingWriter || (!ready.isEmpty) || $0.pendingOutput > 0 }
         guard !busy || now >= stopDeadline else { return false }
         for connection in Array(connections.values) { closeConnection(connection) }
-        for fd in incoming.withLock({ $0 }) { close(fd) }
+        for (fd, peer) in incoming.withLock({ $0 }) {
+            close(fd)
+            shared.admission.release(uid: peer.uid)
+        }
         flushUsage(now: now)
         return true
     }

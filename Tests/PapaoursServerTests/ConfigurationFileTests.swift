@@ -90,6 +90,20 @@ import Testing
         #expect(running.restartOnlyChanges(to: running.reloaded(from: next)).isEmpty)
     }
 
+    /// Issue 17, item 4: idle connections do not hold their slot forever, and limits fit together.
+    @Test func connectionLimits() throws {
+        #expect(Configuration().idleTimeout == 300)
+        #expect(Configuration().maxConnectionsPerUser == 128 && Configuration().reserve == 16)
+        let small = try parse("max-connections 2\n").configuration
+        #expect(small.reserve == 0, "an eighth of a small limit")
+        let set = try parse("max-connections 10\nmax-connections-per-user 3\nreserved-connections 4\n").configuration
+        #expect(set.maxConnectionsPerUser == 3 && set.reserve == 4)
+        #expect(throws: ConfigurationFile.Errors.self) { try parse("max-connections 10\nreserved-connections 10\n") }
+        let (fitted, why) = DescriptorBudget.fit(set, limit: 70, loops: 1)
+        #expect(fitted.maxConnections == 4 && fitted.reserve == 3 && why?.contains("RLIMIT_NOFILE") == true)
+        #expect(DescriptorBudget.fit(set, limit: 4096, loops: 8).1 == nil)
+    }
+
     @Test func grantsAddUpAndRootHoldsAll() {
         var grants = Grants()
         grants.grant(user: 1000, .machinesRead)

@@ -20,7 +20,11 @@ typedef struct {
 } papa_event;
 
 int papa_epoll_create(void);
-/// op: 1 add, 2 delete, 3 modify (EPOLL_CTL_*).
+#define PAPA_EPOLL_CTL_ADD 1
+#define PAPA_EPOLL_CTL_DEL 2
+#define PAPA_EPOLL_CTL_MOD 3
+
+/// op: PAPA_EPOLL_CTL_ADD, _DEL or _MOD (EPOLL_CTL_*).
 int papa_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
 /// epoll_wait into an unpacked array; returns the count or -1 with errno.
 int papa_epoll_wait(int epfd, papa_event *out, int max, int timeout_ms);
