@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -261,4 +262,21 @@ long long papa_fsync_size(int fd) {
     struct stat st;
     if (fsync(fd) != 0 || fstat(fd, &st) != 0) return -1;
     return (long long)st.st_size;
+}
+
+int papa_make_undumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+
+void *papa_private_alloc(size_t length) {
+    void *pages = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (pages == MAP_FAILED) return NULL;
+    (void)madvise(pages, length, MADV_DONTDUMP);
+    (void)mlock(pages, length);  // best effort: a low RLIMIT_MEMLOCK only means it may be swapped
+    return pages;
+}
+
+void papa_private_free(void *pages, size_t length) {
+    if (!pages) return;
+    explicit_bzero(pages, length);
+    munlock(pages, length);
+    munmap(pages, length);
 }

@@ -7,6 +7,13 @@ public struct LineEncoder: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// The line with its LF, taken from the encoder: no copy is left behind (a reply may hold
+    /// a secret), provided the capacity given at init was enough.
+    public consuming func lineWithLF() -> [UInt8] {
+        bytes.append(0x0A)
+        return bytes
+    }
+
     /// A bare word, written as is (verbs, codes, item types).
     public mutating func word(_ text: String) {
         separate()

@@ -80,28 +80,55 @@ final class Connection {
         return input.count - inputStart >= limit ? .tooLong : .none
     }
 
-    /// Drops consumed input so the buffer does not grow.
+    /// Appends bytes read; when the buffer must grow, the old one is wiped before it is freed
+    /// (it may hold secrets: requests are VERIFY lines).
+    func appendInput(_ bytes: UnsafeRawBufferPointer) {
+        if input.count + bytes.count > input.capacity {
+            var grown: [UInt8] = []
+            grown.reserveCapacity(max(input.capacity * 2, input.count + bytes.count))
+            grown.append(contentsOf: input)
+            Wipe.zero(&input)
+            input = grown
+        }
+        input.append(contentsOf: bytes)
+    }
+
+    /// Drops consumed input so the buffer does not grow, wiping it.
     func compactInput() {
         if inputStart == input.count {
             inputBase += input.count
+            Wipe.zero(&input)
             input.removeAll(keepingCapacity: input.capacity <= 65536)
             inputStart = 0
             scanned = 0
         } else if inputStart > 16384 {
             inputBase += inputStart
-            input.removeSubrange(0..<inputStart)
+            Connection.dropFront(inputStart, of: &input)
             scanned -= inputStart
             inputStart = 0
         }
     }
 
+    /// Drops sent output, wiping it (a KEY CREATE reply holds the new secret).
     func compactOutput() {
         if outputSent == output.count {
+            Wipe.zero(&output)
             output.removeAll(keepingCapacity: output.capacity <= 65536)
             outputSent = 0
         } else if outputSent > 65536 {
-            output.removeSubrange(0..<outputSent)
+            Connection.dropFront(outputSent, of: &output)
             outputSent = 0
         }
+    }
+
+    /// Removes the first `n` bytes, leaving no copy of any byte in the storage past the new end.
+    static func dropFront(_ n: Int, of bytes: inout [UInt8]) {
+        let kept = bytes.count - n
+        bytes.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            memmove(base, base + n, kept)
+            Wipe.zero(UnsafeMutableRawBufferPointer(start: base + kept, count: n))
+        }
+        bytes.removeLast(n)
     }
 }

@@ -217,9 +217,9 @@ struct Dispatcher {
     }
 
     func verify(_ request: Request, usage: inout [KeyID: UsageDelta]) throws -> [UInt8] {
-        try Array(request.arguments[0].utf8).withUnsafeBytes { secret in
-            try verify(secret: secret, ip: request[attribute: "ip"] ?? "", usage: &usage)
-        }
+        var secret = Array(request.arguments[0].utf8)
+        defer { Wipe.zero(&secret) }
+        return try secret.withUnsafeBytes { try verify(secret: $0, ip: request[attribute: "ip"] ?? "", usage: &usage) }
     }
 
     /// Form first (no store access), then key, status, expiry, machine status.

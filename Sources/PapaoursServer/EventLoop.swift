@@ -42,7 +42,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private var lastTimerRun: Int64 = 0
     private var lastUsageFlush: Int64 = 0
     private var stopDeadline: Int64 = 0
-    private var readBuffer = [UInt8](repeating: 0, count: EventLoop.readChunk)
+    /// Secrets pass through it: out of core dumps, locked, wiped after each read.
+    private let readBuffer: PrivateBuffer
     private var thread: OSThread?
 
     init(index: Int, shared: SharedState) throws {
@@ -54,6 +55,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         session = try ReadSession(store: shared.store)
         dispatcher = Dispatcher(store: shared.store, session: session, stats: shared.stats, version: shared.version)
         configuration = shared.configuration
+        readBuffer = try PrivateBuffer(count: EventLoop.readChunk)
         _ = papa_epoll_ctl(epfd, 1, wakeFD, PAPA_EPOLLIN, EventLoop.wakeToken)
         // EPOLLEXCLUSIVE: one loop wakes per new connection, not all of them.
         _ = papa_epoll_ctl(epfd, PAPA_EPOLL_CTL_ADD, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
@@ -217,9 +219,10 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         var passedFD: Int32 = -1
         var passed: Int32 = 0
         let chunkStart = connection.input.count
-        let n = readBuffer.withUnsafeMutableBytes { papa_recv_with_fds(connection.fd, $0.baseAddress, $0.count, &passedFD, 1, &passed) }
+        let n = papa_recv_with_fds(connection.fd, readBuffer.base, readBuffer.count, &passedFD, 1, &passed)
         if n > 0 {
-            connection.input.append(contentsOf: readBuffer[0..<n])
+            connection.appendInput(UnsafeRawBufferPointer(start: readBuffer.base, count: n))
+            readBuffer.wipe(n)
             connection.lastActivity = now
         }
         if passed > 0 { connection.receive(descriptor: passedFD, withBytesFrom: chunkStart) }
@@ -259,7 +262,11 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                     connection.output += dispatcher.verify(plain, in: raw, from: connection, usage: &usage)
                     return true
                 }
-                if !answered { answer(Array(line), on: connection) }
+                if !answered {
+                    var copy = Array(line)
+                    answer(copy, on: connection)
+                    Wipe.zero(&copy)
+                }
                 connection.releaseLineDescriptor()
                 continue
             }
@@ -298,14 +305,16 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     }
 
     private func deliverCompletions(now: Int64) {
-        let done = mailbox.withLock { box -> [(UInt64, [UInt8])] in
+        var done = mailbox.withLock { box -> [(UInt64, [UInt8])] in
             let items = box
             box.removeAll(keepingCapacity: true)
             return items
         }
-        for (serial, reply) in done {
-            guard let connection = connections[serial] else { continue }
-            connection.output += reply
+        for i in done.indices {
+            // The last holder of a reply wipes it: a KEY CREATE reply holds the new secret.
+            defer { Wipe.zero(&done[i].1) }
+            guard let connection = connections[done[i].0] else { continue }
+            connection.output += done[i].1
             connection.awaitingWriter = false
             process(connection, now: now)
         }

@@ -39,6 +39,8 @@ func loadConfiguration(_ options: Options) throws(ConfigurationFile.Errors) -> C
     return parsed
 }
 
+// Secrets pass through this process: no core file, no ptrace or /proc/PID/mem for its uid.
+if papa_make_undumpable() != 0 { fail("cannot make the process non-dumpable: \(String(cString: strerror(errno)))", status: 1) }
 papa_ignore_sigpipe()
 // Blocked before any thread starts, so every thread inherits the mask and only sigwait sees them.
 _ = papa_block_signals()

@@ -82,6 +82,14 @@ long long papa_fsync_size(int fd);
 /// Names the calling thread (prctl PR_SET_NAME, 15 bytes kept).
 void papa_set_thread_name(const char *name);
 
+/// prctl(PR_SET_DUMPABLE, 0): no core file, no ptrace or /proc/PID/mem by the same uid.
+int papa_make_undumpable(void);
+/// Anonymous pages for buffers that hold secrets: left out of core dumps (MADV_DONTDUMP)
+/// and locked in memory when RLIMIT_MEMLOCK allows (never swapped). NULL on failure.
+void *papa_private_alloc(size_t length);
+/// Zeroes and unmaps what papa_private_alloc gave.
+void papa_private_free(void *pages, size_t length);
+
 /// The calling thread's errno.
 int papa_errno(void);
 
