@@ -222,8 +222,8 @@ ssize_t papa_recv_with_fds(int fd, void *buffer, size_t length, int *fds, int ma
     if (max_fds > 8) max_fds = 8;
     msg.msg_controllen = max_fds > 0 ? CMSG_SPACE(sizeof(int) * (size_t)max_fds) : 0;
     if (max_fds == 0) msg.msg_control = NULL;
-    ssize_t n;
-    do { n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
+    // EINTR is the caller's to retry (PapaoursServer's SystemCall gate).
+    ssize_t n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
     *nfds = 0;
     if (n < 0) return n;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {

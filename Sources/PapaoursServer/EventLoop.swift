@@ -133,19 +133,18 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
 
     private func acceptConnections(now: Int64) {
         for _ in 0..<64 {
-            let fd = papa_accept(shared.listenFD)
-            if fd < 0 {
-                let error = papa_errno()
-                if error == EAGAIN || error == EWOULDBLOCK { return }
-                if (error == EMFILE || error == ENFILE) && refuseWithSpareDescriptor() { continue }
-                if error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM {
-                    // Out of descriptors: stop listening for a moment instead of spinning on a ready listener.
-                    Log.warning("cannot accept a connection: \(String(cString: strerror(error))); pausing accepts for 100 ms")
-                    _ = papa_epoll_ctl(epfd, PAPA_EPOLL_CTL_DEL, shared.listenFD, 0, EventLoop.listenerToken)
-                    acceptPausedUntil = now + 100
-                    return
-                }
-                continue
+            let fd: Int32
+            switch SystemCall.run("accept4", { papa_accept(shared.listenFD) }) {
+            case .success(let accepted): fd = accepted
+            case .failure(let error) where error.wouldBlock: return
+            case .failure(let error) where error.outOfDescriptors && refuseWithSpareDescriptor(): continue
+            case .failure(let error) where error.outOfDescriptors || error.code == ENOBUFS || error.code == ENOMEM:
+                // Out of descriptors: stop listening for a moment instead of spinning on a ready listener.
+                Log.warning("cannot accept a connection: \(error); pausing accepts for 100 ms")
+                _ = papa_epoll_ctl(epfd, PAPA_EPOLL_CTL_DEL, shared.listenFD, 0, EventLoop.listenerToken)
+                acceptPausedUntil = now + 100
+                return
+            case .failure: continue  // the client gave up before we took it (ECONNABORTED…)
             }
             guard let peer = PeerCredentials.of(socket: fd, userName: Accounts.userName(of:)) else { close(fd); continue }
             let administrator = configuration.grants.permissions(for: peer).contains(.machinesWrite)
@@ -178,11 +177,11 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private func refuseWithSpareDescriptor() -> Bool {
         guard spareFD >= 0 else { return false }
         close(spareFD)
-        let fd = papa_accept(shared.listenFD)
-        if fd >= 0 { refuse(fd, "too many connections: the daemon is out of file descriptors") }
-        spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        if fd >= 0 { Log.warning("refused a connection: out of file descriptors") }
-        return fd >= 0
+        let accepted = try? SystemCall.run("accept4", { papa_accept(shared.listenFD) }).get()
+        if let fd = accepted { refuse(fd, "too many connections: the daemon is out of file descriptors") }
+        spareFD = (try? SystemCall.run("open", { open("/dev/null", O_RDONLY | O_CLOEXEC) }).get()) ?? -1
+        if accepted != nil { Log.warning("refused a connection: out of file descriptors") }
+        return accepted != nil
     }
 
     /// Starts serving an accepted socket, its slot taken: its first read.
@@ -219,21 +218,19 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         var passedFD: Int32 = -1
         var passed: Int32 = 0
         let chunkStart = connection.input.count
-        let n = papa_recv_with_fds(connection.fd, readBuffer.base, readBuffer.count, &passedFD, 1, &passed)
+        let received = SystemCall.run("recvmsg") { papa_recv_with_fds(connection.fd, readBuffer.base, readBuffer.count, &passedFD, 1, &passed) }
+        guard case .success(let n) = received else {
+            if case .failure(let error) = received, error.wouldBlock { return }
+            closeConnection(connection)
+            return
+        }
         if n > 0 {
             connection.appendInput(UnsafeRawBufferPointer(start: readBuffer.base, count: n))
             readBuffer.wipe(n)
             connection.lastActivity = now
         }
         if passed > 0 { connection.receive(descriptor: passedFD, withBytesFrom: chunkStart) }
-        if n == 0 {
-            connection.inputEnded = true
-        } else if n < 0 {
-            let error = papa_errno()
-            if error == EAGAIN || error == EWOULDBLOCK || error == EINTR { return }
-            closeConnection(connection)
-            return
-        }
+        if n == 0 { connection.inputEnded = true }
         process(connection, now: now)
     }
 

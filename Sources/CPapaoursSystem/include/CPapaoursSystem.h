@@ -72,7 +72,7 @@ void papa_gate_unlock(papa_gate *gate);
 
 /// recv that also takes file descriptors passed with SCM_RIGHTS (close-on-exec); *nfds
 /// receives how many were stored in fds. At most max_fds (≤ 8) are installed: the
-/// kernel closes the others.
+/// kernel closes the others. EINTR is returned, not retried.
 ssize_t papa_recv_with_fds(int fd, void *buffer, size_t length, int *fds, int max_fds, int *nfds);
 /// Sends bytes with one file descriptor attached (SCM_RIGHTS).
 ssize_t papa_send_with_fd(int fd, const void *buffer, size_t length, int passed_fd);
