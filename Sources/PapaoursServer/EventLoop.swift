@@ -190,7 +190,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                                     permissions: configuration.grants.permissions(for: peer), now: now)
         connections[connection.serial] = connection
         setInterest(connection, PAPA_EPOLLIN, adding: true)
-        Log.debug("connection \(connection.serial) from \(peer.user) (uid \(peer.uid), pid \(peer.pid)) on loop \(index)")
+        Log.debug("connection \(connection.serial) from \(Log.token(peer.user)) (uid \(peer.uid), pid \(peer.pid)) on loop \(index)")
     }
 
     private func adoptHandedOver(now: Int64) {
@@ -396,7 +396,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         let idleLimit = Int64(configuration.idleTimeout) * 1000
         for connection in Array(connections.values) {
             if connection.partialSince != 0 && now - connection.partialSince > lineLimit {
-                Log.info("dropping connection \(connection.serial) of \(connection.peer.user): a line left unfinished for \(configuration.lineTimeout) s")
+                Log.info("dropping connection \(connection.serial) of \(Log.token(connection.peer.user)): a line left unfinished for \(configuration.lineTimeout) s")
                 closeConnection(connection)
             } else if idleLimit > 0 && !connection.hasBufferedInput && connection.pendingOutput == 0
                         && !connection.awaitingWriter && now - connection.lastActivity > idleLimit {

@@ -135,8 +135,8 @@ if let interval = notifier.watchdogInterval {
     }
 }
 server.start()
-let where_ = listener.ownedPath ?? "the socket from systemd"
-Log.info("papaoursd \(Server.version) serving on \(where_) (database \(configuration.databasePath), \(server.loopCount) event loop(s))")
+let where_ = listener.ownedPath.map(Log.token) ?? "the socket from systemd"
+Log.info("papaoursd \(Server.version) serving on \(where_) (database \(Log.token(configuration.databasePath)), \(server.loopCount) event loop(s))")
 notifier.send("READY=1\nSTATUS=serving on \(where_)\nMAINPID=\(getpid())")
 
 while true {
