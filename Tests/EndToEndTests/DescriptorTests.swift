@@ -8,7 +8,8 @@ struct DescriptorTests {
     @Test func descriptorsSentWithOrdinaryLinesAreClosedAtOnce() throws {
         let daemon = try Daemon()
         let c = try daemon.connect()
-        #expect(c.request("PING") == ["OK"])
+        // The start-up probe's connection may not be reaped yet: wait until only `c` counts.
+        for _ in 0..<100 where c.call("STATS")["connections"] != "1" { usleep(20_000) }
         let before = daemon.openDescriptors
         let devNull = open("/dev/null", O_RDONLY)
         defer { close(devNull) }
@@ -16,7 +17,7 @@ struct DescriptorTests {
             #expect(sendPassing([devNull, devNull, devNull, devNull], Array("PING\n".utf8), on: c.fd) == 5)
         }
         for i in 0..<300 { #expect(c.readLine() == "OK", "reply \(i)") }
-        #expect(daemon.openDescriptors == before, "no descriptor is kept")
+        #expect(daemon.openDescriptors <= before, "no descriptor is kept")
         // Four with one BACKUP line: one is used, none is kept.
         let file = daemon.directory + "/b.mdb"
         let out = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
@@ -24,7 +25,7 @@ struct DescriptorTests {
         sendPassing([out, devNull, devNull, devNull], Array("BACKUP\n".utf8), on: c.fd)
         #expect(c.readLine()?.hasPrefix("OK size=") == true)
         #expect(((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int ?? 0) > 0)
-        #expect(daemon.openDescriptors == before)
+        #expect(daemon.openDescriptors <= before)
         #expect(try daemon.connect().request("PING") == ["OK"], "the others are still served")
     }
 
