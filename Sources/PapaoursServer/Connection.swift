@@ -80,17 +80,22 @@ final class Connection {
         return input.count - inputStart >= limit ? .tooLong : .none
     }
 
-    /// Appends bytes read; when the buffer must grow, the old one is wiped before it is freed
-    /// (it may hold secrets: requests are VERIFY lines).
-    func appendInput(_ bytes: UnsafeRawBufferPointer) {
-        if input.count + bytes.count > input.capacity {
+    /// Appends bytes read (VERIFY lines hold secrets).
+    func appendInput(_ bytes: UnsafeRawBufferPointer) { Connection.append(bytes, to: &input) }
+
+    /// Appends a reply (KEY CREATE's holds a secret).
+    func appendOutput(_ bytes: [UInt8]) { bytes.withUnsafeBytes { Connection.append($0, to: &output) } }
+
+    /// When `buffer` must grow, the old storage is wiped before it is freed.
+    static func append(_ bytes: UnsafeRawBufferPointer, to buffer: inout [UInt8]) {
+        if buffer.count + bytes.count > buffer.capacity {
             var grown: [UInt8] = []
-            grown.reserveCapacity(max(input.capacity * 2, input.count + bytes.count))
-            grown.append(contentsOf: input)
-            Wipe.zero(&input)
-            input = grown
+            grown.reserveCapacity(max(buffer.capacity * 2, buffer.count + bytes.count))
+            grown.append(contentsOf: buffer)
+            Wipe.zero(&buffer)
+            buffer = grown
         }
-        input.append(contentsOf: bytes)
+        buffer.append(contentsOf: bytes)
     }
 
     /// Drops consumed input so the buffer does not grow, wiping it.

@@ -249,14 +249,14 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             case .none:
                 stalled = connection.hasBufferedInput
             case .tooLong:
-                connection.output += ReplyFormat.bad(ProtocolError(.tooLong, "request line longer than \(Tokenizer.maxLineLength) bytes; closing"))
+                connection.appendOutput(ReplyFormat.bad(ProtocolError(.tooLong, "request line longer than \(Tokenizer.maxLineLength) bytes; closing")))
                 connection.closeAfterFlush = true
             case .line(let line):
                 handled += 1
                 connection.bindDescriptor(toLineAt: line.startIndex)
                 let answered = line.withUnsafeBytes { raw -> Bool in
                     guard let plain = PlainVerify.match(raw) else { return false }
-                    connection.output += dispatcher.verify(plain, in: raw, from: connection, usage: &usage)
+                    connection.appendOutput(dispatcher.verify(plain, in: raw, from: connection, usage: &usage))
                     return true
                 }
                 if !answered {
@@ -283,14 +283,14 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         do {
             request = try Request.parse(line)
         } catch {
-            connection.output += ReplyFormat.bad(error)
+            connection.appendOutput(ReplyFormat.bad(error))
             return
         }
         switch dispatcher.respond(to: request, from: connection, usage: &usage) {
         case .reply(let bytes):
-            connection.output += bytes
+            connection.appendOutput(bytes)
         case .close(let bytes):
-            connection.output += bytes
+            connection.appendOutput(bytes)
             connection.closeAfterFlush = true
         case .write(let operation):
             connection.awaitingWriter = true
@@ -311,7 +311,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             // The last holder of a reply wipes it: a KEY CREATE reply holds the new secret.
             defer { Wipe.zero(&done[i].1) }
             guard let connection = connections[done[i].0] else { continue }
-            connection.output += done[i].1
+            connection.appendOutput(done[i].1)
             connection.awaitingWriter = false
             process(connection, now: now)
         }
