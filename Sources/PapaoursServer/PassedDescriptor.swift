@@ -61,6 +61,7 @@ extension Connection {
     static func isBackupRequest(_ line: ArraySlice<UInt8>) -> Bool {
         let verb = Array("BACKUP".utf8)
         let text = line.drop { $0 == UInt8(ascii: " ") }
+        guard let first = text.first, first != 0x0A, first != 0x0D else { return false }
         for (offset, byte) in text.prefix(verb.count + 1).enumerated() {
             if offset == verb.count { return byte == UInt8(ascii: " ") || byte == 0x0D || byte == 0x0A }
             guard byte & 0xDF == verb[offset] else { return false }
