@@ -105,10 +105,10 @@ struct Dispatcher {
             case .verify:
                 return .reply(try verify(request, usage: &usage))
             case .backup:
-                guard !connection.passedFDs.isEmpty else {
+                guard let fd = connection.takeLineDescriptor() else {
                     return .reply(ReplyFormat.no("invalid", "BACKUP needs an open file passed with the request (SCM_RIGHTS), as papaoursctl backup does"))
                 }
-                return .backup(connection.passedFDs.removeFirst())
+                return .backup(fd)
             case .export:
                 let (reply, summary) = try export()
                 return .write(.journal(.storeExport, details: summary, reply: reply))
@@ -221,13 +221,24 @@ struct Dispatcher {
     }
 
     func verify(_ request: Request, usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
-        try Array(request.arguments[0].utf8).withUnsafeBytes { secret in
-            try verify(secret: secret, ip: request[attribute: "ip"] ?? "", usage: &usage)
+        var required: [Right] = []
+        if let text = request[attribute: "require"] {
+            guard let rights = Right.list(text) else {
+                return ReplyFormat.bad(ProtocolError(.syntax, "require= must list rights such as contrats:read,factures:write (read, write, delete or archive)"))
+            }
+            required = rights
+        }
+        var secret = Array(request.arguments[0].utf8)
+        defer { Wipe.zero(&secret) }
+        return try secret.withUnsafeBytes {
+            try verify(secret: $0, ip: request[attribute: "ip"] ?? "", requiring: required, usage: &usage)
         }
     }
 
     /// Form first (no store access), then key, status, expiry, machine status.
-    func verify(secret presented: UnsafeRawBufferPointer, ip: String, usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
+    /// With `required` rights, a valid key whose machine lacks one is `NO missing-right` (HTTP's 403).
+    func verify(secret presented: UnsafeRawBufferPointer, ip: String, requiring required: [Right] = [],
+                usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
         if !ip.isEmpty {
             do { _ = try Validation.text(ip, field: "ip", length: 0...256) } catch {
                 return ReplyFormat.no("invalid", error.description)
@@ -240,8 +251,7 @@ struct Dispatcher {
         let hash = SecretHash(of: presented)
         let now = Timestamp.now()
         if let hit = verifyCache.lookup(hash, commits: store.commits.load(ordering: .acquiring), now: now.seconds) {
-            count(hit, ip: ip, now: now, usage: &usage)
-            return hit.reply
+            return answer(hit, requiring: required, ip: ip, now: now, usage: &usage)
         }
         try session.refresh()
         let entry = try session.verify(hash, at: now, machines: machineCache, describe: MachineReply.init,
@@ -250,6 +260,15 @@ struct Dispatcher {
         }
         // Unknown keys are not kept: random ones would only push known keys out.
         if !entry.isUnknown { verifyCache.remember(hash, entry, snapshot: session.generation) }
+        return answer(entry, requiring: required, ip: ip, now: now, usage: &usage)
+    }
+
+    private func answer(_ entry: VerifyCache.Entry, requiring required: [Right], ip: String, now: Timestamp,
+                        usage: inout [StoredID: UsageDelta]) -> [UInt8] {
+        if entry.key != nil, let missing = required.first(where: { !entry.rights.contains($0) }) {
+            stats.verifyDenied.add(1, ordering: .relaxed)
+            return ReplyFormat.no("missing-right", "the machine of this key lacks the right \(missing)")
+        }
         count(entry, ip: ip, now: now, usage: &usage)
         return entry.reply
     }
@@ -272,16 +291,16 @@ struct Dispatcher {
             return .success(n)
         }
         guard case .success(let after)? = sequence("after") else {
-            return ReplyFormat.no("invalid", "after must be a sequence number, got \(LogText.quoted(request[attribute: "after"] ?? ""))")
+            return ReplyFormat.no("invalid", "after must be a sequence number, got \(Log.token(request[attribute: "after"] ?? ""))")
         }
         guard case .success(let before)? = sequence("before") else {
-            return ReplyFormat.no("invalid", "before must be a sequence number, got \(LogText.quoted(request[attribute: "before"] ?? ""))")
+            return ReplyFormat.no("invalid", "before must be a sequence number, got \(Log.token(request[attribute: "before"] ?? ""))")
         }
         if after != nil && before != nil { return ReplyFormat.no("invalid", "after= and before= cannot be used together") }
         var limit = Dispatcher.auditDefaultLimit
         if let text = request[attribute: "limit"] {
             guard let n = Int(text), (1...Dispatcher.auditMaxLimit).contains(n) else {
-                return ReplyFormat.no("invalid", "limit must be from 1 to \(Dispatcher.auditMaxLimit), got \(LogText.quoted(text))")
+                return ReplyFormat.no("invalid", "limit must be from 1 to \(Dispatcher.auditMaxLimit), got \(Log.token(text))")
             }
             limit = n
         }
@@ -290,7 +309,7 @@ struct Dispatcher {
         if let ref = request[attribute: "machine"] {
             // A deleted machine's events stay reachable by its id.
             guard let id = try session.machine(ref: ref)?.id ?? MachineID(ref) else {
-                return ReplyFormat.no("not-found", "no machine \(LogText.quoted(ref))")
+                return ReplyFormat.no("not-found", "no machine \(Log.token(ref))")
             }
             machine = id
         }

@@ -7,6 +7,7 @@ final class SharedState: Sendable {
     let store: Store
     let writer: Writer
     let stats: ServerStats
+    let admission: Admission
     let version: String
     let listenFD: Int32
     let stopping = Atomic<Bool>(false)
@@ -20,6 +21,7 @@ final class SharedState: Sendable {
         self.store = store
         self.writer = writer
         self.stats = stats
+        self.admission = Admission(stats: stats)
         self.version = version
         self.listenFD = listenFD
         self.current = Locked(configuration)
