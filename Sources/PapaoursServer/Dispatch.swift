@@ -248,18 +248,19 @@ struct Dispatcher {
             stats.verifyDenied.add(1, ordering: .relaxed)
             return ReplyFormat.no("malformed-key", "the key is malformed: \(why)")
         }
-        let hash = SecretHash(of: presented)
+        let tag = PresentedTag(of: presented)
         let now = Timestamp.now()
-        if let hit = verifyCache.lookup(hash, commits: store.commits.load(ordering: .acquiring), now: now.seconds) {
+        if let hit = verifyCache.lookup(tag, commits: store.commits.load(ordering: .acquiring), now: now.seconds) {
             return answer(hit, requiring: required, ip: ip, now: now, usage: &usage)
         }
+        let hash = SecretHash(of: presented)
         try session.refresh()
         let entry = try session.verify(hash, at: now, machines: machineCache, describe: MachineReply.init,
                                        isActive: \.active) { outcome, key, machine in
             VerifyCache.Entry(outcome, key: key, machine: machine)
         }
         // Unknown keys are not kept: random ones would only push known keys out.
-        if !entry.isUnknown { verifyCache.remember(hash, entry, snapshot: session.generation) }
+        if !entry.isUnknown { verifyCache.remember(tag, entry, snapshot: session.generation) }
         return answer(entry, requiring: required, ip: ip, now: now, usage: &usage)
     }
 

@@ -92,8 +92,9 @@ struct MachineReply {
     }
 }
 
-/// Each loop's memory of recent VERIFY answers, keyed by the secret's hash and valid only
-/// while no commit has happened since (the store's commit count): a change is seen at once.
+/// Each loop's memory of recent VERIFY answers, keyed by the presented secret's keyed tag
+/// (PresentedTag: a hit costs no SHA-256) and valid only while no commit has happened since
+/// (the store's commit count): a change is seen at once.
 final class VerifyCache {
     struct Entry {
         let reply: [UInt8]
@@ -133,23 +134,23 @@ final class VerifyCache {
 
     static let capacity = 65536
     private var generation = UInt64.max
-    private var entries: [SecretHash: Entry] = [:]
+    private var entries: [PresentedTag: Entry] = [:]
 
-    /// The entry for `hash`, when nothing was committed since it was made.
-    func lookup(_ hash: SecretHash, commits: UInt64, now: Int64) -> Entry? {
+    /// The entry for `tag`, when nothing was committed since it was made.
+    func lookup(_ tag: PresentedTag, commits: UInt64, now: Int64) -> Entry? {
         if commits != generation {
             entries.removeAll(keepingCapacity: true)
             generation = commits
             return nil
         }
-        guard let entry = entries[hash], now < entry.validUntil else { return nil }
+        guard let entry = entries[tag], now < entry.validUntil else { return nil }
         return entry
     }
 
     /// Keeps an answer read from a snapshot taken at `snapshot` commits.
-    func remember(_ hash: SecretHash, _ entry: Entry, snapshot: UInt64) {
+    func remember(_ tag: PresentedTag, _ entry: Entry, snapshot: UInt64) {
         guard snapshot == generation else { return }
         if entries.count >= VerifyCache.capacity { entries.removeAll(keepingCapacity: true) }
-        entries[hash] = entry
+        entries[tag] = entry
     }
 }

@@ -29,7 +29,7 @@ import Testing
 }
 
 @Suite struct VerifyCacheTests {
-    let hash = SecretHash(of: Array("papa_example".utf8))
+    let hash = Array("papa_example".utf8).withUnsafeBytes { PresentedTag(of: $0) }
     let entry = VerifyCache.Entry(reply: Array("OK\n".utf8), key: StoredID(KeyID.random()), validUntil: 100)
 
     @Test func anAnswerHoldsUntilTheNextCommit() {
