@@ -6,6 +6,10 @@ public struct Configuration: Sendable, Equatable {
     public var socketMode: UInt32 = 0o660
     public var socketGroup: String?
     public var databasePath = "/var/lib/papaours"
+    /// The HTTP gate's Unix socket (same mode and group as the main one), if any.
+    public var httpSocketPath: String?
+    /// The HTTP gate's loopback TCP listeners.
+    public var httpListen: [LoopbackAddress] = []
     public var grants = Grants()
     public var maxConnections = 1024
     /// Seconds a client may take to finish a line it started.

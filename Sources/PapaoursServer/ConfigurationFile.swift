@@ -76,6 +76,20 @@ public enum ConfigurationFile {
                     }
                     config.socketGroup = v
                 }
+            case "http-socket":
+                if let v = one() {
+                    if v.isEmpty || v.utf8.count >= 108 { fail("http-socket path must be 1 to 107 bytes") } else { config.httpSocketPath = v }
+                }
+            case "http-listen":
+                if let v = one() {
+                    switch LoopbackAddress.parse(v) {
+                    case .success(let address):
+                        if config.httpListen.count >= GateListener.maxTCP { fail("at most \(GateListener.maxTCP) http-listen lines") }
+                        else if config.httpListen.contains(address) { fail("http-listen \(address) is given twice") }
+                        else { config.httpListen.append(address) }
+                    case .failure(let error): fail("http-listen: \(error.message)")
+                    }
+                }
             case "database":
                 if let v = one() { if v.isEmpty { fail("database needs a directory") } else { config.databasePath = v } }
             case "grant":

@@ -224,36 +224,44 @@ struct Dispatcher {
 
     /// Form first (no store access), then key, status, expiry, machine status.
     func verify(secret presented: UnsafeRawBufferPointer, ip: String, usage: inout [KeyID: UsageDelta]) throws -> [UInt8] {
+        let decided = verdict(secret: presented, ip: ip)
+        if case .storeFailure(let error) = decided { throw error }
+        count(decided, ip: ip, usage: &usage)
+        return decided.reply
+    }
+
+    /// VERIFY's checks as a typed verdict, for the line reply above and the HTTP gate alike.
+    /// Not counted yet: the caller counts it (count(_:as:ip:usage:)) once its own checks are done.
+    func verdict(secret presented: UnsafeRawBufferPointer, ip: String) -> VerifyVerdict {
         if !ip.isEmpty {
             do { _ = try Validation.text(ip, field: "ip", length: 0...256) } catch {
-                return ReplyFormat.no("invalid", error.description)
+                return .invalidIP(error.description)
             }
         }
-        if case .failure(let why) = Secret.classify(presented) {
-            stats.verifyDenied.add(1, ordering: .relaxed)
-            return ReplyFormat.no("malformed-key", "the key is malformed: \(why)")
-        }
+        if case .failure(let why) = Secret.classify(presented) { return .malformed(why) }
         let hash = SecretHash(of: presented)
         let now = Timestamp.now()
         if let hit = verifyCache.lookup(hash, commits: store.commits.load(ordering: .acquiring), now: now.seconds) {
-            count(hit, ip: ip, now: now, usage: &usage)
-            return hit.reply
+            return .decided(hit, at: now)
         }
-        try session.refresh()
-        let outcome = try store.verify(hash, at: now, in: session, machines: machineCache, snapshot: session.snapshot)
-        let entry = verdict(outcome)
-        // Unknown keys are not kept: random ones would only push known keys out.
-        if case .unknownKey = outcome {} else { verifyCache.remember(hash, entry, snapshot: session.snapshot) }
-        count(entry, ip: ip, now: now, usage: &usage)
-        return entry.reply
+        do {
+            try session.refresh()
+            let outcome = try store.verify(hash, at: now, in: session, machines: machineCache, snapshot: session.snapshot)
+            let entry = verdict(outcome)
+            // Unknown keys are not kept: random ones would only push known keys out.
+            if case .unknownKey = outcome {} else { verifyCache.remember(hash, entry, snapshot: session.snapshot) }
+            return .decided(entry, at: now)
+        } catch {
+            return .storeFailure(StoreError(any: error))
+        }
     }
 
-    private func count(_ entry: VerifyCache.Entry, ip: String, now: Timestamp, usage: inout [KeyID: UsageDelta]) {
-        guard let key = entry.key else {
-            stats.verifyDenied.add(1, ordering: .relaxed)
-            return
-        }
-        stats.verifyOK.add(1, ordering: .relaxed)
+    /// Counts a verdict by its result (or `result`, when the caller refused it after): STATS,
+    /// /metrics, and a use of the key when accepted.
+    func count(_ verdict: VerifyVerdict, as result: VerifyResult? = nil, ip: String, usage: inout [KeyID: UsageDelta]) {
+        guard let result = result ?? verdict.result else { return }
+        stats.record(result)
+        guard result == .ok, case .decided(let entry, let now) = verdict, let key = entry.key else { return }
         usage[key, default: UsageDelta(uses: 0, lastUsed: now, lastIP: ip)].merge(UsageDelta(uses: 1, lastUsed: now, lastIP: ip))
     }
 
@@ -269,15 +277,15 @@ struct Dispatcher {
                 $0.attribute("organization", machine.organization)
                 $0.attribute("roles", machine.roles.joined(separator: ","))
             }
-            return .init(reply: reply, key: key.id, validUntil: key.expires?.seconds ?? .max)
+            return .init(outcome: outcome, reply: reply, key: key.id, validUntil: key.expires?.seconds ?? .max)
         case .unknownKey:
-            return .init(reply: ReplyFormat.no("unknown-key", "no such key"), key: nil, validUntil: .max)
+            return .init(outcome: outcome, reply: outcome.refusalReply, key: nil, validUntil: .max)
         case .inactiveKey(let key):
-            return .init(reply: ReplyFormat.no("inactive-key", "this key is inactive"), key: nil, validUntil: key.expires?.seconds ?? .max)
-        case .expiredKey(let key):
-            return .init(reply: ReplyFormat.no("expired-key", "this key expired at \(key.expires?.description ?? "?")"), key: nil, validUntil: .max)
+            return .init(outcome: outcome, reply: outcome.refusalReply, key: nil, validUntil: key.expires?.seconds ?? .max)
+        case .expiredKey:
+            return .init(outcome: outcome, reply: outcome.refusalReply, key: nil, validUntil: .max)
         case .inactiveMachine(let key):
-            return .init(reply: ReplyFormat.no("inactive-machine", "the machine of this key is inactive"), key: nil,
+            return .init(outcome: outcome, reply: outcome.refusalReply, key: nil,
                          validUntil: key.expires?.seconds ?? .max)
         }
     }

@@ -12,6 +12,8 @@ import Glibc
 final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     static let listenerToken: UInt64 = 0
     static let wakeToken: UInt64 = 1
+    /// The HTTP gate's listener i (connection serials start above 16).
+    static func gateToken(_ i: Int) -> UInt64 { UInt64(2 + i) }
     /// Requests answered per connection per turn, so one busy client cannot starve others.
     static let requestsPerTurn = 64
     static let readChunk = 65536
@@ -23,8 +25,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private let session: ReadSession
     private let dispatcher: Dispatcher
     private let mailbox = Locked<[(UInt64, [UInt8])]>([])
-    /// Accepted sockets handed over by another loop.
-    private let incoming = Locked<[Int32]>([])
+    /// Accepted sockets handed over by another loop, with the gate transport they came by (nil: the line protocol).
+    private let incoming = Locked<[(Int32, GateListener.Transport?)]>([])
     /// Connections this loop serves (or has been handed), for spreading new ones.
     let load = Atomic<Int>(0)
     /// Every loop, this one included; set before the loops start.
@@ -53,8 +55,16 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         dispatcher = Dispatcher(store: shared.store, session: session, stats: shared.stats, version: shared.version)
         configuration = shared.configuration
         _ = papa_epoll_ctl(epfd, 1, wakeFD, PAPA_EPOLLIN, EventLoop.wakeToken)
-        // EPOLLEXCLUSIVE: one loop wakes per new connection, not all of them.
-        _ = papa_epoll_ctl(epfd, 1, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
+        watchListeners(true)
+    }
+
+    /// Adds (or removes) the listening sockets to epoll; EPOLLEXCLUSIVE: one loop wakes per new connection, not all of them.
+    private func watchListeners(_ on: Bool) {
+        let op: Int32 = on ? 1 : 2
+        _ = papa_epoll_ctl(epfd, op, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
+        for (i, gate) in shared.gates.enumerated() {
+            _ = papa_epoll_ctl(epfd, op, gate.fd, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.gateToken(i))
+        }
     }
 
     func start() {
@@ -92,12 +102,17 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 for i in 0..<Int(n) {
                     let event = events[i]
                     switch event.data {
-                    case EventLoop.listenerToken: if !stopping { acceptConnections(now: now) }
+                    case EventLoop.listenerToken: if !stopping { acceptConnections(on: shared.listenFD, gate: nil, now: now) }
                     case EventLoop.wakeToken:
                         _ = papa_eventfd_drain(wakeFD)
                         woken = true
                     default:
-                        if let connection = connections[event.data] { handle(event.events, on: connection, now: now) }
+                        if let connection = connections[event.data] {
+                            handle(event.events, on: connection, now: now)
+                        } else if event.data >= 2, event.data - 2 < UInt64(shared.gates.count), !stopping {
+                            let gate = shared.gates[Int(event.data - 2)]
+                            acceptConnections(on: gate.fd, gate: gate.transport, now: now)
+                        }
                     }
                 }
             }
@@ -125,16 +140,16 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
 
     // MARK: Connections
 
-    private func acceptConnections(now: Int64) {
+    private func acceptConnections(on listenFD: Int32, gate: GateListener.Transport?, now: Int64) {
         for _ in 0..<64 {
-            let fd = papa_accept(shared.listenFD)
+            let fd = papa_accept(listenFD)
             if fd < 0 {
                 let error = papa_errno()
                 if error == EAGAIN || error == EWOULDBLOCK { return }
                 if error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM {
                     // Out of descriptors: stop listening for a moment instead of spinning on a ready listener.
                     Log.warning("cannot accept a connection: \(String(cString: strerror(error))); pausing accepts for 100 ms")
-                    _ = papa_epoll_ctl(epfd, 2, shared.listenFD, 0, EventLoop.listenerToken)
+                    watchListeners(false)
                     acceptPausedUntil = now + 100
                     return
                 }
@@ -142,7 +157,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             }
             let count = shared.stats.connections.add(1, ordering: .relaxed).newValue
             if count > configuration.maxConnections {
-                let reply = ReplyFormat.no("busy", "too many connections")
+                let reply = gate == nil ? ReplyFormat.no("busy", "too many connections") : GateResponse.busy
                 _ = reply.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 close(fd)
                 shared.stats.connections.subtract(1, ordering: .relaxed)
@@ -153,17 +168,17 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             let target = peers.min { $0.load.load(ordering: .relaxed) < $1.load.load(ordering: .relaxed) } ?? self
             target.load.add(1, ordering: .relaxed)
             if target === self {
-                adopt(fd, now: now)
+                adopt(fd, gate: gate, now: now)
             } else {
-                target.incoming.withLock { $0.append(fd) }
+                target.incoming.withLock { $0.append((fd, gate)) }
                 target.wake()
             }
         }
     }
 
     /// Starts serving an accepted socket: its peer's credentials, then its first read.
-    private func adopt(_ fd: Int32, now: Int64) {
-        guard let peer = PeerCredentials.of(socket: fd, userName: Accounts.userName(of:)) else {
+    private func adopt(_ fd: Int32, gate: GateListener.Transport?, now: Int64) {
+        guard let peer = gate == .tcp ? GateState.tcpPeer(fd) : PeerCredentials.of(socket: fd, userName: Accounts.userName(of:)) else {
             close(fd)
             shared.stats.connections.subtract(1, ordering: .relaxed)
             load.subtract(1, ordering: .relaxed)
@@ -171,18 +186,19 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         }
         let connection = Connection(fd: fd, serial: shared.nextSerial(), peer: peer,
                                     permissions: configuration.grants.permissions(for: peer), now: now)
+        if let gate { connection.gate = GateState(transport: gate) }
         connections[connection.serial] = connection
         setInterest(connection, PAPA_EPOLLIN, adding: true)
         Log.debug("connection \(connection.serial) from \(peer.user) (uid \(peer.uid), pid \(peer.pid)) on loop \(index)")
     }
 
     private func adoptHandedOver(now: Int64) {
-        let fds = incoming.withLock { box -> [Int32] in
+        let fds = incoming.withLock { box -> [(Int32, GateListener.Transport?)] in
             let items = box
             box.removeAll(keepingCapacity: true)
             return items
         }
-        for fd in fds { adopt(fd, now: now) }
+        for (fd, gate) in fds { adopt(fd, gate: gate, now: now) }
     }
 
     private func handle(_ events: UInt32, on connection: Connection, now: Int64) {
@@ -224,6 +240,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     /// Answers the complete lines the connection has buffered, within this turn's share.
     private func process(_ connection: Connection, now: Int64) {
         guard connections[connection.serial] != nil else { return }
+        if connection.gate != nil { return serveGate(connection, now: now) }
         var handled = 0
         var stalled = false
         while !connection.awaitingWriter && !connection.closeAfterFlush
@@ -255,6 +272,15 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             // EOF: answer what was complete, drop a half line, then close once flushed.
             if connection.nextLineAvailable == false { connection.closeAfterFlush = true }
         }
+        connection.compactInput()
+        markDirty(connection)
+    }
+
+    /// An HTTP gate connection: HTTPGate (HTTPGate.swift) answers its requests.
+    private func serveGate(_ connection: Connection, now: Int64) {
+        let more = HTTPGate.serve(connection, dispatcher: dispatcher, usage: &usage, outputLimit: configuration.outputLimit,
+                                  share: EventLoop.requestsPerTurn, now: now)
+        if more { ready.append(connection) }
         connection.compactInput()
         markDirty(connection)
     }
@@ -330,8 +356,9 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 closeConnection(connection)
                 continue
             }
-            // Output drained below the limit: whatever is buffered can go on.
-            if connection.hasBufferedInput && !connection.awaitingWriter && connection.pendingOutput < configuration.outputLimit {
+            // Output drained below the limit: whatever is buffered can go on (not a half request: that waits for a read, else the loop spins).
+            if connection.hasBufferedInput && connection.partialSince == 0 && !connection.awaitingWriter
+                && connection.pendingOutput < configuration.outputLimit {
                 ready.append(connection)
             }
             updateInterest(connection)
@@ -368,7 +395,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         lastTimerRun = now
         if acceptPausedUntil != 0 && now >= acceptPausedUntil && !shared.stopping.load(ordering: .relaxed) {
             acceptPausedUntil = 0
-            _ = papa_epoll_ctl(epfd, 1, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
+            watchListeners(true)
         }
         let lineLimit = Int64(configuration.lineTimeout) * 1000
         let idleLimit = Int64(configuration.idleTimeout) * 1000
@@ -397,12 +424,12 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private func finishStopping(now: Int64) -> Bool {
         if stopDeadline == 0 {
             stopDeadline = now + 4000
-            _ = papa_epoll_ctl(epfd, 2, shared.listenFD, 0, EventLoop.listenerToken)
+            watchListeners(false)
         }
         let busy = connections.values.contains { $0.awaitingWriter || (!ready.isEmpty) || $0.pendingOutput > 0 }
         guard !busy || now >= stopDeadline else { return false }
         for connection in Array(connections.values) { closeConnection(connection) }
-        for fd in incoming.withLock({ $0 }) { close(fd) }
+        for (fd, _) in incoming.withLock({ $0 }) { close(fd) }
         flushUsage(now: now)
         return true
     }

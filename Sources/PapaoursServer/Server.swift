@@ -12,11 +12,11 @@ public final class Server: @unchecked Sendable {
     private let shared: SharedState
     private var loops: [EventLoop] = []
 
-    public init(configuration: Configuration, store: Store, listener: ListeningSocket) throws {
+    public init(configuration: Configuration, store: Store, listener: ListeningSocket, gates: [GateListener] = []) throws {
         let stats = ServerStats(started: Timestamp.now().seconds)
         let writer = Writer(store: store, stats: stats)
         shared = SharedState(store: store, writer: writer, stats: stats, version: Server.version,
-                             listenFD: listener.fd, configuration: configuration)
+                             listenFD: listener.fd, gates: gates, configuration: configuration)
         let count = configuration.threads > 0 ? configuration.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         for index in 0..<count { loops.append(try EventLoop(index: index, shared: shared)) }
         for loop in loops { loop.peers = loops }

@@ -50,6 +50,8 @@ struct PlainVerify {
 /// while no commit has happened since (the store's commit count): a change is seen at once.
 final class VerifyCache {
     struct Entry {
+        /// What the store said, for the HTTP gate.
+        let outcome: VerifyOutcome
         let reply: [UInt8]
         /// The key to count a use for, when the answer is OK.
         let key: KeyID?

@@ -1,0 +1,131 @@
+import PapaoursCore
+import PapaoursHTTP
+import PapaoursStore
+
+/// One gate request's answer: /verify's verdict as 200/401/403, /health, /metrics, or 404.
+struct GateResponder {
+    let dispatcher: Dispatcher
+    let connection: Connection
+    let gate: GateState
+
+    func respond(to request: HTTPRequest, usage: inout [KeyID: UsageDelta]) -> HTTPResponse {
+        let known = ["/verify", "/health", "/metrics"]
+        guard known.contains(request.path) else {
+            return GateResponse.refusal(.notFound, "no such path; the gate answers /verify, /health and /metrics")
+        }
+        // On the Unix socket the peer needs keys.verify; a proxy without it is misconfigured, which must not look like a deny.
+        guard gate.transport == .tcp || connection.permissions.contains(.keysVerify) else {
+            if !gate.warnedForbidden {
+                gate.warnedForbidden = true
+                Log.warning("HTTP gate: \(connection.peer.user) (uid \(connection.peer.uid)) connected to the http-socket without permission keys.verify; answering 500 until papaoursd.conf grants it")
+            }
+            return GateResponse.refusal(.gateForbidden, "the proxy's user (\(connection.peer.user), uid \(connection.peer.uid)) lacks permission keys.verify on papaoursd's http-socket")
+        }
+        switch request.path {
+        case "/verify": return verify(request, usage: &usage)
+        case "/health": return health()
+        default: return metrics()
+        }
+    }
+
+    private func verify(_ request: HTTPRequest, usage: inout [KeyID: UsageDelta]) -> HTTPResponse {
+        let required: [Right]
+        do {
+            required = try requiredRights(request)
+        } catch let error as GateRightsError {
+            return GateResponse.refusal(.badRequest, error.message)
+        } catch {
+            return GateResponse.refusal(.badRequest, "the query is not correctly percent-encoded UTF-8")
+        }
+        let keys = request.values("x-api-key")
+        guard keys.count <= 1 else { return GateResponse.refusal(.badRequest, "more than one X-API-KEY header") }
+        guard let key = keys.first.flatMap({ $0.isEmpty ? nil : $0 }) ?? bearer(request) else {
+            return GateResponse.refusal(.missingKey, "no key: send it in the X-API-KEY header (or Authorization: Bearer)")
+        }
+        let verdict = Array(key.utf8).withUnsafeBytes { dispatcher.verdict(secret: $0, ip: clientAddress(request)) }
+        switch verdict {
+        case .invalidIP(let message):
+            return GateResponse.refusal(.badRequest, "the client address (X-Forwarded-For or X-Real-IP): \(message)")
+        case .storeFailure(let error):
+            Log.error("HTTP gate: VERIFY failed: \(error)")
+            return GateResponse.refusal(.unavailable, "the store cannot answer now")
+        case .malformed(let why):
+            dispatcher.count(verdict, ip: clientAddress(request), usage: &usage)
+            return GateResponse.refusal(.malformedKey, "the key is malformed: \(why)")
+        case .decided(let entry, _):
+            guard case .valid(let keyRecord, let machine) = entry.outcome else {
+                dispatcher.count(verdict, ip: clientAddress(request), usage: &usage)
+                return GateResponse.refusal(GateRefusal(VerifyResult(entry.outcome)), entry.outcome.refusalMessage)
+            }
+            let rights = EffectiveRights.of(machine)
+            if let missing = required.first(where: { !rights.contains($0) }) {
+                dispatcher.count(verdict, as: .missingRight, ip: clientAddress(request), usage: &usage)
+                return GateResponse.refusal(.missingRight, "the machine does not hold the right \(missing)")
+            }
+            dispatcher.count(verdict, ip: clientAddress(request), usage: &usage)
+            return identity(keyRecord, machine, rights: rights)
+        }
+    }
+
+    /// 200 with the machine's identity in headers, percent-encoded so that any text decodes exactly.
+    private func identity(_ key: KeyRecord, _ machine: MachineRecord, rights: Set<Right>) -> HTTPResponse {
+        let values: [(String, String)] = [
+            ("X-Papaours-Machine", machine.id.value),
+            ("X-Papaours-Machine-Name", machine.name),
+            ("X-Papaours-Organization", machine.organization),
+            ("X-Papaours-Roles", machine.roles.joined(separator: ",")),
+            ("X-Papaours-Groups", EffectiveRights.groups(of: machine).joined(separator: ",")),
+            ("X-Papaours-Rights", rights.map(\.description).sorted().joined(separator: ",")),
+            ("X-Papaours-Key", key.id.value),
+            ("X-Papaours-Key-Label", key.label),
+        ]
+        return HTTPResponse(status: 200, fields: [GateResponse.noStore] + values.map { (name: $0.0, value: HTTPText.headerValue($0.1)) })
+    }
+
+    /// `?require=` and `X-Papaours-Require`, together.
+    private func requiredRights(_ request: HTTPRequest) throws -> [Right] {
+        guard let fromQuery = HTTPText.queryValues(request.query, named: "require") else { throw QueryEncodingError() }
+        return try (fromQuery + request.values("x-papaours-require")).flatMap { text throws(GateRightsError) in
+            try Right.list(text.filter { $0 != " " })
+        }
+    }
+
+    private struct QueryEncodingError: Error {}
+
+    /// `Authorization: Bearer <key>` (the scheme compared without regard to case).
+    private func bearer(_ request: HTTPRequest) -> String? {
+        for value in request.values("authorization") {
+            let parts = value.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                let token = parts[1].trimmingPrefix(while: { $0 == " " })
+                if !token.isEmpty { return String(token) }
+            }
+        }
+        return nil
+    }
+
+    /// The first address of X-Forwarded-For, else X-Real-IP, else none.
+    private func clientAddress(_ request: HTTPRequest) -> String {
+        if let forwarded = request.value("x-forwarded-for"),
+           let first = forwarded.split(separator: ",", omittingEmptySubsequences: false).first {
+            let address = first.trimmingPrefix(while: { $0 == " " || $0 == "\t" })
+            return String(address.reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        }
+        return request.value("x-real-ip") ?? ""
+    }
+
+    private func health() -> HTTPResponse {
+        do {
+            try dispatcher.session.refresh()
+            _ = try dispatcher.store.counts(in: dispatcher.session)
+            return GateResponse.json("{\"status\":\"ok\"}\n")
+        } catch {
+            Log.error("HTTP gate: /health: the store does not answer: \(StoreError(any: error))")
+            return GateResponse.refusal(.unavailable, "the store does not answer")
+        }
+    }
+
+    private func metrics() -> HTTPResponse {
+        GateResponse.json(Metrics.exposition(dispatcher: dispatcher), type: "text/plain; version=0.0.4")
+    }
+}

@@ -1,0 +1,85 @@
+import CPapaoursSystem
+import PapaoursCore
+import PapaoursHTTP
+import PapaoursStore
+
+/// What an HTTP gate connection carries besides a line connection's buffers.
+final class GateState {
+    let transport: GateListener.Transport
+    /// Body bytes of the last request still to be read and thrown away.
+    var bodyLeft = 0
+    /// The missing-keys.verify warning is logged once per connection, not per request.
+    var warnedForbidden = false
+
+    init(transport: GateListener.Transport) { self.transport = transport }
+
+    /// A TCP peer has no kernel credentials: it is named by its address, and holds no grant
+    /// (the gate lets every local process verify on http-listen).
+    static func tcpPeer(_ fd: Int32) -> PeerCredentials? {
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard papa_peer_address(fd, &buffer, buffer.count) == 0 else { return nil }
+        let address = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return PeerCredentials(uid: UInt32.max, gid: UInt32.max, pid: 0, groups: [], user: "tcp " + address)
+    }
+}
+
+/// HTTP/1.1 framing on a gate connection: heads parsed as they complete, bodies skipped,
+/// pipelined requests answered in order, at most `share` per turn like the line protocol.
+enum HTTPGate {
+    /// Answers what is buffered; true when requests are left for the next turn.
+    static func serve(_ connection: Connection, dispatcher: Dispatcher, usage: inout [KeyID: UsageDelta],
+                      outputLimit: Int, share: Int, now: Int64) -> Bool {
+        guard let gate = connection.gate else { return false }
+        var handled = 0
+        var more = false
+        while !connection.closeAfterFlush && connection.pendingOutput < outputLimit {
+            skipBody(connection, gate)
+            if gate.bodyLeft > 0 { break }
+            if handled == share {
+                more = connection.hasBufferedInput
+                break
+            }
+            let parsed = connection.input.withUnsafeBytes {
+                HTTPRequestParser.parse(UnsafeRawBufferPointer(rebasing: $0[connection.inputStart...]))
+            }
+            switch parsed {
+            case .incomplete:
+                break
+            case .invalid(let error):
+                Log.debug("HTTP gate connection \(connection.serial): bad request: \(error.message)")
+                let response = GateResponse.refusal(.badRequest, error.message)
+                dispatcher.stats.gateResponses.add(response.status)
+                connection.output += response.serialized(minorVersion: 1, keepAlive: false)
+                connection.closeAfterFlush = true
+                connection.inputStart = connection.input.count
+                continue
+            case .request(let request, let length):
+                connection.inputStart += length
+                gate.bodyLeft = request.contentLength
+                let response = GateResponder(dispatcher: dispatcher, connection: connection, gate: gate)
+                    .respond(to: request, usage: &usage)
+                dispatcher.stats.gateResponses.add(response.status)
+                let keepAlive = request.keepAlive && response.status != 400
+                connection.output += response.serialized(minorVersion: request.minorVersion, keepAlive: keepAlive, head: request.isHead)
+                if !keepAlive { connection.closeAfterFlush = true }
+                handled += 1
+                continue
+            }
+            break
+        }
+        connection.scanned = connection.inputStart
+        let partial = !connection.closeAfterFlush && (connection.hasBufferedInput || gate.bodyLeft > 0) && !more
+        connection.partialSince = partial ? (connection.partialSince == 0 ? now : connection.partialSince) : 0
+        // EOF: what was complete is answered; a half request is dropped with the connection.
+        if connection.inputEnded && !more { connection.closeAfterFlush = true }
+        return more
+    }
+
+    /// Throws away the body bytes of the request just answered, as far as they arrived.
+    private static func skipBody(_ connection: Connection, _ gate: GateState) {
+        guard gate.bodyLeft > 0 else { return }
+        let n = min(gate.bodyLeft, connection.input.count - connection.inputStart)
+        connection.inputStart += n
+        gate.bodyLeft -= n
+    }
+}

@@ -1,0 +1,71 @@
+import PapaoursCore
+import PapaoursStore
+
+/// The answer VERIFY gives, by its code: STATS and /metrics count them, the gate maps them to HTTP.
+enum VerifyResult: String, CaseIterable, Sendable {
+    case ok
+    case malformedKey = "malformed-key"
+    case unknownKey = "unknown-key"
+    case inactiveKey = "inactive-key"
+    case expiredKey = "expired-key"
+    case inactiveMachine = "inactive-machine"
+    case missingRight = "missing-right"
+
+    init(_ outcome: VerifyOutcome) {
+        switch outcome {
+        case .valid: self = .ok
+        case .unknownKey: self = .unknownKey
+        case .inactiveKey: self = .inactiveKey
+        case .expiredKey: self = .expiredKey
+        case .inactiveMachine: self = .inactiveMachine
+        }
+    }
+}
+
+/// What VERIFY's checks decided about a presented secret (Dispatcher.verdict), before any
+/// reply is written: the line protocol sends `reply`, the HTTP gate builds its response.
+enum VerifyVerdict {
+    /// The store's outcome, with its line reply, read at `at`.
+    case decided(VerifyCache.Entry, at: Timestamp)
+    /// The secret's form is wrong (no store access).
+    case malformed(Secret.Malformation)
+    /// The `ip=` given is not acceptable text.
+    case invalidIP(String)
+    /// The store could not answer.
+    case storeFailure(StoreError)
+
+    /// The answer's code, for a verdict that counts as a VERIFY.
+    var result: VerifyResult? {
+        switch self {
+        case .decided(let entry, _): VerifyResult(entry.outcome)
+        case .malformed: .malformedKey
+        case .invalidIP, .storeFailure: nil
+        }
+    }
+
+    /// The reply line of the line protocol.
+    var reply: [UInt8] {
+        switch self {
+        case .decided(let entry, _): entry.reply
+        case .malformed(let why): ReplyFormat.no("malformed-key", "the key is malformed: \(why)")
+        case .invalidIP(let message): ReplyFormat.no("invalid", message)
+        case .storeFailure(let error): ReplyFormat.no(error)
+        }
+    }
+}
+
+extension VerifyOutcome {
+    /// The sentence that goes with a refusal, on a NO line and in the gate's JSON body alike.
+    var refusalMessage: String {
+        switch self {
+        case .valid: "the key is valid"
+        case .unknownKey: "no such key"
+        case .inactiveKey: "this key is inactive"
+        case .expiredKey(let key): "this key expired at \(key.expires?.description ?? "?")"
+        case .inactiveMachine: "the machine of this key is inactive"
+        }
+    }
+
+    /// The NO line of a refusal.
+    var refusalReply: [UInt8] { ReplyFormat.no(VerifyResult(self).rawValue, refusalMessage) }
+}
