@@ -1,4 +1,7 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Counters STATS and /metrics report, shared by the loops and the writer.
 public final class ServerStats: Sendable {
@@ -72,4 +75,10 @@ final class Counter: Sendable {
     private let count = Atomic<UInt64>(0)
     func add(_ n: UInt64 = 1) { count.add(n, ordering: .relaxed) }
     var value: UInt64 { count.load(ordering: .relaxed) }
+}
+
+func monotonicMicroseconds() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return UInt64(spec.tv_sec) * 1_000_000 + UInt64(spec.tv_nsec) / 1000
 }

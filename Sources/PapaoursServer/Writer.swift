@@ -75,6 +75,7 @@ final class Writer: @unchecked Sendable {
     func apply(_ jobs: [Job]) {
         let now = Timestamp.now()
         var replies: [[UInt8]] = []
+        let started = monotonicMicroseconds()
         do {
             replies = try store.withWrite { txn in
                 var out: [[UInt8]] = []
@@ -105,6 +106,7 @@ final class Writer: @unchecked Sendable {
                 return reply
             }
         }
+        stats.commitLatency.record(microseconds: monotonicMicroseconds() - started)
         for (job, reply) in zip(jobs, replies) {
             if let sink = job.sink {
                 if reply.starts(with: Array("OK".utf8)) { stats.writes.add(1, ordering: .relaxed) }
