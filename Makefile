@@ -20,7 +20,7 @@ help:
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=    make uninstall"
 	@echo "make deb        dist/papaours_<version>_amd64.deb (the recommended way to install on a host)"
 	@echo "make fuzz       libFuzzer run (FUZZ_SECONDS=300)   make stress   20 SIGKILLs, longer fuzz"
-	@echo "make gate-deps  nginx and caddy for tests/http-gate.sh (their services not started)"
+	@echo "make gate-deps  nginx, caddy, systemd for the HTTP gate's tests (their services not started)"
 
 # Installs only the Debian packages that are missing; silent when nothing is.
 deps:
@@ -34,9 +34,10 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-# nginx and Caddy for tests/http-gate.sh, installed without starting the distribution's own
-# services (a policy-rc.d that refuses during the install; one already there is put back after).
-GATE_DEPS := nginx caddy
+# nginx and Caddy for tests/http-gate.sh (systemd-socket-activate for the gate's activation test),
+# installed without starting the distribution's own services (a policy-rc.d that refuses during
+# the install; one already there is put back after).
+GATE_DEPS := nginx caddy systemd
 gate-deps:
 	@missing=""; for p in $(GATE_DEPS); do \
 	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \

@@ -198,6 +198,24 @@ struct HTTPGateTests {
         #expect(root.get("/verify", ["X-API-KEY": gate.secret])?.status == 200)
     }
 
+    @Test func systemdHandsOverTheGateSocketNamedHTTP() throws {
+        let daemon = try Daemon(start: false)
+        let main = daemon.directory + "/activated.sock", http = daemon.directory + "/activated-http.sock"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
+        p.arguments = ["-l", main, "-l", http, "--fdname=papaoursd.socket:http",
+                       productsDirectory() + "/papaoursd", "--config", daemon.configPath]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { p.terminate(); p.waitUntilExit() }
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: http) && Date() < deadline { usleep(20_000) }
+        let gate = try HTTPConnection(path: http)
+        #expect(gate.get("/health")?.status == 200, "HTTP on the socket named http")
+        #expect(try LineConnection(path: main).call("PING").isOK, "the line protocol on the other")
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath), "no socket of its own bound")
+    }
+
     @Test func aNonLoopbackListenerIsAConfigurationError() throws {
         let daemon = try Daemon(config: ["http-listen 0.0.0.0:8181"], start: false)
         let p = Process()
