@@ -36,8 +36,9 @@ public enum HTTPText {
         return out + "\""
     }
 
-    /// `%XX` decoded (and `+` as a space, as forms send it); nil for a broken escape or bytes that are not UTF-8.
-    public static func percentDecoded(_ text: Substring) -> String? {
+    /// `%XX` decoded, and `+` as a space in a query (as forms send it) but not in a header value;
+    /// nil for a broken escape or bytes that are not UTF-8.
+    public static func percentDecoded(_ text: Substring, plusAsSpace: Bool = false) -> String? {
         var out: [UInt8] = []
         var bytes = text.utf8.makeIterator()
         while let b = bytes.next() {
@@ -45,7 +46,7 @@ public enum HTTPText {
             case UInt8(ascii: "%"):
                 guard let high = bytes.next().flatMap(hexValue), let low = bytes.next().flatMap(hexValue) else { return nil }
                 out.append(high << 4 | low)
-            case UInt8(ascii: "+"): out.append(0x20)
+            case UInt8(ascii: "+") where plusAsSpace: out.append(0x20)
             default: out.append(b)
             }
         }
@@ -66,8 +67,8 @@ public enum HTTPText {
         var values: [String] = []
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard percentDecoded(parts[0]) == name else { continue }
-            guard let value = parts.count == 2 ? percentDecoded(parts[1]) : "" else { return nil }
+            guard percentDecoded(parts[0], plusAsSpace: true) == name else { continue }
+            guard let value = parts.count == 2 ? percentDecoded(parts[1], plusAsSpace: true) : "" else { return nil }
             values.append(value)
         }
         return values
