@@ -159,6 +159,29 @@ struct HTTPGateTests {
         #expect(c.isClosedByPeer(timeout: 5))
     }
 
+    @Test func connectionLimitsAndIdleTimeoutAsForLines() throws {
+        let gate = try Gate(extra: ["max-connections 2", "idle-timeout 1"])
+        let line = try gate.daemon.connect()
+        let first = try gate.connect()
+        #expect(first.get("/health")?.status == 200)
+        let third = try gate.connect()
+        let busy = try #require(third.readReply())
+        #expect(busy.status == 503 && busy.reason == "unavailable" && busy.body.contains("too many connections"))
+        #expect(third.isClosedByPeer())
+        // Idle for longer than idle-timeout: closed, like a line connection.
+        #expect(first.isClosedByPeer(timeout: 4))
+        #expect(line.isClosedByPeer(timeout: 4))
+    }
+
+    @Test func headHasNoBody() throws {
+        let gate = try Gate()
+        let c = try gate.connect()
+        c.send("HEAD /verify HTTP/1.1\r\n\r\n" + HTTPConnection.request("/health"))
+        let head = try #require(c.readReply(head: true))
+        #expect(head.status == 401 && head.reason == "missing-key" && head.value("content-length") != "0")
+        #expect(c.readReply()?.status == 200, "no body came between the two answers")
+    }
+
     @Test func healthAndMetrics() throws {
         let gate = try Gate()
         let c = try gate.connect()

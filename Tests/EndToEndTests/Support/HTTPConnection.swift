@@ -57,16 +57,16 @@ final class HTTPConnection {
         "\(method) \(target) HTTP/1.1\r\nHost: gate\r\n" + fields.map { "\($0.key): \($0.value)\r\n" }.joined() + "\r\n"
     }
 
-    /// The next response (head and Content-Length body), or nil at EOF or after `timeout` seconds.
-    func readReply(timeout: Double = 10) -> HTTPReply? {
+    /// The next response (head and Content-Length body, none after a HEAD), or nil at EOF or after `timeout` seconds.
+    func readReply(timeout: Double = 10, head: Bool = false) -> HTTPReply? {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            if let reply = takeReply() { return reply }
+            if let reply = takeReply(head: head) { return reply }
             guard fill(until: deadline) else { return nil }
         }
     }
 
-    private func takeReply() -> HTTPReply? {
+    private func takeReply(head: Bool) -> HTTPReply? {
         let end = Array("\r\n\r\n".utf8)
         guard let headEnd = (0..<max(0, buffer.count - 3)).first(where: { Array(buffer[$0..<$0 + 4]) == end }) else { return nil }
         let lines = String(decoding: buffer[0..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
@@ -75,7 +75,7 @@ final class HTTPConnection {
             let colon = line.firstIndex(of: ":")!
             return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
-        let length = Int(fields.first { $0.name == "content-length" }?.value ?? "0") ?? 0
+        let length = head ? 0 : Int(fields.first { $0.name == "content-length" }?.value ?? "0") ?? 0
         guard buffer.count >= headEnd + 4 + length else { return nil }
         let body = String(decoding: buffer[(headEnd + 4)..<(headEnd + 4 + length)], as: UTF8.self)
         buffer.removeSubrange(0..<(headEnd + 4 + length))
