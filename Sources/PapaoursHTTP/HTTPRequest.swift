@@ -30,6 +30,11 @@ public struct HTTPRequest: Sendable, Equatable {
 
     public func value(_ name: String) -> String? { values(name).first }
 
+    /// The first element of a comma-separated field (`X-Forwarded-For: a, b` → `a`), trimmed.
+    public func firstListElement(_ name: String) -> String? {
+        value(name).flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).first.map { String($0.trimmingSpaces) } }
+    }
+
     /// HTTP/1.1 keeps the connection unless told `close`; HTTP/1.0 only when told `keep-alive`.
     public var keepAlive: Bool {
         let options = values("connection").flatMap { $0.split(separator: ",") }

@@ -29,7 +29,7 @@ struct GateResponder {
     }
 
     private func verify(_ request: HTTPRequest, usage: inout [KeyID: UsageDelta]) -> HTTPResponse {
-        let required: [Right]
+        let required: [RequiredRight]
         do {
             required = try requiredRights(request)
         } catch let error as GateRightsError {
@@ -42,7 +42,9 @@ struct GateResponder {
         guard let key = keys.first.flatMap({ $0.isEmpty ? nil : $0 }) ?? bearer(request) else {
             return GateResponse.refusal(.missingKey, "no key: send it in the X-API-KEY header (or Authorization: Bearer)")
         }
-        let verdict = Array(key.utf8).withUnsafeBytes { dispatcher.verdict(secret: $0, ip: clientAddress(request)) }
+        // The client's address: the first of X-Forwarded-For, else X-Real-IP.
+        let ip = request.firstListElement("x-forwarded-for") ?? request.value("x-real-ip") ?? ""
+        let verdict = Array(key.utf8).withUnsafeBytes { dispatcher.verdict(secret: $0, ip: ip) }
         switch verdict {
         case .invalidIP(let message):
             return GateResponse.refusal(.badRequest, "the client address (X-Forwarded-For or X-Real-IP): \(message)")
@@ -50,25 +52,25 @@ struct GateResponder {
             Log.error("HTTP gate: VERIFY failed: \(error)")
             return GateResponse.refusal(.unavailable, "the store cannot answer now")
         case .malformed(let why):
-            dispatcher.count(verdict, ip: clientAddress(request), usage: &usage)
+            dispatcher.count(verdict, ip: ip, usage: &usage)
             return GateResponse.refusal(.malformedKey, "the key is malformed: \(why)")
         case .decided(let entry, _):
             guard case .valid(let keyRecord, let machine) = entry.outcome else {
-                dispatcher.count(verdict, ip: clientAddress(request), usage: &usage)
-                return GateResponse.refusal(GateRefusal(VerifyResult(entry.outcome)), entry.outcome.refusalMessage)
+                dispatcher.count(verdict, ip: ip, usage: &usage)
+                return GateResponse.refusal(GateRefusal(refused: VerifyResult(entry.outcome)), entry.outcome.refusalMessage)
             }
             let rights = EffectiveRights.of(machine)
             if let missing = required.first(where: { !rights.contains($0) }) {
-                dispatcher.count(verdict, as: .missingRight, ip: clientAddress(request), usage: &usage)
+                dispatcher.count(verdict, as: .missingRight, ip: ip, usage: &usage)
                 return GateResponse.refusal(.missingRight, "the machine does not hold the right \(missing)")
             }
-            dispatcher.count(verdict, ip: clientAddress(request), usage: &usage)
+            dispatcher.count(verdict, ip: ip, usage: &usage)
             return identity(keyRecord, machine, rights: rights)
         }
     }
 
     /// 200 with the machine's identity in headers, percent-encoded so that any text decodes exactly.
-    private func identity(_ key: KeyRecord, _ machine: MachineRecord, rights: Set<Right>) -> HTTPResponse {
+    private func identity(_ key: KeyRecord, _ machine: MachineRecord, rights: Set<RequiredRight>) -> HTTPResponse {
         let values: [(String, String)] = [
             ("X-Papaours-Machine", machine.id.value),
             ("X-Papaours-Machine-Name", machine.name),
@@ -83,10 +85,10 @@ struct GateResponder {
     }
 
     /// `?require=` and `X-Papaours-Require`, together.
-    private func requiredRights(_ request: HTTPRequest) throws -> [Right] {
+    private func requiredRights(_ request: HTTPRequest) throws -> [RequiredRight] {
         guard let fromQuery = HTTPText.queryValues(request.query, named: "require") else { throw QueryEncodingError() }
         return try (fromQuery + request.values("x-papaours-require")).flatMap { text throws(GateRightsError) in
-            try Right.list(text.filter { $0 != " " })
+            try RequiredRight.list(text.filter { $0 != " " })
         }
     }
 
@@ -102,16 +104,6 @@ struct GateResponder {
             }
         }
         return nil
-    }
-
-    /// The first address of X-Forwarded-For, else X-Real-IP, else none.
-    private func clientAddress(_ request: HTTPRequest) -> String {
-        if let forwarded = request.value("x-forwarded-for"),
-           let first = forwarded.split(separator: ",", omittingEmptySubsequences: false).first {
-            let address = first.trimmingPrefix(while: { $0 == " " || $0 == "\t" })
-            return String(address.reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
-        }
-        return request.value("x-real-ip") ?? ""
     }
 
     private func health() -> HTTPResponse {

@@ -14,9 +14,10 @@ enum GateRefusal: String {
     case unavailable
     case gateForbidden = "gate-forbidden"
 
-    /// A refused VERIFY, by its code.
-    init(_ result: VerifyResult) {
-        self = GateRefusal(rawValue: result.rawValue) ?? .unknownKey
+    /// A refused VERIFY, by its code (the same words).
+    init(refused result: VerifyResult) {
+        precondition(result != .ok, "an accepted key is no refusal")
+        self = GateRefusal(rawValue: result.rawValue)!
     }
 
     var status: Int {

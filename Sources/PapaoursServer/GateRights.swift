@@ -1,7 +1,7 @@
 import PapaoursCore
 
 /// A right a gate request may require: `<permission>:<operation>` (protocol.md, "Rights").
-struct Right: Hashable, CustomStringConvertible {
+struct RequiredRight: Hashable, CustomStringConvertible {
     static let operations = ["read", "write", "delete", "archive"]
 
     let permission: String
@@ -10,7 +10,7 @@ struct Right: Hashable, CustomStringConvertible {
     /// nil unless `text` is `[a-z][a-z0-9._-]{0,63}` `:` one of the operations.
     init?(_ text: Substring) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, Right.operations.contains(String(parts[1])) else { return nil }
+        guard parts.count == 2, RequiredRight.operations.contains(String(parts[1])) else { return nil }
         let name = parts[0].utf8
         guard let first = name.first, (0x61...0x7A).contains(first), name.count <= 64,
               name.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D })
@@ -22,10 +22,10 @@ struct Right: Hashable, CustomStringConvertible {
     var description: String { "\(permission):\(operation)" }
 
     /// A comma-separated list; an empty text requires nothing. Throws the first item that is not a right.
-    static func list(_ text: String) throws(GateRightsError) -> [Right] {
+    static func list(_ text: String) throws(GateRightsError) -> [RequiredRight] {
         guard !text.isEmpty else { return [] }
-        return try text.split(separator: ",", omittingEmptySubsequences: false).map { (item) throws(GateRightsError) -> Right in
-            guard let right = Right(item) else { throw GateRightsError(item: String(item)) }
+        return try text.split(separator: ",", omittingEmptySubsequences: false).map { (item) throws(GateRightsError) -> RequiredRight in
+            guard let right = RequiredRight(item) else { throw GateRightsError(item: String(item)) }
             return right
         }
     }
@@ -34,7 +34,7 @@ struct Right: Hashable, CustomStringConvertible {
 struct GateRightsError: Error {
     let item: String
     var message: String {
-        "require: \"\(item)\" is not a right (PERMISSION:OPERATION, the operation one of \(Right.operations.joined(separator: ", ")))"
+        "require: \"\(item)\" is not a right (PERMISSION:OPERATION, the operation one of \(RequiredRight.operations.joined(separator: ", ")))"
     }
 }
 
@@ -42,7 +42,7 @@ enum EffectiveRights {
     /// The machine's effective rights. The rights model (roles → rights, perimeters) has not
     /// landed yet: until it does every machine holds none, so any `require` fails closed (403).
     /// The rights work replaces this one function.
-    static func of(_ machine: MachineRecord) -> Set<Right> { [] }
+    static func of(_ machine: MachineRecord) -> Set<RequiredRight> { [] }
 
     /// The machine's groups, likewise empty until groups exist.
     static func groups(of machine: MachineRecord) -> [String] { [] }

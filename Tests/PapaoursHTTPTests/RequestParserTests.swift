@@ -24,6 +24,12 @@ import Testing
         #expect(r.keepAlive && r.contentLength == 0)
     }
 
+    @Test func listFields() throws {
+        let (r, _) = try #require(request("GET / HTTP/1.1\r\nX-Forwarded-For:  203.0.113.7 , 10.0.0.1\r\nX-Forwarded-For: 10.9.9.9\r\n\r\n"))
+        #expect(r.firstListElement("x-forwarded-for") == "203.0.113.7")
+        #expect(r.firstListElement("x-real-ip") == nil)
+    }
+
     @Test func bareLineFeedsAndLeadingEmptyLines() throws {
         let (r, _) = try #require(request("\r\n\nHEAD /health HTTP/1.0\nConnection: keep-alive\n\n"))
         #expect(r.isHead && r.path == "/health" && r.minorVersion == 0 && r.keepAlive)
