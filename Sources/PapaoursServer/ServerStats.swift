@@ -24,12 +24,12 @@ public final class ServerStats: Sendable {
             return
         }
         verifyDenied.add(1, ordering: .relaxed)
-        refusals[VerifyResult.allCases.firstIndex(of: result)! - 1].add()
+        refusals[result.index - 1].add()
     }
 
     func count(of result: VerifyResult) -> UInt64 {
         if result == .ok { return verifyOK.load(ordering: .relaxed) }
-        return refusals[VerifyResult.allCases.firstIndex(of: result)! - 1].value
+        return refusals[result.index - 1].value
     }
 }
 

@@ -11,6 +11,19 @@ enum VerifyResult: String, CaseIterable, Sendable {
     case inactiveMachine = "inactive-machine"
     case missingRight = "missing-right"
 
+    /// Its place in allCases, without building the array (VERIFY's hot path counts by it).
+    var index: Int {
+        switch self {
+        case .ok: 0
+        case .malformedKey: 1
+        case .unknownKey: 2
+        case .inactiveKey: 3
+        case .expiredKey: 4
+        case .inactiveMachine: 5
+        case .missingRight: 6
+        }
+    }
+
     init(_ outcome: VerifyOutcome) {
         switch outcome {
         case .valid: self = .ok

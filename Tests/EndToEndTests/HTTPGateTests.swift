@@ -162,7 +162,10 @@ struct HTTPGateTests {
     @Test func connectionLimitsAndIdleTimeoutAsForLines() throws {
         let gate = try Gate(extra: ["max-connections 2", "idle-timeout 1"])
         let line = try gate.daemon.connect()
-        let first = try gate.connect()
+        // The set-up's connections are closed, but the daemon may not have seen it yet.
+        let deadline = Date().addingTimeInterval(5)
+        while line.call("STATS")["connections"] != "1" && Date() < deadline { usleep(20_000) }
+        let first = try HTTPConnection(port: gate.port)
         #expect(first.get("/health")?.status == 200)
         let third = try gate.connect()
         let busy = try #require(third.readReply())

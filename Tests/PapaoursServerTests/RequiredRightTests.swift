@@ -18,3 +18,9 @@ import Testing
         #expect(try RequiredRight.list(String(repeating: "a", count: 64) + ":write").count == 1)
     }
 }
+
+@Suite struct VerifyResultTests {
+    @Test func indexIsThePlaceInAllCases() {
+        #expect(VerifyResult.allCases.map(\.index) == Array(VerifyResult.allCases.indices))
+    }
+}
