@@ -38,6 +38,7 @@ public enum ConfigurationFile {
         var errors: [ConfigurationError] = []
         var warnings: [ConfigurationError] = []
         var lineNumber = 0
+        var httpSocketLine = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
             func fail(_ message: String) { errors.append(ConfigurationError(file: file, line: lineNumber, message: message)) }
@@ -78,7 +79,10 @@ public enum ConfigurationFile {
                 }
             case "http-socket":
                 if let v = one() {
-                    if v.isEmpty || v.utf8.count >= 108 { fail("http-socket path must be 1 to 107 bytes") } else { config.httpSocketPath = v }
+                    if v.isEmpty || v.utf8.count >= 108 { fail("http-socket path must be 1 to 107 bytes") } else {
+                        config.httpSocketPath = v
+                        httpSocketLine = lineNumber
+                    }
                 }
             case "http-listen":
                 if let v = one() {
@@ -128,6 +132,9 @@ public enum ConfigurationFile {
             default:
                 fail("unknown directive \"\(directive)\"")
             }
+        }
+        if let path = config.httpSocketPath, path == config.socketPath {
+            errors.append(ConfigurationError(file: file, line: httpSocketLine, message: "http-socket \(path) is the main socket's path: give the HTTP gate a socket of its own"))
         }
         guard errors.isEmpty else { throw Errors(errors: errors) }
         return Parsed(configuration: config, warnings: warnings)

@@ -28,6 +28,15 @@ import Testing
         }
     }
 
+    @Test func theGateSocketIsNotTheMainOne() {
+        do {
+            _ = try ConfigurationFile.parse("socket /run/p.sock\nhttp-socket /run/p.sock\n", file: "t.conf")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.hasPrefix("t.conf:2: http-socket /run/p.sock is the main socket's path"))
+        }
+    }
+
     @Test func aListenerGivenTwiceIsAnError() {
         #expect(throws: ConfigurationFile.Errors.self) {
             try ConfigurationFile.parse("http-listen 127.0.0.1:1\nhttp-listen 127.0.0.1:1\n", file: "t.conf")
