@@ -120,10 +120,11 @@ wait_for 10 curl -s -o /dev/null "http://127.0.0.1:$upstream_port/" || { fail "t
 wait_for 10 curl -s -o /dev/null "http://127.0.0.1:$nginx_port/" || { fail "nginx did not start" "$(cat "$work/nginx/error.log" "$work/nginx/stdout")"; finish; }
 wait_for 10 curl -s -o /dev/null "http://127.0.0.1:$caddy_port/" || { fail "caddy did not start" "$(cat "$work/caddy/caddy.log")"; finish; }
 
-# request BASE PATH [curl args…] → "STATUS REASON"; the body in $work/body, the head in $work/head.
+# request BASE PATH [HEADER…] → "STATUS REASON"; the body in $work/body, the head in $work/head.
+# The headers reach curl on its standard input (printf is a builtin): no key on a command line.
 request() {
     local base=$1 path=$2; shift 2
-    curl -s -o "$work/body" -D "$work/head" -w '%{http_code}' "$@" "$base$path" > "$work/status"
+    printf '%s\n' "$@" | curl -s -o "$work/body" -D "$work/head" -w '%{http_code}' -H @- "$base$path" > "$work/status"
     local reason; reason=$(tr -d '\r' < "$work/head" | sed -n 's/^[Xx]-[Pp]apaours-[Rr]eason: *//p' | head -1)
     echo "$(cat "$work/status") ${reason:--}"
 }
@@ -134,7 +135,7 @@ seen() { grep -qx "$1" "$work/body"; }   # a header line the upstream echoed
 
 for proxy in nginx caddy; do
     if [[ $proxy == nginx ]]; then base=http://127.0.0.1:$nginx_port; else base=http://127.0.0.1:$caddy_port; fi
-    expect "$proxy: a valid key reaches the upstream" "200 -" "$(request "$base" /orders -H "X-API-KEY: $secret")"
+    expect "$proxy: a valid key reaches the upstream" "200 -" "$(request "$base" /orders "X-API-KEY: $secret")"
     if seen "x-papaours-machine: $machine" && seen "x-papaours-machine-name: web" && seen "x-papaours-organization: Acm%C3%A9" &&
        seen "x-papaours-roles: api" && seen "x-papaours-key: $key" && seen "x-papaours-key-label: prod"; then
         pass "$proxy: the upstream received the machine's headers"
@@ -142,20 +143,20 @@ for proxy in nginx caddy; do
         fail "$proxy: the upstream received the machine's headers" "$(cat "$work/body")"
     fi
     if grep -qi "^x-api-key:\|^authorization:" "$work/body"; then fail "$proxy: the key was passed on to the upstream"; else pass "$proxy: the upstream never sees the key"; fi
-    expect "$proxy: Authorization: Bearer" "200 -" "$(request "$base" /orders -H "Authorization: Bearer $secret")"
-    request "$base" /orders -H "X-Papaours-Machine: m_forgedforgedforg" -H "X-API-KEY: $secret" >/dev/null
+    expect "$proxy: Authorization: Bearer" "200 -" "$(request "$base" /orders "Authorization: Bearer $secret")"
+    request "$base" /orders "X-Papaours-Machine: m_forgedforgedforg" "X-API-KEY: $secret" >/dev/null
     if grep -q forged "$work/body"; then fail "$proxy: a client's own identity header reached the upstream"; else pass "$proxy: a client cannot forge the identity headers"; fi
     expect "$proxy: no key" "401 missing-key" "$(request "$base" /orders)"
-    expect "$proxy: a malformed key" "401 malformed-key" "$(request "$base" /orders -H "X-API-KEY: papa_nope")"
-    expect "$proxy: an unknown key" "401 unknown-key" "$(request "$base" /orders -H "X-API-KEY: not-a-papaours-key-but-long-enough")"
-    expect "$proxy: an inactive key" "401 inactive-key" "$(request "$base" /orders -H "X-API-KEY: $off_secret")"
-    expect "$proxy: a key of an inactive machine" "401 inactive-machine" "$(request "$base" /orders -H "X-API-KEY: $retired_secret")"
+    expect "$proxy: a malformed key" "401 malformed-key" "$(request "$base" /orders "X-API-KEY: papa_nope")"
+    expect "$proxy: an unknown key" "401 unknown-key" "$(request "$base" /orders "X-API-KEY: not-a-papaours-key-but-long-enough")"
+    expect "$proxy: an inactive key" "401 inactive-key" "$(request "$base" /orders "X-API-KEY: $off_secret")"
+    expect "$proxy: a key of an inactive machine" "401 inactive-machine" "$(request "$base" /orders "X-API-KEY: $retired_secret")"
     if tr -d '\r' < "$work/head" | grep -qi '^WWW-Authenticate: ApiKey realm="papaours"'; then pass "$proxy: 401 names the scheme"; else fail "$proxy: 401 names the scheme" "$(cat "$work/head")"; fi
-    expect "$proxy: a required right the machine lacks" "403 missing-right" "$(request "$base" /contracts/7 -H "X-API-KEY: $secret")"
+    expect "$proxy: a required right the machine lacks" "403 missing-right" "$(request "$base" /contracts/7 "X-API-KEY: $secret")"
     ctl key disable "$key" >/dev/null
-    expect "$proxy: deactivated, refused at the very next request" "401 inactive-key" "$(request "$base" /orders -H "X-API-KEY: $secret")"
+    expect "$proxy: deactivated, refused at the very next request" "401 inactive-key" "$(request "$base" /orders "X-API-KEY: $secret")"
     ctl key enable "$key" >/dev/null
-    expect "$proxy: reactivated, accepted again" "200 -" "$(request "$base" /orders -H "X-API-KEY: $secret")"
+    expect "$proxy: reactivated, accepted again" "200 -" "$(request "$base" /orders "X-API-KEY: $secret")"
 done
 
 # Uses through the proxies count like any VERIFY (written at stop at the latest): 4 a proxy.
