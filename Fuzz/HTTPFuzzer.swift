@@ -2,7 +2,8 @@ import PapaoursHTTP
 
 /// libFuzzer entry for the HTTP gate's parser: any bytes give a head, "incomplete" or a
 /// refusal, never a crash or a hang; a head is within the limits and parses the same from
-/// its own bytes alone; the escapes the gate writes decode back exactly.
+/// its own bytes alone; chunked bodies are skipped within what was given; the escapes the
+/// gate writes decode back exactly.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -22,7 +23,16 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             let alone = HTTPRequestParser.parse(Array(rest.prefix(length)))
             precondition(alone == .request(request, length: length), "the head parses differently from its own bytes")
             _ = HTTPText.queryValues(request.query, named: "require")
-            rest = rest.dropFirst(length + min(request.contentLength, rest.count - length))
+            rest = rest.dropFirst(length)
+            if request.chunked {
+                var skipper = ChunkedBodySkipper()
+                let (consumed, progress) = Array(rest).withUnsafeBytes { skipper.skip($0) }
+                precondition(consumed <= rest.count, "a chunked body consumed more than was given")
+                if case .invalid(let error) = progress { precondition(!error.message.isEmpty); rest = [] }
+                else { rest = rest.dropFirst(consumed) }
+            } else {
+                rest = rest.dropFirst(min(request.contentLength, rest.count))
+            }
         }
     }
     let text = String(decoding: bytes, as: UTF8.self)

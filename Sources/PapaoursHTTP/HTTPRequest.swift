@@ -11,15 +11,18 @@ public struct HTTPRequest: Sendable, Equatable {
     public var fields: [(name: String, value: String)]
     /// Bytes of body that follow the head (Content-Length); 0 without one.
     public var contentLength: Int
+    /// The body is chunked (Transfer-Encoding: chunked) and ends with its last chunk.
+    public var chunked: Bool
 
     public init(method: String, path: String, query: String, minorVersion: Int,
-                fields: [(name: String, value: String)], contentLength: Int) {
+                fields: [(name: String, value: String)], contentLength: Int, chunked: Bool = false) {
         self.method = method
         self.path = path
         self.query = query
         self.minorVersion = minorVersion
         self.fields = fields
         self.contentLength = contentLength
+        self.chunked = chunked
     }
 
     /// Every value of a field, names compared without regard to case.
@@ -48,7 +51,7 @@ public struct HTTPRequest: Sendable, Equatable {
 
     public static func == (a: HTTPRequest, b: HTTPRequest) -> Bool {
         a.method == b.method && a.path == b.path && a.query == b.query && a.minorVersion == b.minorVersion
-            && a.contentLength == b.contentLength
+            && a.contentLength == b.contentLength && a.chunked == b.chunked
             && a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value)
     }
 }

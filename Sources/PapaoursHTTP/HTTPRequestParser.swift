@@ -139,8 +139,16 @@ public enum HTTPRequestParser {
         guard let (path, query) = split(target: line.target) else {
             return .invalid(HTTPParseError("the request target is neither a path nor an absolute http URL"))
         }
-        if fields.contains(where: { $0.name == "transfer-encoding" }) {
-            return .invalid(HTTPParseError("Transfer-Encoding is not accepted here: a body must come with a Content-Length"))
+        let codings = fields.filter { $0.name == "transfer-encoding" }
+            .flatMap { $0.value.split(separator: ",", omittingEmptySubsequences: false) }.map { $0.trimmingSpaces.lowercased() }
+        if !codings.isEmpty {
+            // Only a plain chunked body can be skipped without decoding it (RFC 9112 §6.1).
+            guard codings == ["chunked"], line.minorVersion >= 1 else {
+                return .invalid(HTTPParseError("Transfer-Encoding other than chunked (on HTTP/1.1) is not accepted"))
+            }
+            guard !fields.contains(where: { $0.name == "content-length" }) else {
+                return .invalid(HTTPParseError("both Transfer-Encoding and Content-Length"))
+            }
         }
         var contentLength: Int?
         for field in fields where field.name == "content-length" {
@@ -157,7 +165,7 @@ public enum HTTPRequestParser {
             }
         }
         let request = HTTPRequest(method: line.method, path: path, query: query, minorVersion: line.minorVersion,
-                                  fields: fields, contentLength: contentLength ?? 0)
+                                  fields: fields, contentLength: contentLength ?? 0, chunked: !codings.isEmpty)
         return .request(request, length: length)
     }
 

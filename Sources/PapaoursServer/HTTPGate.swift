@@ -6,8 +6,12 @@ import PapaoursStore
 /// What an HTTP gate connection carries besides a line connection's buffers.
 final class GateState {
     let transport: GateListener.Transport
-    /// Body bytes of the last request still to be read and thrown away.
+    /// Body bytes of the last request still to be read and thrown away (Content-Length).
     var bodyLeft = 0
+    /// Or its chunked body, being skipped.
+    var chunkedBody: ChunkedBodySkipper?
+
+    var inBody: Bool { bodyLeft > 0 || chunkedBody != nil }
     /// The missing-keys.verify warning is logged once per connection, not per request.
     var warnedForbidden = false
 
@@ -33,8 +37,11 @@ enum HTTPGate {
         var handled = 0
         var more = false
         while !connection.closeAfterFlush && connection.pendingOutput < outputLimit {
-            skipBody(connection, gate)
-            if gate.bodyLeft > 0 { break }
+            if let error = skipBody(connection, gate) {
+                refuse(connection, error, dispatcher: dispatcher)
+                break
+            }
+            if gate.inBody { break }
             if handled == share {
                 more = connection.hasBufferedInput
                 break
@@ -46,16 +53,12 @@ enum HTTPGate {
             case .incomplete:
                 break
             case .invalid(let error):
-                Log.debug("HTTP gate connection \(connection.serial): bad request: \(error.message)")
-                let response = GateResponse.refusal(.badRequest, error.message)
-                dispatcher.stats.gateResponses.add(response.status)
-                connection.output += response.serialized(minorVersion: 1, keepAlive: false)
-                connection.closeAfterFlush = true
-                connection.inputStart = connection.input.count
+                refuse(connection, error, dispatcher: dispatcher)
                 continue
             case .request(let request, let length):
                 connection.inputStart += length
                 gate.bodyLeft = request.contentLength
+                gate.chunkedBody = request.chunked ? ChunkedBodySkipper() : nil
                 let response = GateResponder(dispatcher: dispatcher, connection: connection, gate: gate)
                     .respond(to: request, usage: &usage)
                 dispatcher.stats.gateResponses.add(response.status)
@@ -68,18 +71,41 @@ enum HTTPGate {
             break
         }
         connection.scanned = connection.inputStart
-        let partial = !connection.closeAfterFlush && (connection.hasBufferedInput || gate.bodyLeft > 0) && !more
+        let partial = !connection.closeAfterFlush && (connection.hasBufferedInput || gate.inBody) && !more
         connection.partialSince = partial ? (connection.partialSince == 0 ? now : connection.partialSince) : 0
         // EOF: what was complete is answered; a half request is dropped with the connection.
         if connection.inputEnded && !more { connection.closeAfterFlush = true }
         return more
     }
 
-    /// Throws away the body bytes of the request just answered, as far as they arrived.
-    private static func skipBody(_ connection: Connection, _ gate: GateState) {
-        guard gate.bodyLeft > 0 else { return }
-        let n = min(gate.bodyLeft, connection.input.count - connection.inputStart)
-        connection.inputStart += n
-        gate.bodyLeft -= n
+    /// 400 for a request that cannot be read, then close: what follows it cannot be framed.
+    private static func refuse(_ connection: Connection, _ error: HTTPParseError, dispatcher: Dispatcher) {
+        Log.debug("HTTP gate connection \(connection.serial): bad request: \(error.message)")
+        let response = GateResponse.refusal(.badRequest, error.message)
+        dispatcher.stats.gateResponses.add(response.status)
+        connection.output += response.serialized(minorVersion: 1, keepAlive: false)
+        connection.closeAfterFlush = true
+        connection.inputStart = connection.input.count
+    }
+
+    /// Throws away the body bytes of the request just answered, as far as they arrived;
+    /// the error of a chunked body that is not one.
+    private static func skipBody(_ connection: Connection, _ gate: GateState) -> HTTPParseError? {
+        if gate.bodyLeft > 0 {
+            let n = min(gate.bodyLeft, connection.input.count - connection.inputStart)
+            connection.inputStart += n
+            gate.bodyLeft -= n
+        }
+        guard var chunked = gate.chunkedBody, connection.hasBufferedInput else { return nil }
+        let (consumed, progress) = connection.input.withUnsafeBytes {
+            chunked.skip(UnsafeRawBufferPointer(rebasing: $0[connection.inputStart...]))
+        }
+        connection.inputStart += consumed
+        switch progress {
+        case .needMore: gate.chunkedBody = chunked
+        case .done: gate.chunkedBody = nil
+        case .invalid(let error): return error
+        }
+        return nil
     }
 }

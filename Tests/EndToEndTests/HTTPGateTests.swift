@@ -109,6 +109,11 @@ struct HTTPGateTests {
         #expect(c.readReply()?.reason == "missing-key")
         c.send("cde" + HTTPConnection.request("/verify", ["X-API-KEY": gate.secret]))
         #expect(c.readReply()?.status == 200)
+        // A chunked body, in two sends, is skipped to its last chunk.
+        c.send("POST /verify HTTP/1.1\r\nX-API-KEY: \(gate.secret)\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nab")
+        #expect(c.readReply()?.status == 200)
+        c.send("cd\r\n0\r\n\r\n" + HTTPConnection.request("/nowhere"))
+        #expect(c.readReply()?.status == 404)
         // HTTP/1.0 closes unless asked to keep the connection; Connection: close is honoured.
         c.send("GET /health HTTP/1.1\r\nConnection: close\r\n\r\n")
         let closing = try #require(c.readReply())
@@ -138,6 +143,13 @@ struct HTTPGateTests {
         let many = try gate.connect()
         many.send("GET /verify HTTP/1.1\r\nHost: gate\r\n" + (1...100).map { "X-F\($0): v\r\n" }.joined() + "\r\n")
         #expect(many.readReply()?.body.contains("more than 100 header fields") == true)
+
+        let badChunks = try gate.connect()
+        badChunks.send("POST /verify HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+        #expect(badChunks.readReply()?.status == 401, "answered before the body is read")
+        let chunkError = try #require(badChunks.readReply())
+        #expect(chunkError.status == 400 && chunkError.body.contains("chunked body"))
+        #expect(badChunks.isClosedByPeer())
 
         let garbage = try gate.connect()
         garbage.send([0x16, 0x03, 0x01, 0x00, 0xFF, 0x0A] + Array("\r\n".utf8))

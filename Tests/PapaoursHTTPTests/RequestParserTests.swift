@@ -85,7 +85,10 @@ import Testing
         #expect(try #require(request("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5, 5\r\n\r\n")).0.contentLength == 5)
         #expect(refusal("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n")?.contains("twice") == true)
         #expect(refusal("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n")?.contains("Content-Length") == true)
-        #expect(refusal("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")?.contains("Transfer-Encoding") == true)
+        #expect(try #require(request("POST / HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n")).0.chunked)
+        #expect(refusal("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")?.contains("other than chunked") == true)
+        #expect(refusal("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n")?.contains("other than chunked") == true)
+        #expect(refusal("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n") == "both Transfer-Encoding and Content-Length")
     }
 
     @Test func targetForms() throws {
