@@ -12,8 +12,9 @@ import Glibc
 final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     static let listenerToken: UInt64 = 0
     static let wakeToken: UInt64 = 1
-    /// The HTTP gate's listener i (connection serials start above 16).
+    /// The HTTP gate's listener i, and back (connection serials start above 16).
     static func gateToken(_ i: Int) -> UInt64 { UInt64(2 + i) }
+    static func gateIndex(_ token: UInt64) -> Int? { (2..<16).contains(token) ? Int(token - 2) : nil }
     /// Requests answered per connection per turn, so one busy client cannot starve others.
     static let requestsPerTurn = 64
     static let readChunk = 65536
@@ -109,9 +110,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                     default:
                         if let connection = connections[event.data] {
                             handle(event.events, on: connection, now: now)
-                        } else if event.data >= 2, event.data - 2 < UInt64(shared.gates.count), !stopping {
-                            let gate = shared.gates[Int(event.data - 2)]
-                            acceptConnections(on: gate.fd, gate: gate.transport, now: now)
+                        } else if let i = EventLoop.gateIndex(event.data), i < shared.gates.count, !stopping {
+                            acceptConnections(on: shared.gates[i].fd, gate: shared.gates[i].transport, now: now)
                         }
                     }
                 }

@@ -164,6 +164,31 @@ struct HTTPGateTests {
         #expect(try gate.line("PING").isOK)
     }
 
+    @Test func halfRequestsDoNotKeepTheDaemonBusy() throws {
+        let gate = try Gate()
+        let pid = try #require(gate.daemon.process?.processIdentifier)
+        let http = try gate.connect()
+        http.send("GET /verify HTTP/1.1\r\nX-API-")
+        let line = try gate.daemon.connect()
+        line.send("PI")
+        usleep(200_000)
+        let before = try cpuTicks(pid)
+        sleep(1)
+        let used = try cpuTicks(pid) - before
+        #expect(used < 20, "\(used) ticks of CPU in 1 s with nothing to do but wait for the rest")
+        http.send("KEY: \(gate.secret)\r\n\r\n")
+        #expect(http.readReply()?.status == 200)
+        line.send("NG\n")
+        #expect(line.readLine() == "OK")
+    }
+
+    /// utime + stime of a process, in clock ticks (/proc/PID/stat).
+    func cpuTicks(_ pid: Int32) throws -> Int {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        let fields = stat[stat.range(of: ") ")!.upperBound...].split(separator: " ")
+        return Int(fields[11])! + Int(fields[12])!
+    }
+
     @Test func aHalfRequestIsDroppedAfterTheLineTimeout() throws {
         let gate = try Gate(extra: ["line-timeout 1"])
         let c = try gate.connect()
