@@ -53,7 +53,7 @@ struct GateResponder {
             return GateResponse.refusal(.unavailable, "the store cannot answer now")
         case .malformed(let why):
             dispatcher.count(verdict, ip: ip, usage: &usage)
-            return GateResponse.refusal(.malformedKey, "the key is malformed: \(why)")
+            return GateResponse.refusal(.malformedKey, VerifyVerdict.malformedMessage(why))
         case .decided(let entry, _):
             guard case .valid(let keyRecord, let machine) = entry.outcome else {
                 dispatcher.count(verdict, ip: ip, usage: &usage)

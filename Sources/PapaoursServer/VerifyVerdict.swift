@@ -56,11 +56,13 @@ enum VerifyVerdict {
         }
     }
 
+    static func malformedMessage(_ why: Secret.Malformation) -> String { "the key is malformed: \(why)" }
+
     /// The reply line of the line protocol.
     var reply: [UInt8] {
         switch self {
         case .decided(let entry, _): entry.reply
-        case .malformed(let why): ReplyFormat.no("malformed-key", "the key is malformed: \(why)")
+        case .malformed(let why): ReplyFormat.no(VerifyResult.malformedKey.rawValue, VerifyVerdict.malformedMessage(why))
         case .invalidIP(let message): ReplyFormat.no("invalid", message)
         case .storeFailure(let error): ReplyFormat.no(error)
         }
