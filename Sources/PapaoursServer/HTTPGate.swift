@@ -36,12 +36,17 @@ enum HTTPGate {
         guard let gate = connection.gate else { return false }
         var handled = 0
         var more = false
+        // Stopped on a request not all there yet (not on the share or the output limit): the line timeout runs.
+        var waiting = false
         while !connection.closeAfterFlush && connection.pendingOutput < outputLimit {
             if let error = skipBody(connection, gate) {
                 refuse(connection, error, dispatcher: dispatcher)
                 break
             }
-            if gate.inBody { break }
+            if gate.inBody {
+                waiting = true
+                break
+            }
             if handled == share {
                 more = connection.hasBufferedInput
                 break
@@ -51,7 +56,7 @@ enum HTTPGate {
             }
             switch parsed {
             case .incomplete:
-                break
+                waiting = connection.hasBufferedInput
             case .invalid(let error):
                 refuse(connection, error, dispatcher: dispatcher)
                 continue
@@ -71,10 +76,10 @@ enum HTTPGate {
             break
         }
         connection.scanned = connection.inputStart
-        let partial = !connection.closeAfterFlush && (connection.hasBufferedInput || gate.inBody) && !more
+        let partial = waiting && !connection.closeAfterFlush
         connection.partialSince = partial ? (connection.partialSince == 0 ? now : connection.partialSince) : 0
-        // EOF: what was complete is answered; a half request is dropped with the connection.
-        if connection.inputEnded && !more { connection.closeAfterFlush = true }
+        // EOF: what was complete is answered (maybe later turns); a half request is dropped with the connection.
+        if connection.inputEnded && (waiting || !connection.hasBufferedInput) { connection.closeAfterFlush = true }
         return more
     }
 

@@ -125,6 +125,21 @@ struct HTTPGateTests {
         #expect(old.isClosedByPeer())
     }
 
+    @Test func aClientThatReadsLateGetsEveryAnswer() throws {
+        let gate = try Gate(extra: ["output-limit 65536"])
+        let c = try gate.connect()
+        // 1,500 pipelined requests (about 50 KiB, read at once) owe megabytes of answers: past output-limit.
+        let count = 1500
+        c.send(String(repeating: "GET /metrics HTTP/1.1\r\nHost: g\r\n\r\n", count: count))
+        // And it says it will send no more: every request it sent is still answered.
+        shutdown(c.fd, Int32(SHUT_WR))
+        usleep(300_000)
+        var answered = 0
+        while answered < count, let reply = c.readReply(timeout: 5), reply.status == 200 { answered += 1 }
+        #expect(answered == count)
+        #expect(c.isClosedByPeer())
+    }
+
     @Test func slowClientsAndLimits() throws {
         let gate = try Gate()
         let slow = try gate.connect()
