@@ -7,7 +7,7 @@ DESTDIR ?=
 SWIFT ?= swift
 RUN_DIR := $(CURDIR)/run
 # Debian packages the build, the tests and `make run` need.
-DEPS := pkg-config liblmdb-dev libsodium-dev mandoc socat lmdb-utils
+DEPS := pkg-config liblmdb-dev libsodium-dev mandoc socat lmdb-utils python3 procps
 BENCH_DEPS := redis-server
 
 .PHONY: help deps gate-deps build release run test lint bench install uninstall clean fuzz stress sanitize deb test-packaging

@@ -248,10 +248,13 @@ if $seccomp_ready; then check "under seccomp filters" grep -qE '^Seccomp:\s+2' <
 
 c=(timeout 10 "$ctl" --socket "$d/s.sock")
 as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+# What nobody runs is copied into $work: the checkout may be private (/root, mktemp -d).
+install -m 0755 "$ctl" "$work/papaoursctl"
+c_nobody=(timeout 10 "$work/papaoursctl" --socket "$d/s.sock")
 check "write: machine create" bash -c '"$@" >/dev/null' _ "${c[@]}" machine create web --description "Front end" --organization Acme --role api
 key=$("${c[@]}" key create web --label prod 2>/dev/null)
 check "write: key create" test -n "$key"
-check "verify the key (as nobody, granted keys.verify by user name)" bash -c 'printf "%s\n" "$1" | "${@:2}" verify --ip 192.0.2.7 >/dev/null' _ "$key" "${as_nobody[@]}" "${c[@]}"
+check "verify the key (as nobody, granted keys.verify by user name)" bash -c 'printf "%s\n" "$1" | "${@:2}" verify --ip 192.0.2.7 >/dev/null' _ "$key" "${as_nobody[@]}" "${c_nobody[@]}"
 # The key goes through printf (a builtin) on a pipe, never on a command line.
 gate_verify() { # secret socket → the status line, as nobody
     printf 'GET /verify HTTP/1.1\r\nX-API-KEY: %s\r\nConnection: close\r\n\r\n' "$1" |
@@ -259,8 +262,8 @@ gate_verify() { # secret socket → the status line, as nobody
 }
 reply=$(gate_verify "$key" "$d/http.sock")
 if [[ $reply == "HTTP/1.1 200 OK" ]]; then pass "HTTP gate on the socket named http, sandboxed (as nobody)"; else fail "HTTP gate in the sandbox: '$reply'" "$(tail -n 20 "$d/log")"; fi
-check "machine list as nobody (granted machines.read by group name)" bash -c '"$@" machine list | grep -q web' _ "${as_nobody[@]}" "${c[@]}"
-"${as_nobody[@]}" "${c[@]}" machine create intruder >/dev/null 2>&1
+check "machine list as nobody (granted machines.read by group name)" bash -c '"$@" machine list | grep -q web' _ "${as_nobody[@]}" "${c_nobody[@]}"
+"${as_nobody[@]}" "${c_nobody[@]}" machine create intruder >/dev/null 2>&1
 check "machine create as nobody is refused (exit 1)" test $? -eq 1
 check "audit journal readable" bash -c '"$@" audit --machine web >/dev/null' _ "${c[@]}"
 sleep 1.5   # one usage-flush-interval: the counters are written under the filter too

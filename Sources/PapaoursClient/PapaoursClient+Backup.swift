@@ -210,6 +210,11 @@ public struct ImportRecord: Sendable, Equatable {
         /// The attributes the daemon takes for this kind.
         public var fields: Set<String> { verb.attributes }
         public var requiredFields: Set<String> { verb.requiredAttributes }
+
+        /// Whether a record of this kind may carry `name`: one of `fields`, or for an event what
+        /// changed as data (`changed=`, `old-<field>=`, `new-<field>=`, protocol.md), which EXPORT
+        /// sends from a store that keeps it.
+        public func takes(_ name: String) -> Bool { verb.accepts(attribute: name) }
     }
 
     public let kind: Kind
@@ -237,7 +242,7 @@ public struct ImportRecord: Sendable, Equatable {
     func request(number: Int) throws(ClientError) -> Request {
         var values: [String: String] = [:]
         for (name, value) in attributes {
-            guard kind.fields.contains(name) else {
+            guard kind.takes(name) else {
                 throw ClientError.refused("invalid", "record \(number) (\(kind.rawValue)): unknown attribute \(name)=")
             }
             guard values.updateValue(value, forKey: name) == nil else {

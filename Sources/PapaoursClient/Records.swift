@@ -47,6 +47,9 @@ public struct APIKey: Sendable, Equatable {
     /// nil: never used. May lag by up to 60 seconds.
     public let lastUsed: Timestamp?
     public let uses: UInt64
+    /// The address the last successful VERIFY gave (`ip=`); nil when none was given or the
+    /// server does not send it.
+    public let lastIP: String?
     public let raw: ReplyLine
 
     public init(_ line: ReplyLine) throws(ClientError) {
@@ -61,8 +64,12 @@ public struct APIKey: Sendable, Equatable {
         expires = try a.optionalTimestamp("expires")
         lastUsed = try a.optionalTimestamp("last-used")
         uses = try a.count("uses")
+        lastIP = a.optionalString("last-ip").flatMap { $0.isEmpty ? nil : $0 }
         raw = line
     }
+
+    /// Expired: it has an expiry time and `now` is at or past it (VERIFY says `expired-key`).
+    public func isExpired(at now: Timestamp) -> Bool { expires.map { $0 <= now } ?? false }
 }
 
 /// What `KEY CREATE` returns: the key, and its secret, shown this once.
@@ -92,7 +99,10 @@ public struct AuditEntry: Sendable, Equatable {
     public let action: String
     public let target: String
     public let machine: String?
+    /// What changed, in words (English), as older stores send it.
     public let details: String?
+    /// What changed, as data (`changed=` with `old-…=`/`new-…=`); nil from a store that does not send it.
+    public let changes: [FieldChange]?
     public let raw: ReplyLine
 
     public init(_ line: ReplyLine) throws(ClientError) {
@@ -105,7 +115,26 @@ public struct AuditEntry: Sendable, Equatable {
         target = try a.string("target")
         machine = a.optionalString("machine")
         details = a.optionalString("details")
+        changes = a.optionalString("changed").map { list in
+            list.split(separator: ",").map { field in
+                FieldChange(field: String(field), old: line["old-" + field], new: line["new-" + field])
+            }
+        }
         raw = line
+    }
+}
+
+/// One field of an audit event's `changed=`, with its values before and after (nil: not sent,
+/// as for a field set at creation, which has no old value).
+public struct FieldChange: Sendable, Equatable {
+    public let field: String
+    public let old: String?
+    public let new: String?
+
+    public init(field: String, old: String?, new: String?) {
+        self.field = field
+        self.old = old
+        self.new = new
     }
 }
 

@@ -81,6 +81,23 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case keyCreate = "key.create"
     case keyEdit = "key.edit"
     case denied = "denied"
+    case storeImport = "store.import"
+    case storeBackup = "store.backup"
+    case storeExport = "store.export"
+    case storeRestore = "store.restore"
+}
+
+/// One field an audited write changed, as data (EVENT's `changed=`, `old-…=`, `new-…=`).
+public struct FieldChange: Sendable, Equatable {
+    public var field: String
+    public var old: String
+    public var new: String
+
+    public init(field: String, old: String, new: String) {
+        self.field = field
+        self.old = old
+        self.new = new
+    }
 }
 
 /// One entry of the audit journal. `details` never holds a secret.
@@ -93,9 +110,11 @@ public struct AuditEvent: Sendable, Equatable {
     public var target: String
     public var machine: MachineID?
     public var details: String
+    /// What changed, field by field; empty for events written before schema 3.
+    public var changes: [FieldChange]
 
     public init(seq: UInt64, time: Timestamp, uid: UInt32, user: String, action: AuditAction,
-                target: String, machine: MachineID?, details: String) {
+                target: String, machine: MachineID?, details: String, changes: [FieldChange] = []) {
         self.seq = seq
         self.time = time
         self.uid = uid
@@ -104,6 +123,7 @@ public struct AuditEvent: Sendable, Equatable {
         self.target = target
         self.machine = machine
         self.details = details
+        self.changes = changes
     }
 }
 

@@ -31,6 +31,13 @@ public struct SecretHash: Sendable, Hashable {
     /// The 32 bytes of the digest, as stored and indexed.
     public var bytes: [UInt8] { withUnsafeBytes(of: words) { Array($0) } }
 
+    /// The 32 bytes in place, without an array.
+    @inline(__always)
+    public func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        var copy = words
+        return try withUnsafeBytes(of: &copy) { (raw) throws(E) -> R in try body(raw) }
+    }
+
     public static func == (a: SecretHash, b: SecretHash) -> Bool {
         a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
     }

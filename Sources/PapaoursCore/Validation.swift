@@ -41,8 +41,20 @@ public enum Validation {
         return value
     }
 
+    /// The most bytes a store key may have (LMDB's limit): a name's fold key is one.
+    public static let maxStoredKeyBytes = 511
+
     public static func machineName(_ value: String) throws(ValidationError) -> String {
-        try text(value, field: "name", length: nameLength)
+        let name = try text(value, field: "name", length: nameLength)
+        guard isStorableKey(name) else {
+            throw ValidationError(field: "name", problem: "must be at most \(maxStoredKeyBytes) bytes in UTF-8 once folded for case (got \(nameFoldKey(name).utf8.count))")
+        }
+        return name
+    }
+
+    /// Whether a text can be looked up as a name: non-empty and its fold key within the store's key size.
+    public static func isStorableKey(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= maxStoredKeyBytes && nameFoldKey(name).utf8.count <= maxStoredKeyBytes
     }
 
     public static func description(_ value: String) throws(ValidationError) -> String {

@@ -12,14 +12,18 @@ public enum HelpTopic: Sendable {
     case command(CommandSpec)
 }
 
-/// `--socket` and `--json`, which any command takes, anywhere on the line.
+/// `--socket`, `--json`, `--lang` and `--verbose`, which any command takes, anywhere on the line.
 public struct GlobalOptions: Sendable, Equatable {
     public var socket: String?
     public var json = false
+    public var lang: Language?
+    public var verbose = false
 
-    public init(socket: String? = nil, json: Bool = false) {
+    public init(socket: String? = nil, json: Bool = false, lang: Language? = nil, verbose: Bool = false) {
         self.socket = socket
         self.json = json
+        self.lang = lang
+        self.verbose = verbose
     }
 }
 
@@ -116,6 +120,13 @@ public struct ArgumentParser: Sendable {
                 case GlobalOption.version.name: wantsVersion = true
                 case GlobalOption.json.name: globals.json = true
                 case GlobalOption.socket.name: globals.socket = value
+                case GlobalOption.verbose.name: globals.verbose = true
+                case GlobalOption.lang.name:
+                    if let language = Language(rawValue: value) {
+                        globals.lang = language
+                    } else {
+                        record(UsageError(.unknownLanguage, [value], command: node.path))
+                    }
                 default:
                     if !spec.repeatable && values[spec.name] != nil {
                         record(UsageError(.optionRepeated, [spec.spelled], command: node.path))
@@ -164,6 +175,22 @@ public struct ArgumentParser: Sendable {
             try Self.check(positionals, values, against: command)
             return .run(ParsedCommand(spec: command, positionals: positionals, options: values), globals)
         }
+    }
+
+    /// The `--lang` of a command line, read before it is parsed so that even its
+    /// mistakes are reported in that language; nil when absent or not fr/en.
+    public static func language(in arguments: [String]) -> Language? {
+        var found: Language?
+        var index = 0
+        while index < arguments.count, arguments[index] != "--" {
+            let (spelled, inline) = split(arguments[index])
+            index += 1
+            guard spelled == GlobalOption.lang.spelled else { continue }
+            let value = inline ?? (index < arguments.count ? arguments[index] : "")
+            if inline == nil { index += 1 }
+            found = Language(rawValue: value) ?? found
+        }
+        return found
     }
 
     /// `--name=value` → ("--name", "value"); `-h` → ("-h", nil).

@@ -1,3 +1,5 @@
+import PapaoursCore
+
 /// Every command papaoursctl knows, with its arguments and options.
 public enum Catalog {
     static let helpPath = ["help"]
@@ -10,19 +12,22 @@ public enum Catalog {
     static let inactive = OptionSpec("inactive", help: .optInactive)
     static let machine = PositionalSpec("MACHINE", help: .argMachine)
     static let key = PositionalSpec("KEY", help: .argKey)
+    /// `key disable web "Clé production"`: a key by its machine and label.
+    static let keyLabel = PositionalSpec("LABEL", help: .argKeyLabel, optional: true)
+    static let read = Permissions.machinesRead, write = Permissions.machinesWrite
 
     public static let machineGroup = CommandGroup(name: "machine", summary: .sumMachine, commands: [
         CommandSpec(["machine", "create"], summary: .sumMachineCreate,
                     positionals: [PositionalSpec("NAME", help: .argName)],
-                    options: [description, organization, role], run: MachineCommands.create),
-        CommandSpec(["machine", "list"], summary: .sumMachineList, run: MachineCommands.list),
-        CommandSpec(["machine", "show"], summary: .sumMachineShow, positionals: [machine], run: MachineCommands.show),
+                    options: [description, organization, role], permission: write, run: MachineCommands.create),
+        CommandSpec(["machine", "list"], summary: .sumMachineList, permission: read, run: MachineCommands.list),
+        CommandSpec(["machine", "show"], summary: .sumMachineShow, positionals: [machine], permission: read, run: MachineCommands.show),
         CommandSpec(["machine", "edit"], summary: .sumMachineEdit, positionals: [machine],
                     options: [OptionSpec("name", value: "NAME", help: .optName), description, organization, role,
                               OptionSpec("no-roles", help: .optNoRoles), active, inactive],
-                    run: MachineCommands.edit),
+                    permission: write, run: MachineCommands.edit),
         CommandSpec(["machine", "delete"], summary: .sumMachineDelete, positionals: [machine],
-                    options: [OptionSpec("yes", help: .optYes)], run: MachineCommands.delete),
+                    options: [OptionSpec("yes", help: .optYes)], permission: write, run: MachineCommands.delete),
     ])
 
     public static let keyGroup = CommandGroup(name: "key", summary: .sumKey, commands: [
@@ -30,19 +35,19 @@ public enum Catalog {
                     options: [OptionSpec("label", value: "LABEL", required: true, help: .optLabel),
                               OptionSpec("expires", value: "TIME", help: .optExpires),
                               OptionSpec("output", value: "FILE", help: .optOutput)],
-                    run: KeyCommands.create),
+                    permission: write, run: KeyCommands.create),
         CommandSpec(["key", "import"], summary: .sumKeyImport, positionals: [machine],
                     options: [OptionSpec("label", value: "LABEL", required: true, help: .optLabel),
                               OptionSpec("expires", value: "TIME", help: .optExpires),
                               OptionSpec("key-file", value: "FILE", help: .optImportKeyFile)],
-                    run: KeyCommands.importKey),
-        CommandSpec(["key", "list"], summary: .sumKeyList, positionals: [machine], run: KeyCommands.list),
-        CommandSpec(["key", "show"], summary: .sumKeyShow, positionals: [key], run: KeyCommands.show),
-        CommandSpec(["key", "edit"], summary: .sumKeyEdit, positionals: [key],
+                    permission: write, run: KeyCommands.importKey),
+        CommandSpec(["key", "list"], summary: .sumKeyList, positionals: [machine], permission: read, run: KeyCommands.list),
+        CommandSpec(["key", "show"], summary: .sumKeyShow, positionals: [key, keyLabel], permission: read, run: KeyCommands.show),
+        CommandSpec(["key", "edit"], summary: .sumKeyEdit, positionals: [key, keyLabel],
                     options: [OptionSpec("label", value: "LABEL", help: .optLabel), active, inactive],
-                    run: KeyCommands.edit),
-        CommandSpec(["key", "disable"], summary: .sumKeyDisable, positionals: [key], run: KeyCommands.disable),
-        CommandSpec(["key", "enable"], summary: .sumKeyEnable, positionals: [key], run: KeyCommands.enable),
+                    permission: write, run: KeyCommands.edit),
+        CommandSpec(["key", "disable"], summary: .sumKeyDisable, positionals: [key, keyLabel], permission: write, run: KeyCommands.disable),
+        CommandSpec(["key", "enable"], summary: .sumKeyEnable, positionals: [key, keyLabel], permission: write, run: KeyCommands.enable),
     ])
 
     public static let entries: [CatalogEntry] = [
@@ -51,20 +56,20 @@ public enum Catalog {
         .command(CommandSpec(["verify"], summary: .sumVerify,
                              options: [OptionSpec("key-file", value: "FILE", help: .optKeyFile),
                                        OptionSpec("ip", value: "ADDR", help: .optIP)],
-                             run: VerifyCommand.run)),
+                             permission: .keysVerify, run: VerifyCommand.run)),
         .command(CommandSpec(["audit"], summary: .sumAudit,
                              options: [OptionSpec("machine", value: "MACHINE", help: .optAuditMachine),
                                        OptionSpec("after", value: "SEQ", help: .optAfter),
                                        OptionSpec("limit", value: "N", help: .optLimit)],
-                             run: AuditCommand.run)),
-        .command(CommandSpec(["status"], summary: .sumStatus, run: StatusCommand.run)),
+                             permission: .auditRead, run: AuditCommand.run)),
+        .command(CommandSpec(["status"], summary: .sumStatus, permission: read, run: StatusCommand.run)),
         .command(CommandSpec(["backup"], summary: .sumBackup, positionals: [PositionalSpec("FILE", help: .argBackupFile)],
-                             run: BackupCommands.backup)),
+                             permission: [.machinesWrite, .auditRead], run: BackupCommands.backup)),
         .command(CommandSpec(["export"], summary: .sumExport,
                              options: [OptionSpec("output", value: "FILE", help: .optExportOutput)],
-                             run: BackupCommands.export)),
+                             permission: [.machinesWrite, .auditRead], run: BackupCommands.export)),
         .command(CommandSpec(["import"], summary: .sumImport, positionals: [PositionalSpec("FILE", help: .argImportFile)],
-                             run: BackupCommands.importFile)),
+                             permission: write, run: BackupCommands.importFile)),
         // Parsed by ArgumentParser itself; never run.
         .command(CommandSpec(helpPath, summary: .sumHelp,
                              positionals: [PositionalSpec("COMMAND", help: .argTopic, optional: true, variadic: true)],

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PapaoursClient
 import PapaoursCore
 
@@ -5,12 +8,14 @@ import PapaoursCore
 struct CommandContext {
     let command: ParsedCommand
     let json: Bool
+    /// `--verbose`: papaoursd's own words are shown too.
+    var verbose = false
     let console: Console
     let text: Localizer
     let client: PapaoursClient
     let now: () -> Timestamp
 
-    var render: Render { Render(text: text) }
+    var render: Render { Render(text: text, now: now()) }
 
     /// A positional argument the parser has checked is there.
     func argument(_ index: Int) -> String { command.positionals[index] }
@@ -56,7 +61,7 @@ struct CommandContext {
         if let path = command.value("key-file") {
             switch StandardStreams.readFirstLine(ofFile: path) {
             case .success(let first): line = first
-            case .failure(let error): throw CommandFailure(.refused, .fileCannotRead, [path, error.message])
+            case .failure(let error): throw CommandFailure(.refused, .fileCannotRead, [path, error.described(text)])
             }
         } else {
             if console.stdinIsTerminal { console.prompt(text(.keyPrompt)) }
@@ -64,6 +69,16 @@ struct CommandContext {
         }
         guard let line, !line.isEmpty else { throw UsageError(.noKeyOnInput, command: command.spec.path) }
         return line
+    }
+
+    /// A new private file (a secret, a backup, an export), or the reason there is none.
+    func createPrivateFile(_ path: String) throws -> PrivateFile {
+        do {
+            return try PrivateFile(creating: path)
+        } catch {
+            if error.code == EEXIST { throw CommandFailure(.refused, .fileExists, [path]) }
+            throw CommandFailure(.refused, .fileCannotCreate, [path, error.described(text)])
+        }
     }
 
     /// A client for an exchange that may take long (a backup, an export, an import).

@@ -1,3 +1,5 @@
+import PapaoursCore
+
 /// An option a command takes: `--name`, `--name VALUE` or `--name=VALUE`.
 public struct OptionSpec: Sendable {
     /// Without the dashes: `label`.
@@ -39,21 +41,24 @@ public struct PositionalSpec: Sendable {
     }
 }
 
-/// A command the tool runs: its words, its arguments and what it does.
+/// A command the tool runs: its words, its arguments, the permission it needs and what it does.
 public struct CommandSpec: Sendable {
     /// `["key", "create"]`
     public let path: [String]
     public let summary: Message
     public let positionals: [PositionalSpec]
     public let options: [OptionSpec]
+    /// What papaoursd asks of the user for every request the command sends (named in a refusal).
+    public let permission: Permissions
     let run: @Sendable (CommandContext) throws -> Void
 
     init(_ path: [String], summary: Message, positionals: [PositionalSpec] = [], options: [OptionSpec] = [],
-         run: @escaping @Sendable (CommandContext) throws -> Void) {
+         permission: Permissions = [], run: @escaping @Sendable (CommandContext) throws -> Void) {
         self.path = path
         self.summary = summary
         self.positionals = positionals
         self.options = options
+        self.permission = permission
         self.run = run
     }
 
@@ -90,5 +95,7 @@ public enum GlobalOption {
     public static let json = OptionSpec("json", help: .optJSON)
     public static let help = OptionSpec("help", short: "h", help: .optHelp)
     public static let version = OptionSpec("version", help: .optVersion)
-    public static let all = [socket, json, help, version]
+    public static let lang = OptionSpec("lang", value: "fr|en", help: .optLang)
+    public static let verbose = OptionSpec("verbose", short: "v", help: .optVerbose)
+    public static let all = [socket, json, lang, verbose, help, version]
 }

@@ -1,11 +1,16 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PapaoursClient
 
-/// Turns whatever a command threw into one line on stderr and an exit status.
+/// Turns whatever a command threw into one line on stderr (two with `--verbose`, the
+/// second quoting papaoursd) and an exit status.
 enum ErrorReport {
-    static func report(_ error: any Error, console: Console, text: Localizer, socketPath: String) -> ExitStatus {
+    /// Where the error happened: the command typed (nil before one was parsed), the socket.
+    struct Scene {
+        var command: ParsedCommand?
+        var socketPath = ""
+        var verbose = false
+    }
+
+    static func report(_ error: any Error, console: Console, text: Localizer, scene: Scene = Scene()) -> ExitStatus {
         switch error {
         case let usage as UsageError:
             console.printError("papaoursctl: " + usage.rendered(text))
@@ -15,8 +20,9 @@ enum ErrorReport {
             if let message = failure.message { console.printError("papaoursctl: " + text.format(message, failure.arguments)) }
             return failure.status
         case let client as ClientError:
-            let (line, status) = describe(client, text: text, socketPath: socketPath)
+            let (line, status) = describe(client, text: text, scene: scene)
             console.printError("papaoursctl: " + line)
+            if scene.verbose { console.printError("papaoursctl: " + text(.daemonSaid, client.description)) }
             return status
         default:
             console.printError("papaoursctl: \(error)")
@@ -24,45 +30,20 @@ enum ErrorReport {
         }
     }
 
-    static func describe(_ error: ClientError, text: Localizer, socketPath: String) -> (String, ExitStatus) {
+    static func describe(_ error: ClientError, text: Localizer, scene: Scene) -> (String, ExitStatus) {
         switch error.code {
         case .refused:
-            return (refusal(error.replyCode ?? "", error.detail, text), .refused)
+            return (Refusal.sentence(error.replyCode ?? "", command: scene.command, text: text), .refused)
         case .bad:
-            return (text(.badRequest, error.replyCode ?? "", error.detail), .failure)
+            return (text(.badRequest, scene.command?.spec.name ?? "", error.replyCode ?? ""), .failure)
         case .protocolViolation:
-            return (text(.protocolError, error.detail), .failure)
+            return (text(.protocolError), .failure)
         case .connectionLost:
-            return (text(.connectionLost, socketPath), .unreachable)
+            return (text(.connectionLost, scene.socketPath), .unreachable)
         case .timedOut:
-            return (text(.timedOut, socketPath), .unreachable)
+            return (text(.timedOut, scene.socketPath), .unreachable)
         default:
-            let cause: String = switch error.code {
-            case .pathTooLong: text(.reachPathTooLong)
-            case .permissionDenied: text(.reachPermission)
-            case .notRunning: error.errno == ECONNREFUSED ? text(.reachRefused) : text(.reachNoSocket)
-            default: error.detail
-            }
-            return (text(.cannotReach, socketPath, cause), .unreachable)
+            return (text(.cannotReach, scene.socketPath, SocketDiagnosis.cause(of: error, path: scene.socketPath, text: text)), .unreachable)
         }
-    }
-
-    /// The user's-language sentence for a NO code, then the server's English detail.
-    static func refusal(_ code: String, _ detail: String, _ text: Localizer) -> String {
-        let sentence: String = switch code {
-        case "forbidden": text(.noForbidden)
-        case "not-found": text(.noNotFound)
-        case "exists": text(.noExists)
-        case "invalid": text(.noInvalid)
-        case "busy": text(.noBusy)
-        case "unavailable": text(.noUnavailable)
-        case "malformed-key": text(.noMalformedKey)
-        case "unknown-key": text(.noUnknownKey)
-        case "inactive-key": text(.noInactiveKey)
-        case "inactive-machine": text(.noInactiveMachine)
-        case "expired-key": text(.noExpiredKey)
-        default: text(.noOther, code)
-        }
-        return detail.isEmpty ? sentence : text(.withDetail, sentence, detail)
     }
 }

@@ -44,11 +44,17 @@ enum ExportFile {
         .object([("type", .string(endType)), ("machines", .integer(machines)), ("keys", .integer(keys)), ("events", .integer(events))])
     }
 
-    /// What is wrong with one line, in the user's language.
+    /// What is wrong with one line, in the user's language: a phrase, and for a bad value
+    /// the phrase that says what is wrong with it (its last argument).
     struct Problem: Equatable {
         let line: Int
         let message: Message
         let arguments: [String]
+        var detail: Phrase?
+
+        func said(_ text: Localizer) -> String {
+            text.format(message, arguments + (detail.map { [$0.said(text)] } ?? []))
+        }
     }
 
     /// A whole file read back: its records, the line of each, and its problems. The
@@ -71,8 +77,8 @@ enum ExportFile {
         var endLine: Int?
         var lineNumber = 0
         var start = 0
-        func problem(_ message: Message, _ arguments: [String]) {
-            contents.problems.append(Problem(line: lineNumber, message: message, arguments: arguments))
+        func problem(_ message: Message, _ arguments: [String], detail: Phrase? = nil) {
+            contents.problems.append(Problem(line: lineNumber, message: message, arguments: arguments, detail: detail))
         }
         while start < bytes.count {
             lineNumber += 1
@@ -103,7 +109,7 @@ enum ExportFile {
             }
             if typeName == endType {
                 endLine = lineNumber
-                checkEnd(members, against: contents.counts, report: problem)
+                checkEnd(members, against: contents.counts) { problem($0, $1, detail: $2) }
                 continue
             }
             guard let type = RecordType(rawValue: typeName) else {
@@ -113,7 +119,7 @@ enum ExportFile {
             contents.counts[type, default: 0] += 1
             switch record(type, members) {
             case .failure(let failure):
-                problem(failure.message, failure.arguments)
+                problem(failure.message, failure.arguments, detail: failure.detail)
             case .success(let record):
                 let identity = type == .event ? "seq " + (record["seq"] ?? "") : record["id"] ?? ""
                 if let first = seen.updateValue(lineNumber, forKey: type.rawValue + " " + identity) {
@@ -133,31 +139,37 @@ enum ExportFile {
     }
 
     private static func checkEnd(_ members: [JSON.Member], against counts: [RecordType: Int],
-                                 report: (Message, [String]) -> Void) {
+                                 report: (Message, [String], Phrase?) -> Void) {
         var announced: [String: Int] = [:]
         for member in members where member.key != "type" {
             guard ["machines", "keys", "events"].contains(member.key) else {
-                return report(.importUnknownField, [endType, member.key])
+                return report(.importUnknownField, [endType, member.key], nil)
             }
             guard case .number(let digits) = member.value, let n = Int(digits), n >= 0 else {
-                return report(.importBadValue, [member.key, endType, "must be a whole number"])
+                return report(.importBadValue, [endType], Phrase(.mustBeWholeNumber, [member.key]))
             }
             announced[member.key] = n
         }
         for name in ["machines", "keys", "events"] where announced[name] == nil {
-            return report(.importMissingField, [endType, name])
+            return report(.importMissingField, [endType, name], nil)
         }
         let held = [counts[.machine] ?? 0, counts[.key] ?? 0, counts[.event] ?? 0]
         let said = [announced["machines"]!, announced["keys"]!, announced["events"]!]
         if held != said {
             func phrase(_ n: [Int]) -> String { "machines=\(n[0]) keys=\(n[1]) events=\(n[2])" }
-            report(.importCountMismatch, [phrase(said), phrase(held)])
+            report(.importCountMismatch, [phrase(said), phrase(held)], nil)
         }
     }
 
     struct Failure: Error {
         let message: Message
         let arguments: [String]
+        var detail: Phrase?
+
+        /// A value of a `type` line that is wrong, as `problem` says.
+        static func bad(_ type: RecordType, _ problem: Phrase) -> Failure {
+            Failure(message: .importBadValue, arguments: [type.rawValue], detail: problem)
+        }
     }
 
     /// One record's members as protocol attributes, checked as the daemon will check them.
@@ -167,11 +179,11 @@ enum ExportFile {
         var names = Set<String>()
         for member in members where member.key != "type" {
             let name = member.key
-            guard kind.fields.contains(name) else {
+            guard kind.takes(name) else {
                 return .failure(Failure(message: .importUnknownField, arguments: [type.rawValue, name]))
             }
             guard names.insert(name).inserted else {
-                return .failure(Failure(message: .importBadValue, arguments: [name, type.rawValue, "is repeated"]))
+                return .failure(.bad(type, Phrase(.mustBeOnce, [name])))
             }
             let value: String
             switch (member.value, name) {
@@ -179,7 +191,7 @@ enum ExportFile {
                 var parts: [String] = []
                 for item in items {
                     guard case .string(let text) = item else {
-                        return .failure(Failure(message: .importBadValue, arguments: [name, type.rawValue, "must be a list of strings"]))
+                        return .failure(.bad(type, Phrase(.mustBeStrings, [name])))
                     }
                     parts.append(text)
                 }
@@ -191,10 +203,10 @@ enum ExportFile {
             case (.string(let text), _) where !listFields.contains(name) && !countFields.contains(name):
                 value = text
             default:
-                let expected = listFields.contains(name) ? "must be a list of strings"
-                    : countFields.contains(name) ? "must be a whole number"
-                    : nullableTimes.contains(name) ? "must be a time or null" : "must be a string"
-                return .failure(Failure(message: .importBadValue, arguments: [name, type.rawValue, expected]))
+                let expected: Message = listFields.contains(name) ? .mustBeStrings
+                    : countFields.contains(name) ? .mustBeWholeNumber
+                    : nullableTimes.contains(name) ? .mustBeTimeOrNull : .mustBeString
+                return .failure(.bad(type, Phrase(expected, [name])))
             }
             attributes.append((name, value))
         }
@@ -202,66 +214,46 @@ enum ExportFile {
             return .failure(Failure(message: .importMissingField, arguments: [type.rawValue, name]))
         }
         let record = ImportRecord(kind: kind, attributes: attributes)
-        do {
-            try check(type, record)
-        } catch {
-            return .failure(Failure(message: .importBadValue, arguments: [error.field, type.rawValue, error.problem]))
-        }
+        if let problem = check(type, record) { return .failure(.bad(type, problem)) }
         return .success(record)
     }
 
     /// The daemon's checks of IMPORT MACHINE, KEY and EVENT, made here so that a bad line
-    /// is named by its number before anything is sent.
-    static func check(_ type: RecordType, _ r: ImportRecord) throws(ValidationError) {
-        func time(_ name: String, required: Bool = false) throws(ValidationError) {
-            guard let value = r[name], !value.isEmpty, value != "never" else {
-                if required { throw ValidationError(field: name, problem: "is required") }
-                return
-            }
-            guard Timestamp(rfc3339: value) != nil else { throw ValidationError(field: name, problem: "must be an RFC 3339 time") }
+    /// is named by its number before anything is sent; nil when the record is right.
+    static func check(_ type: RecordType, _ r: ImportRecord) -> Phrase? {
+        func time(_ name: String, required: Bool = false) -> Phrase? {
+            guard let value = r[name], !value.isEmpty, value != "never" else { return required ? Phrase(.mustBeGiven, [name]) : nil }
+            return Timestamp(rfc3339: value) == nil ? Phrase(.mustBeTime, [name]) : nil
         }
-        func text(_ name: String, _ length: ClosedRange<Int>) throws(ValidationError) {
-            _ = try Validation.text(r[name] ?? "", field: name, length: length)
+        func text(_ name: String, _ length: ClosedRange<Int>, lineBreaks: Bool = false) -> Phrase? {
+            Bounds.text(r[name] ?? "", name, length, lineBreaks: lineBreaks)
         }
-        func machineID(_ name: String, optional: Bool = false) throws(ValidationError) {
+        func machineID(_ name: String, optional: Bool = false) -> Phrase? {
             let value = r[name] ?? ""
-            if optional && value.isEmpty { return }
-            guard MachineID(value) != nil else { throw ValidationError(field: name, problem: "must be m_ and 16 of [a-z0-9]") }
+            if optional && value.isEmpty { return nil }
+            return MachineID(value) == nil ? Phrase(.mustBeMachineID, [name]) : nil
         }
+        func status() -> Phrase? { Status(wire: r["status"] ?? "active") == nil ? Phrase(.mustBeStatus, ["status"]) : nil }
+        func first(_ checks: Phrase?...) -> Phrase? { checks.lazy.compactMap { $0 }.first }
         switch type {
         case .machine:
-            try machineID("id")
-            _ = try Validation.machineName(r["name"] ?? "")
-            _ = try Validation.description(r["description"] ?? "")
-            _ = try Validation.organization(r["organization"] ?? "")
-            _ = try Validation.roles(r["roles"] ?? "")
-            _ = try Validation.status(r["status"] ?? "active")
-            try time("created")
-            try time("updated")
-            try text("created-by", 0...128)
+            let roles = (r["roles"] ?? "").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return first(machineID("id"), text("name", Validation.nameLength),
+                         text("description", Validation.descriptionLength, lineBreaks: true),
+                         text("organization", Validation.organizationLength), (r["roles"] ?? "").isEmpty ? nil : Bounds.roles(roles),
+                         status(), time("created"), time("updated"), text("created-by", 0...128))
         case .key:
-            guard KeyID(r["id"] ?? "") != nil else { throw ValidationError(field: "id", problem: "must be k_ and 16 of [a-z0-9]") }
-            try machineID("machine")
-            guard let hash = Hex.decode(r["hash"] ?? ""), hash.count == 32 else {
-                throw ValidationError(field: "hash", problem: "must be 64 hexadecimal digits (a SHA-256)")
-            }
-            _ = try Validation.label(r["label"] ?? "")
-            _ = try Validation.status(r["status"] ?? "active")
-            for name in ["created", "updated", "expires", "last-used"] { try time(name) }
-            try text("created-by", 0...128)
-            try text("last-ip", 0...256)
+            let hash = Hex.decode(r["hash"] ?? "")
+            return first(KeyID(r["id"] ?? "") == nil ? Phrase(.mustBeKeyID, ["id"]) : nil, machineID("machine"),
+                         hash?.count == 32 ? nil : Phrase(.mustBeHash, ["hash"]), text("label", Validation.labelLength), status(),
+                         time("created"), time("updated"), time("expires"), time("last-used"),
+                         text("created-by", 0...128), text("last-ip", 0...256))
         case .event:
-            guard let seq = UInt64(r["seq"] ?? ""), seq > 0 else {
-                throw ValidationError(field: "seq", problem: "must be a positive sequence number")
-            }
-            try time("time", required: true)
-            guard UInt32(r["uid"] ?? "0") != nil else { throw ValidationError(field: "uid", problem: "must be a uid") }
-            guard AuditAction(rawValue: r["action"] ?? "") != nil else {
-                throw ValidationError(field: "action", problem: "must be one of " + AuditAction.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            try machineID("machine", optional: true)
-            try text("user", 0...128)
-            try text("target", 0...256)
+            let actions = AuditAction.allCases.map(\.rawValue).joined(separator: ", ")
+            return first((UInt64(r["seq"] ?? "") ?? 0) > 0 ? nil : Phrase(.mustBeSeq, ["seq"]), time("time", required: true),
+                         UInt32(r["uid"] ?? "0") == nil ? Phrase(.mustBeUID, ["uid"]) : nil,
+                         AuditAction(rawValue: r["action"] ?? "") == nil ? Phrase(.mustBeAction, ["action", actions]) : nil,
+                         machineID("machine", optional: true), text("user", 0...128), text("target", 0...256))
         }
     }
 }

@@ -3,7 +3,7 @@ enum Help {
     static func render(_ topic: HelpTopic, _ text: Localizer) -> String {
         switch topic {
         case .tool:
-            var out = text(.helpTool) + "\n\n" + text(.helpUsage) + " papaoursctl [--socket PATH] [--json] COMMAND ...\n\n"
+            var out = text(.helpTool) + "\n\n" + text(.helpUsage) + " papaoursctl [--socket PATH] [--json] [--lang fr|en] [--verbose] COMMAND ...\n\n"
             out += text(.helpCommands) + "\n" + commandTable(Catalog.commands, text)
             out += "\n" + text(.helpGlobalOptions) + "\n" + optionTable(GlobalOption.all, text)
             return out + "\n" + text(.helpMore) + "\n" + text(.helpExit) + "\n"

@@ -3,13 +3,23 @@ public enum Language: String, Sendable, CaseIterable {
     case en
     case fr
 
-    /// French when the first of LC_ALL, LC_MESSAGES, LANG that is set and
-    /// non-empty starts with "fr"; English otherwise (as setlocale(3) picks).
-    public static func preferred(in environment: Environment) -> Language {
-        for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let value = environment.nonEmpty(name) { return value.hasPrefix("fr") ? .fr : .en }
+    /// `--lang` when given; else as gettext picks a message catalog: the locale is the first
+    /// of LC_ALL, LC_MESSAGES, LANG that is set and non-empty; unless it is C or POSIX (or
+    /// unset), LANGUAGE, a colon-separated list, names the preferred languages first.
+    public static func preferred(in environment: Environment, option: Language? = nil) -> Language {
+        if let option { return option }
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].lazy.compactMap { environment.nonEmpty($0) }.first
+        guard let locale, locale != "C", locale != "POSIX", !locale.hasPrefix("C.") else { return .en }
+        for entry in (environment.nonEmpty("LANGUAGE") ?? "").split(separator: ":") {
+            if let language = named(String(entry)) { return language }
         }
-        return .en
+        return named(locale) ?? .en
+    }
+
+    /// `fr`, `fr_FR.UTF-8`, `french` → fr; `en…` → en; nil for a language the tool does not speak.
+    public static func named(_ name: String) -> Language? {
+        let lowered = name.lowercased()
+        return allCases.first { lowered.hasPrefix($0.rawValue) }
     }
 }
 

@@ -36,7 +36,24 @@ public enum Message: String, Sendable, CaseIterable {
     case argName, argMachine, argKey, argTopic, argBackupFile, argImportFile
     case optSocket, optJSON, optHelp, optVersion, optDescription, optOrganization, optRole, optNoRoles
     case optName, optActive, optInactive, optYes, optLabel, optExpires, optOutput, optKeyFile, optIP
-    case optAuditMachine, optAfter, optLimit, optImportKeyFile, optExportOutput
+    case optAuditMachine, optAfter, optLimit, optImportKeyFile, optExportOutput, optLang, optVerbose, argKeyLabel
+    // Values checked before anything is sent
+    case unknownLanguage, durationZero, durationTooLong, expiresInPast, textLength, textTooLong, controlCharacter
+    case badRole, tooManyRoles, numberOutOfRange
+    // Refusals, said from the command and its arguments
+    case forbiddenCommand, permissionQuoted, and, permMachinesRead, permMachinesWrite, permKeysVerify, permAuditRead
+    case machineNotFound, keyNotFound, labelNotFound, labelAmbiguous, machineExists, keyExists, importConflict
+    case invalidValue, importKeyRefused, verboseHint, daemonSaid, statusNeedsRead, inactiveMachineWarning
+    case malformedLength, malformedAlphabet, malformedChecksum, missingRight
+    // Reaching papaoursd: what is at the socket path
+    case mustBeWholeNumber, mustBeOnce, mustBeStrings, mustBeTimeOrNull, mustBeString, mustBeGiven, mustBeTime
+    case mustBeMachineID, mustBeKeyID, mustBeHash, mustBeSeq, mustBeUID, mustBeAction, mustBeStatus
+    case sysPermission, sysNoEntry, sysIsDirectory, sysNotDirectory, sysNoSpace, sysReadOnly, sysExists, sysOther, reachSystem
+    case importNameTaken, reachOwnerOnly, importKeyMalformed, reachNothing, reachNoDirectory, reachDirectory, reachFile, reachNotSocket, reachSearch
+    // Status words and audit
+    case dayLetter, hWrites, serverVersion, statusActive, statusInactive, statusExpired, hLastIP, change, changeSet
+    case actMachineCreate, actMachineEdit, actMachineDelete, actKeyCreate, actKeyEdit, actKeyImport, actDenied
+    case actStoreImport, actStoreBackup, actStoreExport, actStoreRestore
 
     public var text: (en: String, fr: String) {
         switch self {
@@ -58,7 +75,7 @@ public enum Message: String, Sendable, CaseIterable {
         case .notANumber: ("option '{0}' needs a whole number, not '{1}'", "l'option « {0} » attend un nombre entier, pas « {1} »")
         case .notATime:
             ("'{0}' is not a time: use 2027-01-31T00:00:00Z, 2027-01-31 or a duration such as 90d, 12h, 4w",
-             "« {0} » n'est pas une date : utilisez 2027-01-31T00:00:00Z, 2027-01-31 ou une durée comme 90d, 12h, 4w")
+             "« {0} » n'est pas une date : utilisez 2027-01-31T00:00:00Z, 2027-01-31 ou une durée comme 90j, 12h, 4sem")
         case .noKeyOnInput: ("no API key on standard input", "aucune clé API sur l'entrée standard")
         case .deleteNeedsYes:
             ("standard input is not a terminal, so nothing can be confirmed: add --yes to delete",
@@ -67,9 +84,12 @@ public enum Message: String, Sendable, CaseIterable {
 
         case .cannotReach: ("cannot reach papaoursd at {0}: {1}", "impossible de joindre papaoursd à {0} : {1}")
         case .reachNoSocket: ("no such socket — is papaoursd running?", "socket introuvable — papaoursd est-il lancé ?")
-        case .reachRefused: ("connection refused — is papaoursd running?", "connexion refusée — papaoursd est-il lancé ?")
+        case .reachRefused:
+            ("the socket is there but nobody answers on it — papaoursd is not running (start it: systemctl start papaoursd.socket, or make run)",
+             "le socket existe mais personne n'y répond — papaoursd n'est pas lancé (démarrez-le : systemctl start papaoursd.socket, ou make run)")
         case .reachPermission:
-            ("permission denied — are you in the papaours group?", "permission refusée — êtes-vous dans le groupe papaours ?")
+            ("permission denied on the socket file (group {0}, mode {1}): join the group {0} (as root: usermod -aG {0} {2}), then log in again",
+             "permission refusée sur le fichier du socket (groupe {0}, mode {1}) : rejoignez le groupe {0} (en root : usermod -aG {0} {2}), puis reconnectez-vous")
         case .reachPathTooLong:
             ("the path is too long for a Unix socket (at most 107 bytes)", "le chemin est trop long pour un socket Unix (107 octets au plus)")
         case .connectionLost:
@@ -77,9 +97,11 @@ public enum Message: String, Sendable, CaseIterable {
              "la connexion à papaoursd ({0}) a été coupée avant la réponse ; la modification a pu être faite ou non")
         case .timedOut: ("papaoursd at {0} did not answer in time", "papaoursd ({0}) n'a pas répondu à temps")
         case .protocolError:
-            ("papaoursd sent a reply this tool does not understand: {0}", "papaoursd a envoyé une réponse incompréhensible : {0}")
+            ("papaoursd sent a reply this papaoursctl does not understand; are both of the same version?",
+             "papaoursd a envoyé une réponse que ce papaoursctl ne comprend pas ; sont-ils de la même version ?")
         case .badRequest:
-            ("papaoursd did not understand the request ({0}): {1}", "papaoursd n'a pas compris la requête ({0}) : {1}")
+            ("papaoursd did not understand the request of '{0}' ({1}); are papaoursctl and papaoursd of the same version?",
+             "papaoursd n'a pas compris la requête de « {0} » ({1}) ; papaoursctl et papaoursd sont-ils de la même version ?")
 
         case .noForbidden: ("you are not allowed to do this", "vous n'avez pas le droit de faire cela")
         case .noNotFound: ("not found", "introuvable")
@@ -90,11 +112,11 @@ public enum Message: String, Sendable, CaseIterable {
             ("papaoursd cannot save changes now (disk full or read-only)",
              "papaoursd ne peut pas enregistrer de modification pour l'instant (disque plein ou en lecture seule)")
         case .noMalformedKey: ("this is not a well-formed API key", "ceci n'est pas une clé API bien formée")
-        case .noUnknownKey: ("unknown API key", "clé API inconnue")
+        case .noUnknownKey: ("unknown API key: no key of papaoursd has this value", "clé API inconnue : aucune clé de papaoursd n'a cette valeur")
         case .noInactiveKey: ("this API key is disabled", "cette clé API est désactivée")
         case .noInactiveMachine: ("the machine of this API key is disabled", "la machine de cette clé API est désactivée")
         case .noExpiredKey: ("this API key has expired", "cette clé API a expiré")
-        case .noOther: ("refused ({0})", "refusé ({0})")
+        case .noOther: ("papaoursd refused ({0})", "papaoursd a refusé ({0})")
         case .withDetail: ("{0}: {1}", "{0} : {1}")
 
         case .fileExists: ("refusing to overwrite {0}: the file exists", "refus d'écraser {0} : le fichier existe")
@@ -127,7 +149,21 @@ public enum Message: String, Sendable, CaseIterable {
             ("unknown type '{0}': machine, key, event or end expected", "type « {0} » inconnu : machine, key, event ou end attendu")
         case .importUnknownField: ("a {0} line has no member '{1}'", "une ligne {0} n'a pas de membre « {1} »")
         case .importMissingField: ("the {0} line lacks '{1}'", "il manque « {1} » à la ligne {0}")
-        case .importBadValue: ("invalid '{0}' in a {1} line: {2}", "« {0} » invalide dans une ligne {1} : {2}")
+        case .importBadValue: ("in a {0} line, {1}", "dans une ligne {0}, {1}")
+        case .mustBeWholeNumber: ("{0} must be a whole number", "{0} doit être un nombre entier")
+        case .mustBeOnce: ("{0} is given twice", "{0} est donné deux fois")
+        case .mustBeStrings: ("{0} must be a list of strings", "{0} doit être une liste de chaînes")
+        case .mustBeTimeOrNull: ("{0} must be a time or null", "{0} doit être une date ou null")
+        case .mustBeString: ("{0} must be a string", "{0} doit être une chaîne")
+        case .mustBeGiven: ("{0} is required", "{0} est obligatoire")
+        case .mustBeTime: ("{0} must be an RFC 3339 time such as 2027-01-31T00:00:00Z", "{0} doit être une date RFC 3339 comme 2027-01-31T00:00:00Z")
+        case .mustBeMachineID: ("{0} must be m_ and 16 of [a-z0-9]", "{0} doit être m_ suivi de 16 caractères parmi [a-z0-9]")
+        case .mustBeKeyID: ("{0} must be k_ and 16 of [a-z0-9]", "{0} doit être k_ suivi de 16 caractères parmi [a-z0-9]")
+        case .mustBeHash: ("{0} must be 64 hexadecimal digits (a SHA-256)", "{0} doit faire 64 chiffres hexadécimaux (un SHA-256)")
+        case .mustBeSeq: ("{0} must be a sequence number from 1 up", "{0} doit être un numéro d'ordre à partir de 1")
+        case .mustBeUID: ("{0} must be a uid", "{0} doit être un uid")
+        case .mustBeAction: ("{0} must be one of {1}", "{0} doit être l'un de {1}")
+        case .mustBeStatus: ("{0} must be active or inactive", "{0} doit être active ou inactive")
         case .importDuplicate: ("{0} {1} appears twice (first on line {2})", "{0} {1} apparaît deux fois (d'abord ligne {2})")
         case .importAfterEnd: ("a line after the end line", "une ligne après la ligne de fin")
         case .importNoEnd:
@@ -231,7 +267,7 @@ public enum Message: String, Sendable, CaseIterable {
              "Importer un fichier fait par export : tout, ou rien")
         case .argName: ("the machine's name, unique, 1 to 128 characters", "le nom de la machine, unique, de 1 à 128 caractères")
         case .argMachine: ("a machine id (m_…) or its exact name", "un identifiant de machine (m_…) ou son nom exact")
-        case .argKey: ("a key id (k_…)", "un identifiant de clé (k_…)")
+        case .argKey: ("a key id (k_…), or the key's machine when LABEL follows", "un identifiant de clé (k_…), ou la machine de la clé quand LABEL suit")
         case .argTopic: ("a command", "une commande")
         case .argBackupFile: ("the new backup file; an existing file is never overwritten",
                               "le nouveau fichier de sauvegarde ; un fichier existant n'est jamais écrasé")
@@ -254,7 +290,7 @@ public enum Message: String, Sendable, CaseIterable {
         case .optLabel: ("what the key is for, 1 to 100 characters", "à quoi sert la clé, de 1 à 100 caractères")
         case .optExpires:
             ("when the key expires: 2027-01-31T00:00:00Z, 2027-01-31 (UTC) or a duration from now such as 90d, 12h, 4w",
-             "date d'expiration : 2027-01-31T00:00:00Z, 2027-01-31 (UTC) ou une durée à partir de maintenant comme 90d, 12h, 4w")
+             "date d'expiration : 2027-01-31T00:00:00Z, 2027-01-31 (UTC) ou une durée à partir de maintenant comme 90j, 12h, 4sem")
         case .optOutput:
             ("write the secret to this new file (mode 0600) instead of standard output",
              "écrire le secret dans ce nouveau fichier (mode 0600) plutôt que sur la sortie standard")
@@ -269,6 +305,127 @@ public enum Message: String, Sendable, CaseIterable {
         case .optExportOutput:
             ("write to this new file (mode 0600) instead of standard output",
              "écrire dans ce nouveau fichier (mode 0600) plutôt que sur la sortie standard")
+        case .optLang: ("the language of every message: fr or en (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)",
+                        "la langue de tous les messages : fr ou en (par défaut : selon LANGUAGE, LC_ALL, LC_MESSAGES, LANG)")
+        case .optVerbose: ("also show papaoursd's own words when it refuses", "montrer aussi la réponse de papaoursd quand il refuse")
+        case .argKeyLabel:
+            ("the key's label, KEY being then its machine; unique among that machine's keys",
+             "le libellé de la clé, KEY étant alors sa machine ; unique parmi les clés de cette machine")
+
+        case .unknownLanguage: ("unknown language '{0}': fr or en", "langue inconnue « {0} » : fr ou en")
+        case .durationZero:
+            ("'{0}' leaves no time: a duration counts at least 1", "« {0} » ne laisse aucun délai : une durée compte au moins 1")
+        case .durationTooLong: ("'{0}' is too far away: 1000 years at most", "« {0} » est trop loin : 1000 ans au plus")
+        case .expiresInPast:
+            ("'{0}' is in the past: a key must expire in the future", "« {0} » est dans le passé : une clé doit expirer dans le futur")
+        case .textLength: ("{0} must be {1} to {2} characters long, not {3}", "{0} doit faire de {1} à {2} caractères, pas {3}")
+        case .textTooLong: ("{0} must be at most {1} characters long, not {2}", "{0} doit faire {1} caractères au plus, pas {2}")
+        case .controlCharacter: ("{0} must not hold control characters", "{0} ne doit pas contenir de caractère de contrôle")
+        case .badRole:
+            ("role '{0}' must be 1 to 64 letters, digits or . _ : -", "le rôle « {0} » doit faire de 1 à 64 lettres, chiffres ou . _ : -")
+        case .tooManyRoles: ("{0} roles at most, not {1}", "{0} rôles au plus, pas {1}")
+        case .numberOutOfRange:
+            ("option '{0}' takes a whole number from {1} to {2}, not '{3}'",
+             "l'option « {0} » attend un nombre entier de {1} à {2}, pas « {3} »")
+
+        case .forbiddenCommand:
+            ("you may not run '{0}': it needs the permission {1}, which {2} does not have; ask the administrator of papaoursd to grant it",
+             "vous n'avez pas le droit d'utiliser « {0} » : il faut la permission {1}, que {2} n'a pas ; demandez-la à l'administrateur de papaoursd")
+        case .permissionQuoted: ("“{0}” ({1})", "« {0} » ({1})")
+        case .and: (" and ", " et ")
+        case .permMachinesRead: ("Rights management / Machines / Read", "Gestion des droits / Machines / Lecture")
+        case .permMachinesWrite: ("Rights management / Machines / Write", "Gestion des droits / Machines / Écriture")
+        case .permKeysVerify: ("Rights management / API keys / Verify", "Gestion des droits / Clés API / Vérification")
+        case .permAuditRead: ("Rights management / Audit / Read", "Gestion des droits / Audit / Lecture")
+        case .machineNotFound:
+            ("no machine '{0}': it is neither the id nor the name of a machine (see 'papaoursctl machine list')",
+             "aucune machine « {0} » : ce n'est ni l'identifiant ni le nom d'une machine (voir « papaoursctl machine list »)")
+        case .keyNotFound:
+            ("no key '{0}': a key is named by its id (k_…), or by its machine and its label: 'papaoursctl {1} MACHINE LABEL'",
+             "aucune clé « {0} » : une clé se désigne par son identifiant (k_…), ou par sa machine et son libellé : « papaoursctl {1} MACHINE LIBELLÉ »")
+        case .labelNotFound:
+            ("machine '{0}' has no key labelled '{1}' (see 'papaoursctl key list {0}')",
+             "la machine « {0} » n'a aucune clé de libellé « {1} » (voir « papaoursctl key list {0} »)")
+        case .labelAmbiguous:
+            ("machine '{0}' has {2} keys labelled '{1}': name the one you mean by its id: {3}",
+             "la machine « {0} » a {2} clés de libellé « {1} » : désignez celle que vous voulez par son identifiant : {3}")
+        case .machineExists:
+            ("a machine named '{0}' already exists (names are compared without regard to case)",
+             "une machine nommée « {0} » existe déjà (les noms sont comparés sans tenir compte de la casse)")
+        case .keyExists: ("this key is already registered: a key with the same value exists", "cette clé est déjà enregistrée : une clé de même valeur existe")
+        case .importConflict:
+            ("records of this file conflict with those here (a name or a key already taken); nothing was imported",
+             "des enregistrements de ce fichier entrent en conflit avec ceux d'ici (un nom ou une clé déjà pris) ; rien n'a été importé")
+        case .invalidValue: ("papaoursd refused a value given to '{0}'", "papaoursd a refusé une valeur donnée à « {0} »")
+        case .importKeyRefused:
+            ("papaoursd refused the key to import: it is too easy to guess; import only keys drawn at random",
+             "papaoursd a refusé la clé à importer : elle est trop facile à deviner ; n'importez que des clés tirées au hasard")
+        case .importNameTaken:
+            ("machine {0} is named '{1}', a name that machine {2} already bears here",
+             "la machine {0} s'appelle « {1} », un nom que porte déjà ici la machine {2}")
+        case .importKeyMalformed: ("the key to import is not well-formed: {0}", "la clé à importer est mal formée : {0}")
+        case .sysPermission: ("permission denied", "permission refusée")
+        case .sysNoEntry: ("no such file or directory", "fichier ou répertoire introuvable")
+        case .sysIsDirectory: ("it is a directory", "c'est un répertoire")
+        case .sysNotDirectory: ("a part of the path is not a directory", "une partie du chemin n'est pas un répertoire")
+        case .sysNoSpace: ("no space left on the disk", "plus de place sur le disque")
+        case .sysReadOnly: ("the file system is read-only", "le système de fichiers est en lecture seule")
+        case .sysExists: ("the file exists", "le fichier existe")
+        case .sysOther: ("system error {0}", "erreur système {0}")
+        case .reachSystem: ("the system refused the connection: {0}", "le système a refusé la connexion : {0}")
+        case .reachOwnerOnly:
+            ("permission denied on the socket file (owner {0}, mode {1}): only {0} may connect; the administrator opens it to a group with socket-group and socket-mode 0660 in papaoursd.conf",
+             "permission refusée sur le fichier du socket (propriétaire {0}, mode {1}) : seul {0} peut s'y connecter ; l'administrateur l'ouvre à un groupe avec socket-group et socket-mode 0660 dans papaoursd.conf")
+        case .verboseHint: (" (--verbose shows papaoursd's reason)", " (--verbose montre la raison donnée par papaoursd)")
+        case .daemonSaid: ("papaoursd said: {0}", "réponse de papaoursd : {0}")
+        case .statusNeedsRead:
+            ("The counters need the permission {0}.", "Les compteurs demandent la permission {0}.")
+        case .inactiveMachineWarning:
+            ("warning: machine '{0}' is inactive, so this key is refused until the machine is enabled again (papaoursctl machine edit {1} --active)",
+             "attention : la machine « {0} » est inactive, cette clé sera donc refusée tant que la machine ne sera pas réactivée (papaoursctl machine edit {1} --active)")
+        case .malformedLength:
+            ("wrong length: a papaours key has 43 characters (papa_ then 38), a key issued elsewhere 20 to 256",
+             "longueur incorrecte : une clé papaours a 43 caractères (papa_ puis 38), une clé émise ailleurs de 20 à 256")
+        case .malformedAlphabet:
+            ("it holds a character no key may hold (a space, an accent, a control character…)",
+             "elle contient un caractère qu'aucune clé ne peut contenir (une espace, un accent, un caractère de contrôle…)")
+        case .malformedChecksum:
+            ("its check digits do not match: a character is wrong, missing or swapped",
+             "ses caractères de contrôle ne correspondent pas : un caractère est faux, manquant ou interverti")
+        case .missingRight: ("this key's machine lacks a right that was required", "la machine de cette clé n'a pas un des droits exigés")
+
+        case .reachNothing:
+            ("nothing is there — is papaoursd running, and is this its socket? ('make run' uses ./run/papaoursd.sock, a packaged install /run/papaours/papaoursd.sock)",
+             "rien n'existe à ce chemin — papaoursd est-il lancé, et est-ce bien son socket ? (« make run » utilise ./run/papaoursd.sock, une installation par paquet /run/papaours/papaoursd.sock)")
+        case .reachNoDirectory: ("the directory {0} does not exist", "le répertoire {0} n'existe pas")
+        case .reachDirectory:
+            ("this is a directory, not a socket: give the socket's path, such as {0}/papaoursd.sock",
+             "c'est un répertoire, pas un socket : donnez le chemin du socket, par exemple {0}/papaoursd.sock")
+        case .reachFile: ("this is a regular file, not a socket", "c'est un fichier ordinaire, pas un socket")
+        case .reachNotSocket: ("this is not a socket", "ce n'est pas un socket")
+        case .reachSearch:
+            ("permission denied: user {0} may not enter the directory {1}", "permission refusée : l'utilisateur {0} ne peut pas traverser le répertoire {1}")
+
+        case .dayLetter: ("d", "j")
+        case .serverVersion: ("{0} {1} (protocol {2})", "{0} {1} (protocole {2})")
+        case .hWrites: ("Writes", "Écritures")
+        case .statusActive: ("Active", "Active")
+        case .statusInactive: ("Inactive", "Inactive")
+        case .statusExpired: ("Expired", "Expirée")
+        case .hLastIP: ("Last address", "Dernière adresse")
+        case .change: ("{0}: {1} → {2}", "{0} : {1} → {2}")
+        case .changeSet: ("{0}: {1}", "{0} : {1}")
+        case .actMachineCreate: ("machine created", "machine créée")
+        case .actMachineEdit: ("machine changed", "machine modifiée")
+        case .actMachineDelete: ("machine deleted", "machine supprimée")
+        case .actKeyCreate: ("key created", "clé créée")
+        case .actKeyEdit: ("key changed", "clé modifiée")
+        case .actKeyImport: ("key imported", "clé importée")
+        case .actDenied: ("refused", "refusé")
+        case .actStoreImport: ("store imported", "base importée")
+        case .actStoreBackup: ("backup made", "sauvegarde faite")
+        case .actStoreExport: ("store exported", "base exportée")
+        case .actStoreRestore: ("store restored", "base restaurée")
         }
     }
 }

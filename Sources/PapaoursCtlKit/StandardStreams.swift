@@ -85,7 +85,19 @@ struct SystemError: Error, Equatable {
 
     init(_ code: Int32) { self.code = code }
 
-    var message: String { String(cString: strerror(code)) }
+    /// What went wrong, in the user's language (strerror(3) speaks English only).
+    func described(_ text: Localizer) -> String {
+        switch code {
+        case EACCES, EPERM: text(.sysPermission)
+        case ENOENT: text(.sysNoEntry)
+        case EISDIR: text(.sysIsDirectory)
+        case ENOTDIR: text(.sysNotDirectory)
+        case ENOSPC, EDQUOT: text(.sysNoSpace)
+        case EROFS: text(.sysReadOnly)
+        case EEXIST: text(.sysExists)
+        default: text(.sysOther, String(code))
+        }
+    }
 }
 
 /// A new private file for a secret, a backup or an export: created with

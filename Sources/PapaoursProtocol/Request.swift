@@ -41,7 +41,7 @@ public struct Request: Sendable, Equatable {
         for token in rest {
             switch token {
             case .attribute(let name, let value):
-                guard verb.attributes.contains(name) else {
+                guard verb.accepts(attribute: name) else {
                     throw ProtocolError(.syntax, "\(verb.rawValue) takes no attribute \(name)=")
                 }
                 guard attributes[name] == nil else {

@@ -50,9 +50,15 @@ public enum Verb: String, Sendable, CaseIterable {
         case .importEvent: ImportFields.event
         case .keyEdit: ["label", "status"]
         case .verify: ["ip"]
-        case .audit: ["machine", "after", "limit"]
+        case .audit: ["machine", "after", "before", "limit"]
         default: []
         }
+    }
+
+    /// Whether the verb takes `name=`: one of its attributes, or for an imported event the
+    /// `old-<field>=` / `new-<field>=` pairs its `changed=` names.
+    public func accepts(attribute name: String) -> Bool {
+        attributes.contains(name) || (self == .importEvent && (name.hasPrefix("old-") || name.hasPrefix("new-")))
     }
 
     public var requiredAttributes: Set<String> {
@@ -84,5 +90,5 @@ public enum Verb: String, Sendable, CaseIterable {
 public enum ImportFields {
     public static let machine: Set<String> = ["id", "name", "description", "organization", "roles", "status", "created", "created-by", "updated", "keys"]
     public static let key: Set<String> = ["id", "machine", "label", "status", "created", "created-by", "updated", "expires", "last-used", "uses", "last-ip", "hash"]
-    public static let event: Set<String> = ["seq", "time", "uid", "user", "action", "target", "machine", "details"]
+    public static let event: Set<String> = ["seq", "time", "uid", "user", "action", "target", "machine", "details", "changed"]
 }

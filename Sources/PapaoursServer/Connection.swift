@@ -78,6 +78,14 @@ final class Connection {
         return input.count - inputStart >= limit ? .tooLong : .none
     }
 
+    /// Where reading stands, to put a line back that must wait (see EventLoop.process).
+    var readMark: (start: Int, scanned: Int) { (inputStart, scanned) }
+
+    func rewind(to mark: (start: Int, scanned: Int)) {
+        inputStart = mark.start
+        scanned = mark.scanned
+    }
+
     /// Drops consumed input so the buffer does not grow.
     func compactInput() {
         if inputStart == input.count {

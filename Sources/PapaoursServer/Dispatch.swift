@@ -18,16 +18,16 @@ enum Outcome {
 /// its read session.
 struct Dispatcher {
     let store: Store
-    let session: ReadSession
+    let session: Snapshot
     let stats: ServerStats
     let version: String
     let verifyCache = VerifyCache()
-    let machineCache = MachineCache()
+    let machineCache = MachineCache<MachineReply>()
 
     static let auditDefaultLimit = 100
     static let auditMaxLimit = 1000
 
-    func respond(to request: Request, from connection: Connection, usage: inout [KeyID: UsageDelta]) -> Outcome {
+    func respond(to request: Request, from connection: Connection, usage: inout [StoredID: UsageDelta]) -> Outcome {
         let verb = request.verb
         let needed = verb.requiredPermission
         if !connection.permissions.isSuperset(of: needed) {
@@ -74,31 +74,31 @@ struct Dispatcher {
             case .machineList:
                 try session.refresh()
                 var out: [UInt8] = []
-                let machines = try store.allMachines(in: session)
+                let machines = try session.allMachines()
                 for m in machines {
-                    let keys = try store.keyCount(machine: m.id, in: session)
+                    let keys = try session.keyCount(machine: m.id)
                     out += ReplyFormat.item("MACHINE") { ReplyFormat.machine(m, keys: keys, into: &$0) }
                 }
                 return .reply(out + ReplyFormat.ok { $0.attribute("count", String(machines.count)) })
             case .machineShow:
                 try session.refresh()
-                guard let m = try store.machine(ref: request.arguments[0], in: session) else {
+                guard let m = try session.machine(ref: request.arguments[0]) else {
                     return .reply(ReplyFormat.no("not-found", "no machine \(request.arguments[0])"))
                 }
-                let keys = try store.keyCount(machine: m.id, in: session)
+                let keys = try session.keyCount(machine: m.id)
                 return .reply(ReplyFormat.ok { ReplyFormat.machine(m, keys: keys, into: &$0) })
             case .keyList:
                 try session.refresh()
-                guard let m = try store.machine(ref: request.arguments[0], in: session) else {
+                guard let m = try session.machine(ref: request.arguments[0]) else {
                     return .reply(ReplyFormat.no("not-found", "no machine \(request.arguments[0])"))
                 }
-                let keys = try store.keys(machine: m.id, in: session)
+                let keys = try session.keys(machine: m.id)
                 var out: [UInt8] = []
                 for k in keys { out += ReplyFormat.item("KEY") { ReplyFormat.key(k, into: &$0) } }
                 return .reply(out + ReplyFormat.ok { $0.attribute("count", String(keys.count)) })
             case .keyShow:
                 try session.refresh()
-                guard let k = try store.key(ref: request.arguments[0], in: session) else {
+                guard let k = try session.key(ref: request.arguments[0]) else {
                     return .reply(ReplyFormat.no("not-found", "no key \(request.arguments[0])"))
                 }
                 return .reply(ReplyFormat.ok { ReplyFormat.key(k, into: &$0) })
@@ -110,7 +110,8 @@ struct Dispatcher {
                 }
                 return .backup(connection.passedFDs.removeFirst())
             case .export:
-                return .reply(try export())
+                let (reply, summary) = try export()
+                return .write(.journal(.storeExport, details: summary, reply: reply))
             case .keyImport:
                 let presented = Array(request.arguments[1].utf8)
                 guard case .success = Secret.classify(presented), let secret = try? Secret(validating: presented) else {
@@ -140,7 +141,7 @@ struct Dispatcher {
                 return .reply(try audit(request))
             case .stats:
                 try session.refresh()
-                let counts = try store.counts(in: session)
+                let counts = try session.counts()
                 return .reply(ReplyFormat.ok {
                     $0.attribute("uptime", String(max(0, Timestamp.now().seconds - stats.started)))
                     $0.attribute("connections", String(stats.connections.load(ordering: .relaxed)))
@@ -149,6 +150,7 @@ struct Dispatcher {
                     $0.attribute("verify-ok", String(stats.verifyOK.load(ordering: .relaxed)))
                     $0.attribute("verify-denied", String(stats.verifyDenied.load(ordering: .relaxed)))
                     $0.attribute("writes", String(stats.writes.load(ordering: .relaxed)))
+                    $0.attribute("commits", String(stats.commitLatency.count))
                     $0.attribute("version", version)
                 })
             }
@@ -179,10 +181,11 @@ struct Dispatcher {
         return ReplyFormat.ok()
     }
 
-    /// Every machine, key (with its hash, never a secret: there is none) and event.
-    func export() throws -> [UInt8] {
+    /// Every machine, key (with its hash, never a secret: there is none) and event, and what
+    /// the journal says of it; the reply leaves once that `store.export` event is committed.
+    func export() throws -> (reply: [UInt8], summary: String) {
         try session.refresh()
-        let batch = try store.exportRecords(in: session)
+        let batch = try session.exportRecords()
         var out: [UInt8] = []
         var keyCounts: [MachineID: Int] = [:]
         for k in batch.keys { keyCounts[k.machine, default: 0] += 1 }
@@ -194,17 +197,18 @@ struct Dispatcher {
             }
         }
         for e in batch.events { out += ReplyFormat.item("EVENT") { ReplyFormat.event(e, into: &$0) } }
-        return out + ReplyFormat.ok {
+        out += ReplyFormat.ok {
             $0.attribute("count", String(batch.count))
             $0.attribute("machines", String(batch.machines.count))
             $0.attribute("keys", String(batch.keys.count))
             $0.attribute("events", String(batch.events.count))
         }
+        return (out, "exported \(batch.machines.count) machine(s), \(batch.keys.count) key(s), \(batch.events.count) event(s)")
     }
 
     /// VERIFY cut by the fast path: the same checks and answers as the general one.
     func verify(_ plain: PlainVerify, in line: UnsafeRawBufferPointer, from connection: Connection,
-                usage: inout [KeyID: UsageDelta]) -> [UInt8] {
+                usage: inout [StoredID: UsageDelta]) -> [UInt8] {
         guard connection.permissions.contains(.keysVerify) else {
             return ReplyFormat.no("forbidden", "VERIFY needs permission keys.verify, which \(connection.peer.user) (uid \(connection.peer.uid)) does not hold")
         }
@@ -216,14 +220,14 @@ struct Dispatcher {
         }
     }
 
-    func verify(_ request: Request, usage: inout [KeyID: UsageDelta]) throws -> [UInt8] {
+    func verify(_ request: Request, usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
         try Array(request.arguments[0].utf8).withUnsafeBytes { secret in
             try verify(secret: secret, ip: request[attribute: "ip"] ?? "", usage: &usage)
         }
     }
 
     /// Form first (no store access), then key, status, expiry, machine status.
-    func verify(secret presented: UnsafeRawBufferPointer, ip: String, usage: inout [KeyID: UsageDelta]) throws -> [UInt8] {
+    func verify(secret presented: UnsafeRawBufferPointer, ip: String, usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
         let decided = verdict(secret: presented, ip: ip)
         if case .storeFailure(let error) = decided { throw error }
         count(decided, ip: ip, usage: &usage)
@@ -246,10 +250,12 @@ struct Dispatcher {
         }
         do {
             try session.refresh()
-            let outcome = try store.verify(hash, at: now, in: session, machines: machineCache, snapshot: session.snapshot)
-            let entry = verdict(outcome)
+            let entry = try session.verify(hash, at: now, machines: machineCache, describe: MachineReply.init,
+                                           isActive: \.active) { outcome, key, machine in
+                VerifyCache.Entry(outcome, key: key, machine: machine)
+            }
             // Unknown keys are not kept: random ones would only push known keys out.
-            if case .unknownKey = outcome {} else { verifyCache.remember(hash, entry, snapshot: session.snapshot) }
+            if !entry.isUnknown { verifyCache.remember(hash, entry, snapshot: session.generation) }
             return .decided(entry, at: now)
         } catch {
             return .storeFailure(StoreError(any: error))
@@ -258,48 +264,32 @@ struct Dispatcher {
 
     /// Counts a verdict by its result (or `result`, when the caller refused it after): STATS,
     /// /metrics, and a use of the key when accepted.
-    func count(_ verdict: VerifyVerdict, as result: VerifyResult? = nil, ip: String, usage: inout [KeyID: UsageDelta]) {
+    func count(_ verdict: VerifyVerdict, as result: VerifyResult? = nil, ip: String, usage: inout [StoredID: UsageDelta]) {
         guard let result = result ?? verdict.result else { return }
         stats.record(result)
         guard result == .ok, case .decided(let entry, let now) = verdict, let key = entry.key else { return }
         usage[key, default: UsageDelta(uses: 0, lastUsed: now, lastIP: ip)].merge(UsageDelta(uses: 1, lastUsed: now, lastIP: ip))
     }
 
-    /// The reply for an outcome, and how long it holds.
-    private func verdict(_ outcome: VerifyOutcome) -> VerifyCache.Entry {
-        switch outcome {
-        case .valid(let key, let machine):
-            let reply = ReplyFormat.ok {
-                $0.attribute("machine", machine.id.value)
-                $0.attribute("name", machine.name)
-                $0.attribute("key", key.id.value)
-                $0.attribute("label", key.label)
-                $0.attribute("organization", machine.organization)
-                $0.attribute("roles", machine.roles.joined(separator: ","))
-            }
-            return .init(outcome: outcome, reply: reply, key: key.id, validUntil: key.expires?.seconds ?? .max)
-        case .unknownKey:
-            return .init(outcome: outcome, reply: outcome.refusalReply, key: nil, validUntil: .max)
-        case .inactiveKey(let key):
-            return .init(outcome: outcome, reply: outcome.refusalReply, key: nil, validUntil: key.expires?.seconds ?? .max)
-        case .expiredKey:
-            return .init(outcome: outcome, reply: outcome.refusalReply, key: nil, validUntil: .max)
-        case .inactiveMachine(let key):
-            return .init(outcome: outcome, reply: outcome.refusalReply, key: nil,
-                         validUntil: key.expires?.seconds ?? .max)
-        }
-    }
-
+    /// AUDIT: `after=` (or neither, as in version 1) pages forward from the oldest, `before=` back
+    /// from the newest end.
     func audit(_ request: Request) throws -> [UInt8] {
-        var after: UInt64 = 0
-        if let text = request[attribute: "after"] {
-            guard let n = UInt64(text) else { return ReplyFormat.no("invalid", "after must be a sequence number, got \"\(text)\"") }
-            after = n
+        func sequence(_ name: String) -> Result<UInt64?, Never>? {
+            guard let text = request[attribute: name] else { return .success(nil) }
+            guard let n = UInt64(text) else { return nil }
+            return .success(n)
         }
+        guard case .success(let after)? = sequence("after") else {
+            return ReplyFormat.no("invalid", "after must be a sequence number, got \(LogText.quoted(request[attribute: "after"] ?? ""))")
+        }
+        guard case .success(let before)? = sequence("before") else {
+            return ReplyFormat.no("invalid", "before must be a sequence number, got \(LogText.quoted(request[attribute: "before"] ?? ""))")
+        }
+        if after != nil && before != nil { return ReplyFormat.no("invalid", "after= and before= cannot be used together") }
         var limit = Dispatcher.auditDefaultLimit
         if let text = request[attribute: "limit"] {
             guard let n = Int(text), (1...Dispatcher.auditMaxLimit).contains(n) else {
-                return ReplyFormat.no("invalid", "limit must be from 1 to \(Dispatcher.auditMaxLimit), got \"\(text)\"")
+                return ReplyFormat.no("invalid", "limit must be from 1 to \(Dispatcher.auditMaxLimit), got \(LogText.quoted(text))")
             }
             limit = n
         }
@@ -307,15 +297,15 @@ struct Dispatcher {
         var machine: MachineID?
         if let ref = request[attribute: "machine"] {
             // A deleted machine's events stay reachable by its id.
-            guard let id = try store.machine(ref: ref, in: session)?.id ?? MachineID(ref) else {
-                return ReplyFormat.no("not-found", "no machine \(ref)")
+            guard let id = try session.machine(ref: ref)?.id ?? MachineID(ref) else {
+                return ReplyFormat.no("not-found", "no machine \(LogText.quoted(ref))")
             }
             machine = id
         }
-        let events = try store.auditEvents(after: after, machine: machine, limit: limit, in: session)
+        let range: Snapshot.EventRange = before.map { .before($0) } ?? .after(after ?? 0)
+        let events = try session.auditEvents(range, machine: machine, limit: limit)
         var out: [UInt8] = []
         for e in events { out += ReplyFormat.item("EVENT") { ReplyFormat.event(e, into: &$0) } }
         return out + ReplyFormat.ok { $0.attribute("count", String(events.count)) }
     }
 }
-

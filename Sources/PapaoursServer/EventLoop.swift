@@ -17,13 +17,15 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     static func gateIndex(_ token: UInt64) -> Int? { (2..<16).contains(token) ? Int(token - 2) : nil }
     /// Requests answered per connection per turn, so one busy client cannot starve others.
     static let requestsPerTurn = 64
+    /// Writes of one connection sent to the writer as one group (and so one commit at most).
+    static let writesPerGroup = 256
     static let readChunk = 65536
 
     let index: Int
     private let shared: SharedState
     private let epfd: Int32
     private let wakeFD: Int32
-    private let session: ReadSession
+    private let session: Snapshot
     private let dispatcher: Dispatcher
     private let mailbox = Locked<[(UInt64, [UInt8])]>([])
     /// Accepted sockets handed over by another loop, with the gate transport they came by (nil: the line protocol).
@@ -36,7 +38,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private var connections: [UInt64: Connection] = [:]
     private var ready: [Connection] = []
     private var dirty: [Connection] = []
-    private var usage: [KeyID: UsageDelta] = [:]
+    private var usage: [StoredID: UsageDelta] = [:]
     private var configuration: Configuration
     private var configurationGeneration: UInt64 = 0
     private var acceptPausedUntil: Int64 = 0
@@ -52,7 +54,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         epfd = papa_epoll_create()
         wakeFD = papa_eventfd()
         guard epfd >= 0, wakeFD >= 0 else { throw ServerError("cannot create the event loop: \(String(cString: strerror(errno)))") }
-        session = try ReadSession(store: shared.store)
+        session = try Snapshot(store: shared.store)
         dispatcher = Dispatcher(store: shared.store, session: session, stats: shared.stats, version: shared.version)
         configuration = shared.configuration
         _ = papa_epoll_ctl(epfd, 1, wakeFD, PAPA_EPOLLIN, EventLoop.wakeToken)
@@ -80,9 +82,11 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
 
     func wake() { _ = papa_eventfd_signal(wakeFD) }
 
-    /// Called by the writer thread once a write of ours is committed.
-    func complete(connection: UInt64, reply: [UInt8]) {
-        mailbox.withLock { $0.append((connection, reply)) }
+    /// Called by the writer thread once a group of writes of ours is committed.
+    func complete(connection: UInt64, outcomes: [WriteOutcome]) {
+        var replies: [UInt8] = []
+        for outcome in outcomes { replies += ReplyFormat.reply(outcome) }
+        mailbox.withLock { $0.append((connection, replies)) }
         wake()
     }
 
@@ -237,35 +241,54 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         process(connection, now: now)
     }
 
-    /// Answers the complete lines the connection has buffered, within this turn's share.
+    /// Answers the complete lines the connection has buffered, within this turn's share. Writes
+    /// that follow one another are gathered and go to the writer as one group; the first request
+    /// after them that is not a write waits, unread, until they are answered (order, and reads
+    /// that see the writes before them).
     private func process(_ connection: Connection, now: Int64) {
         guard connections[connection.serial] != nil else { return }
         if connection.gate != nil { return serveGate(connection, now: now) }
         var handled = 0
         var stalled = false
+        var group: [WriteOperation] = []
         while !connection.awaitingWriter && !connection.closeAfterFlush
                 && connection.pendingOutput < configuration.outputLimit {
-            if handled == EventLoop.requestsPerTurn {
+            if handled == EventLoop.requestsPerTurn || group.count == EventLoop.writesPerGroup {
                 if connection.hasBufferedInput { ready.append(connection) }
                 break
             }
+            let mark = connection.readMark
             switch connection.nextLine(limit: Tokenizer.maxLineLength) {
             case .none:
                 stalled = connection.hasBufferedInput
             case .tooLong:
+                if !group.isEmpty {
+                    connection.rewind(to: mark)
+                    break
+                }
                 connection.output += ReplyFormat.bad(ProtocolError(.tooLong, "request line longer than \(Tokenizer.maxLineLength) bytes; closing"))
                 connection.closeAfterFlush = true
             case .line(let line):
-                handled += 1
-                let answered = line.withUnsafeBytes { raw -> Bool in
-                    guard let plain = PlainVerify.match(raw) else { return false }
-                    connection.output += dispatcher.verify(plain, in: raw, from: connection, usage: &usage)
-                    return true
+                if group.isEmpty {
+                    let answered = line.withUnsafeBytes { raw -> Bool in
+                        guard let plain = PlainVerify.match(raw) else { return false }
+                        connection.output += dispatcher.verify(plain, in: raw, from: connection, usage: &usage)
+                        return true
+                    }
+                    if answered { handled += 1; continue }
                 }
-                if !answered { answer(Array(line), on: connection) }
+                guard answer(Array(line), on: connection, into: &group) else {
+                    connection.rewind(to: mark)
+                    break
+                }
+                if group.isEmpty { handled += 1 }
                 continue
             }
             break
+        }
+        if !group.isEmpty {
+            connection.awaitingWriter = true
+            shared.writer.submit(Writer.Job(operations: group, actor: connection.actor, sink: self, connection: connection.serial))
         }
         connection.partialSince = stalled ? (connection.partialSince == 0 ? now : connection.partialSince) : 0
         if connection.inputEnded && !connection.awaitingWriter && !connection.closeAfterFlush {
@@ -285,27 +308,35 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         markDirty(connection)
     }
 
-    private func answer(_ line: [UInt8], on connection: Connection) {
+    /// Answers one line, or adds it to the group of writes; false when it must wait for the
+    /// group to be answered first (it is then left unread).
+    private func answer(_ line: [UInt8], on connection: Connection, into group: inout [WriteOperation]) -> Bool {
         let request: Request
         do {
             request = try Request.parse(line)
         } catch {
+            guard group.isEmpty else { return false }
             connection.output += ReplyFormat.bad(error)
-            return
+            return true
         }
+        guard group.isEmpty || request.verb.isWrite else { return false }
         switch dispatcher.respond(to: request, from: connection, usage: &usage) {
+        case .write(let operation):
+            group.append(operation)
+        case .reply(let bytes) where !group.isEmpty:
+            // A write refused before the writer (a weak KEY IMPORT): its reply keeps its place.
+            group.append(.answered(bytes))
         case .reply(let bytes):
             connection.output += bytes
         case .close(let bytes):
             connection.output += bytes
             connection.closeAfterFlush = true
-        case .write(let operation):
-            connection.awaitingWriter = true
-            shared.writer.submit(Writer.Job(operation: operation, actor: connection.actor, sink: self, connection: connection.serial))
         case .backup(let fd):
             connection.awaitingWriter = true
-            Backup.start(store: shared.store, into: fd, by: connection.actor, sink: self, connection: connection.serial)
+            Backup.start(store: shared.store, writer: shared.writer, into: fd, by: connection.actor, sink: self,
+                         connection: connection.serial)
         }
+        return true
     }
 
     private func deliverCompletions(now: Int64) {
@@ -416,7 +447,9 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private func flushUsage(now: Int64) {
         lastUsageFlush = now
         guard !usage.isEmpty else { return }
-        shared.writer.submit(Writer.Job(operation: .usage(usage), actor: nil, sink: nil, connection: 0))
+        var byKey: [KeyID: UsageDelta] = [:]
+        for (key, delta) in usage { byKey[key.id()] = delta }
+        shared.writer.submit(Writer.Job(operations: [.usage(byKey)], actor: nil, sink: nil, connection: 0))
         usage.removeAll(keepingCapacity: true)
     }
 

@@ -8,7 +8,7 @@ struct GateResponder {
     let connection: Connection
     let gate: GateState
 
-    func respond(to request: HTTPRequest, usage: inout [KeyID: UsageDelta]) -> HTTPResponse {
+    func respond(to request: HTTPRequest, usage: inout [StoredID: UsageDelta]) -> HTTPResponse {
         let known = ["/verify", "/health", "/metrics"]
         guard known.contains(request.path) else {
             return GateResponse.refusal(.notFound, "no such path; the gate answers /verify, /health and /metrics")
@@ -28,7 +28,7 @@ struct GateResponder {
         }
     }
 
-    private func verify(_ request: HTTPRequest, usage: inout [KeyID: UsageDelta]) -> HTTPResponse {
+    private func verify(_ request: HTTPRequest, usage: inout [StoredID: UsageDelta]) -> HTTPResponse {
         let required: [RequiredRight]
         do {
             required = try requiredRights(request)
@@ -55,22 +55,23 @@ struct GateResponder {
             dispatcher.count(verdict, ip: ip, usage: &usage)
             return GateResponse.refusal(.malformedKey, VerifyVerdict.malformedMessage(why))
         case .decided(let entry, _):
-            guard case .valid(let keyRecord, let machine) = entry.outcome else {
+            guard let identity = entry.identity else {
                 dispatcher.count(verdict, ip: ip, usage: &usage)
                 return GateResponse.refusal(GateRefusal(refused: VerifyResult(entry.outcome)), entry.outcome.refusalMessage)
             }
-            let rights = EffectiveRights.of(machine)
+            let rights = EffectiveRights.of(identity.machine)
             if let missing = required.first(where: { !rights.contains($0) }) {
                 dispatcher.count(verdict, as: .missingRight, ip: ip, usage: &usage)
                 return GateResponse.refusal(.missingRight, "the machine does not hold the right \(missing)")
             }
             dispatcher.count(verdict, ip: ip, usage: &usage)
-            return identity(keyRecord, machine, rights: rights)
+            return headers(identity, rights: rights)
         }
     }
 
     /// 200 with the machine's identity in headers, percent-encoded so that any text decodes exactly.
-    private func identity(_ key: KeyRecord, _ machine: MachineRecord, rights: Set<RequiredRight>) -> HTTPResponse {
+    private func headers(_ identity: VerifyIdentity, rights: Set<RequiredRight>) -> HTTPResponse {
+        let machine = identity.machine
         let values: [(String, String)] = [
             ("X-Papaours-Machine", machine.id.value),
             ("X-Papaours-Machine-Name", machine.name),
@@ -78,8 +79,8 @@ struct GateResponder {
             ("X-Papaours-Roles", machine.roles.joined(separator: ",")),
             ("X-Papaours-Groups", EffectiveRights.groups(of: machine).joined(separator: ",")),
             ("X-Papaours-Rights", rights.map(\.description).sorted().joined(separator: ",")),
-            ("X-Papaours-Key", key.id.value),
-            ("X-Papaours-Key-Label", key.label),
+            ("X-Papaours-Key", identity.keyID),
+            ("X-Papaours-Key-Label", identity.label),
         ]
         return HTTPResponse(status: 200, fields: [GateResponse.noStore] + values.map { (name: $0.0, value: HTTPText.headerValue($0.1)) })
     }
@@ -109,7 +110,7 @@ struct GateResponder {
     private func health() -> HTTPResponse {
         do {
             try dispatcher.session.refresh()
-            _ = try dispatcher.store.counts(in: dispatcher.session)
+            _ = try dispatcher.session.counts()
             return GateResponse.json("{\"status\":\"ok\"}\n")
         } catch {
             Log.error("HTTP gate: /health: the store does not answer: \(StoreError(any: error))")

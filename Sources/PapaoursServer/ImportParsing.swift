@@ -58,9 +58,17 @@ enum ImportParsing {
             guard let id = MachineID(text) else { throw ValidationError(field: "machine", problem: "must be a machine id") }
             machine = id
         }
+        var changes: [FieldChange] = []
+        for field in (r[attribute: "changed"] ?? "").split(separator: ",").map(String.init) {
+            guard let old = r[attribute: "old-" + field], let new = r[attribute: "new-" + field] else {
+                throw ValidationError(field: "changed", problem: "names \(field) without old-\(field)= and new-\(field)=")
+            }
+            changes.append(FieldChange(field: field, old: old, new: new))
+        }
+        guard changes.count <= 64 else { throw ValidationError(field: "changed", problem: "must name at most 64 fields") }
         return AuditEvent(seq: seq, time: try time(r[attribute: "time"], "time")!, uid: uid,
                           user: try Validation.text(r[attribute: "user"] ?? "", field: "user", length: 0...128), action: action,
                           target: try Validation.text(r[attribute: "target"] ?? "", field: "target", length: 0...256),
-                          machine: machine, details: r[attribute: "details"] ?? "")
+                          machine: machine, details: r[attribute: "details"] ?? "", changes: changes)
     }
 }

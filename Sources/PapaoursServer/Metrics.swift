@@ -25,12 +25,15 @@ enum Metrics {
         out += "papaours_writes_total \(stats.writes.load(ordering: .relaxed))\n"
         family("papaours_commit_duration_seconds", "histogram", "Time of each store commit (one per batch of writes).")
         let commits = stats.commitLatency.snapshot
-        for (bound, count) in zip(LatencyHistogram.bounds, commits.cumulative) {
-            out += "papaours_commit_duration_seconds_bucket{le=\"\(bound)\"} \(count)\n"
+        var cumulative: UInt64 = 0
+        for (bound, count) in zip(LatencyHistogram.bounds, commits.counts) {
+            cumulative += count
+            out += "papaours_commit_duration_seconds_bucket{le=\"\(bound)\"} \(cumulative)\n"
         }
-        out += "papaours_commit_duration_seconds_bucket{le=\"+Inf\"} \(commits.count)\n"
-        out += "papaours_commit_duration_seconds_sum \(commits.sum)\n"
-        out += "papaours_commit_duration_seconds_count \(commits.count)\n"
+        let total = commits.counts.reduce(0, +)
+        out += "papaours_commit_duration_seconds_bucket{le=\"+Inf\"} \(total)\n"
+        out += "papaours_commit_duration_seconds_sum \(commits.sumSeconds)\n"
+        out += "papaours_commit_duration_seconds_count \(total)\n"
         family("papaours_replication_state", "gauge", "1 for the current state of the fleet replication: off (no cluster line), connected, disconnected.")
         for state in ["off", "connected", "disconnected"] {
             out += "papaours_replication_state{state=\"\(state)\"} \(state == "off" ? 1 : 0)\n"
@@ -50,6 +53,6 @@ enum Metrics {
 
     private static func readCounts(_ dispatcher: Dispatcher) throws -> (machines: Int, keys: Int) {
         try dispatcher.session.refresh()
-        return try dispatcher.store.counts(in: dispatcher.session)
+        return try dispatcher.session.counts()
     }
 }

@@ -40,6 +40,49 @@ enum ReplyFormat {
         line.attribute("target", e.target)
         if let machine = e.machine { line.attribute("machine", machine.value) }
         if !e.details.isEmpty { line.attribute("details", e.details) }
+        if !e.changes.isEmpty {
+            line.attribute("changed", e.changes.map(\.field).joined(separator: ","))
+            for change in e.changes {
+                line.attribute("old-" + change.field, change.old)
+                line.attribute("new-" + change.field, change.new)
+            }
+        }
+    }
+
+    /// The one reply line of a write, from what the writer did.
+    static func reply(_ outcome: WriteOutcome) -> [UInt8] {
+        switch outcome {
+        case .machineCreated(let record):
+            ok { machine(record, keys: 0, into: &$0) }
+        case .machineEdited(let record, let keys):
+            ok { machine(record, keys: keys, into: &$0) }
+        case .machineDeleted(let id):
+            ok { $0.attribute("id", id.value) }
+        case .keyCreated(let record, let secret):
+            ok {
+                key(record, into: &$0)
+                if let secret { $0.attribute("secret", secret.revealed) }
+            }
+        case .keyEdited(let record):
+            ok { key(record, into: &$0) }
+        case .imported(let r):
+            ok {
+                $0.attribute("machines-added", String(r.machinesAdded))
+                $0.attribute("machines-skipped", String(r.machinesSkipped))
+                $0.attribute("keys-added", String(r.keysAdded))
+                $0.attribute("keys-skipped", String(r.keysSkipped))
+                $0.attribute("events-added", String(r.eventsAdded))
+                $0.attribute("events-skipped", String(r.eventsSkipped))
+            }
+        case .journaled(let reply):
+            reply
+        case .usageRecorded:
+            []
+        case .refused(let error):
+            no(error)
+        case .failed(let error):
+            no("unavailable", "the store cannot take writes now: \(error.message)")
+        }
     }
 
     /// `OK` followed by what `fill` writes, ended by LF.

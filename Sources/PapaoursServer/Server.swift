@@ -14,7 +14,7 @@ public final class Server: @unchecked Sendable {
 
     public init(configuration: Configuration, store: Store, listener: ListeningSocket, gates: [GateListener] = []) throws {
         let stats = ServerStats(started: Timestamp.now().seconds)
-        let writer = Writer(store: store, stats: stats)
+        let writer = try Writer(store: store, stats: stats)
         shared = SharedState(store: store, writer: writer, stats: stats, version: Server.version,
                              listenFD: listener.fd, gates: gates, configuration: configuration)
         let count = configuration.threads > 0 ? configuration.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))

@@ -1,7 +1,5 @@
+import PapaoursCore
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Counters STATS and /metrics report, shared by the loops and the writer.
 public final class ServerStats: Sendable {
@@ -10,11 +8,12 @@ public final class ServerStats: Sendable {
     public let verifyOK = Atomic<UInt64>(0)
     public let verifyDenied = Atomic<UInt64>(0)
     public let writes = Atomic<UInt64>(0)
+    /// How long each group commit took, apply and fsync included.
+    public let commitLatency = LatencyHistogram()
     /// Refused VERIFYs by code, in VerifyResult's order after `ok` (verifyOK counts those).
     let refusals = (0..<VerifyResult.allCases.count - 1).map { _ in Counter() }
     /// HTTP gate requests answered, by status.
     let gateResponses = GateStatusCounters()
-    let commitLatency = LatencyHistogram()
 
     public init(started: Int64) { self.started = started }
 
@@ -48,28 +47,6 @@ final class GateStatusCounters: Sendable {
     }
 }
 
-/// Commit durations as a Prometheus histogram: cumulative buckets in seconds, a sum and a count.
-final class LatencyHistogram: Sendable {
-    static let bounds: [Double] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
-    private let buckets = LatencyHistogram.bounds.map { _ in Counter() }
-    private let total = Atomic<UInt64>(0)
-    private let sumMicroseconds = Atomic<UInt64>(0)
-
-    func record(microseconds: UInt64) {
-        let seconds = Double(microseconds) / 1_000_000
-        if let i = LatencyHistogram.bounds.firstIndex(where: { seconds <= $0 }) { buckets[i].add() }
-        total.add(1, ordering: .relaxed)
-        sumMicroseconds.add(microseconds, ordering: .relaxed)
-    }
-
-    /// Cumulative counts per bound, the count of all, and the sum in seconds.
-    var snapshot: (cumulative: [UInt64], count: UInt64, sum: Double) {
-        var running: UInt64 = 0
-        let cumulative = buckets.map { running += $0.value; return running }
-        return (cumulative, total.load(ordering: .relaxed), Double(sumMicroseconds.load(ordering: .relaxed)) / 1_000_000)
-    }
-}
-
 /// One relaxed atomic counter, as a class so that counters can stand in arrays.
 final class Counter: Sendable {
     private let count = Atomic<UInt64>(0)
@@ -77,8 +54,27 @@ final class Counter: Sendable {
     var value: UInt64 { count.load(ordering: .relaxed) }
 }
 
-func monotonicMicroseconds() -> UInt64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return UInt64(spec.tv_sec) * 1_000_000 + UInt64(spec.tv_nsec) / 1000
+/// A histogram of durations, in Prometheus' shape: counts per upper bound. Recorded once a
+/// commit, by the writer: a lock costs nothing there.
+public final class LatencyHistogram: Sendable {
+    /// Upper bounds of the buckets, in seconds (the last, +Inf, is implied).
+    public static let bounds: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
+    private let state = Locked<(counts: [UInt64], sumSeconds: Double)>(([UInt64](repeating: 0, count: LatencyHistogram.bounds.count + 1), 0))
+
+    public init() {}
+
+    public func record(nanoseconds: Int64) {
+        let seconds = Double(max(0, nanoseconds)) / 1e9
+        let index = LatencyHistogram.bounds.firstIndex { seconds <= $0 } ?? LatencyHistogram.bounds.count
+        state.withLock {
+            $0.counts[index] += 1
+            $0.sumSeconds += seconds
+        }
+    }
+
+    /// How many durations were recorded (for the writer: how many commits).
+    public var count: UInt64 { state.withLock { $0.counts.reduce(0, +) } }
+
+    /// Observations per bucket (not cumulative; the last is above every bound), and their sum in seconds.
+    public var snapshot: (counts: [UInt64], sumSeconds: Double) { state.withLock { $0 } }
 }

@@ -1,4 +1,5 @@
 import PapaoursCore
+import PapaoursProtocol
 import PapaoursStore
 import Synchronization
 
@@ -46,17 +47,81 @@ struct PlainVerify {
     }
 }
 
+/// A machine's part of a VERIFY reply, encoded once per snapshot: what comes before the key's
+/// id and what comes after its label.
+struct MachineReply {
+    let active: Bool
+    /// The record itself, for the HTTP gate's headers.
+    let record: MachineRecord
+    /// `OK machine=<id> name=<name> key=`
+    let head: [UInt8]
+    /// ` organization=<org> roles=<list>` and LF
+    let tail: [UInt8]
+
+    init(_ machine: MachineRecord) {
+        active = machine.status == .active
+        record = machine
+        var head = LineEncoder()
+        head.word("OK")
+        head.attribute("machine", machine.id.value)
+        head.attribute("name", machine.name)
+        self.head = head.bytes + Array(" key=".utf8)
+        var tail = LineEncoder()
+        tail.attribute("organization", machine.organization)
+        tail.attribute("roles", machine.roles.joined(separator: ","))
+        self.tail = [UInt8(ascii: " ")] + tail.bytes + [0x0A]
+    }
+
+    /// The whole OK line for one of its keys, read in place.
+    func reply(for key: KeyView) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(head.count + tail.count + key.id.count + key.label.count + 16)
+        line += head
+        line += Array(KeyID.prefix.utf8)
+        line += key.id
+        line += Array(" ".utf8)
+        var label = LineEncoder(capacity: key.label.count + 10)
+        label.attribute("label", String(decoding: key.label, as: UTF8.self))
+        line += label.bytes
+        line += tail
+        return line
+    }
+}
+
 /// Each loop's memory of recent VERIFY answers, keyed by the secret's hash and valid only
 /// while no commit has happened since (the store's commit count): a change is seen at once.
 final class VerifyCache {
     struct Entry {
-        /// What the store said, for the HTTP gate.
+        /// What the store said, and who a valid key is: for the HTTP gate.
         let outcome: VerifyOutcome
+        let identity: VerifyIdentity?
         let reply: [UInt8]
         /// The key to count a use for, when the answer is OK.
-        let key: KeyID?
+        let key: StoredID?
         /// The answer stands only before this time (a key with an expiry).
         let validUntil: Int64
+        var isUnknown: Bool { outcome == .unknownKey }
+
+        init(outcome: VerifyOutcome, identity: VerifyIdentity? = nil, reply: [UInt8], key: StoredID?, validUntil: Int64) {
+            (self.outcome, self.identity, self.reply, self.key, self.validUntil) = (outcome, identity, reply, key, validUntil)
+        }
+
+        /// The answer to a VERIFY, from the store's outcome.
+        init(_ outcome: VerifyOutcome, key: KeyView?, machine: MachineReply?) {
+            let until = key?.expires?.seconds ?? .max
+            self.outcome = outcome
+            switch outcome {
+            case .valid:
+                reply = machine!.reply(for: key!)
+                self.key = StoredID(key!.id)
+                identity = VerifyIdentity(machine: machine!.record, key: key!)
+                validUntil = until
+            case .unknownKey, .expiredKey:
+                (reply, self.key, identity, validUntil) = (outcome.refusalReply, nil, nil, .max)
+            case .inactiveKey, .inactiveMachine:
+                (reply, self.key, identity, validUntil) = (outcome.refusalReply, nil, nil, until)
+            }
+        }
     }
 
     static let capacity = 65536

@@ -35,6 +35,19 @@ enum VerifyResult: String, CaseIterable, Sendable {
     }
 }
 
+/// Who a valid key is, for the HTTP gate's headers (the line reply has it encoded already).
+struct VerifyIdentity {
+    let machine: MachineRecord
+    let keyID: String
+    let label: String
+
+    init(machine: MachineRecord, key: KeyView) {
+        self.machine = machine
+        keyID = KeyID.prefix + String(decoding: key.id, as: UTF8.self)
+        label = String(decoding: key.label, as: UTF8.self)
+    }
+}
+
 /// What VERIFY's checks decided about a presented secret (Dispatcher.verdict), before any
 /// reply is written: the line protocol sends `reply`, the HTTP gate builds its response.
 enum VerifyVerdict {
@@ -76,7 +89,7 @@ extension VerifyOutcome {
         case .valid: "the key is valid"
         case .unknownKey: "no such key"
         case .inactiveKey: "this key is inactive"
-        case .expiredKey(let key): "this key expired at \(key.expires?.description ?? "?")"
+        case .expiredKey(let expires): "this key expired at \(expires)"
         case .inactiveMachine: "the machine of this key is inactive"
         }
     }

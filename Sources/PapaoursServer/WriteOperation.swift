@@ -13,23 +13,54 @@ enum WriteOperation: Sendable {
     case importRecords(ImportBatch)
     /// A write refused as forbidden, journaled as `denied`; `reply` is the refusal.
     case denied(attempted: String, machineRef: String?, missing: Permissions, reply: [UInt8])
+    /// A whole-store operation already done (EXPORT, BACKUP) journaled; `reply` is its answer.
+    case journal(AuditAction, details: String, reply: [UInt8])
     /// Batched VERIFY usage; nobody waits for it.
     case usage([KeyID: UsageDelta])
+    /// A reply made before the writer (a request refused on its face) that must keep its
+    /// place among the connection's writes; nothing to apply.
+    case answered([UInt8])
 
-    /// What the log says of it once committed (never a secret).
-    func logLine(_ reply: [UInt8], actor: Actor?) -> String? {
-        let who = actor.map { "by \($0.user) (uid \($0.uid))" } ?? ""
-        let outcome = reply.starts(with: Array("OK".utf8)) ? "done" : "refused: " + String(decoding: reply.dropLast(), as: UTF8.self)
+    /// The verb's own words for the log.
+    var logName: String {
         switch self {
-        case .createMachine(let d): return "machine.create \"\(d.name)\" \(who): \(outcome)"
-        case .editMachine(let ref, _): return "machine.edit \(ref) \(who): \(outcome)"
-        case .deleteMachine(let ref): return "machine.delete \(ref) \(who): \(outcome)"
-        case .createKey(let m, let label, _): return "key.create on \(m) label \"\(label)\" \(who): \(outcome)"
-        case .editKey(let ref, _): return "key.edit \(ref) \(who): \(outcome)"
-        case .importKey(let m, let label, _, _): return "key.create (imported) on \(m) label \"\(label)\" \(who): \(outcome)"
-        case .importRecords(let batch): return "import of \(batch.count) record(s) \(who): \(outcome)"
-        case .denied(let attempted, _, let missing, _): return "denied \(attempted) \(who): lacks \(missing)"
-        case .usage(let u): return u.isEmpty ? nil : "usage of \(u.count) key(s) recorded"
+        case .createMachine(let d): "machine.create \(LogText.quoted(d.name))"
+        case .editMachine(let ref, _): "machine.edit \(LogText.quoted(ref))"
+        case .deleteMachine(let ref): "machine.delete \(LogText.quoted(ref))"
+        case .createKey(let m, let label, _): "key.create on \(LogText.quoted(m)) label \(LogText.quoted(label))"
+        case .editKey(let ref, _): "key.edit \(LogText.quoted(ref))"
+        case .importKey(let m, let label, _, _): "key.create (imported) on \(LogText.quoted(m)) label \(LogText.quoted(label))"
+        case .importRecords(let batch): "import of \(batch.count) record(s)"
+        case .denied(let attempted, _, let missing, _): "denied \(attempted): lacks \(missing)"
+        case .journal(let action, _, _): action.rawValue
+        case .usage(let u): "usage of \(u.count) key(s) recorded"
+        case .answered: "refused before the writer"
+        }
+    }
+}
+
+/// What the writer did with one operation: the reply is formatted from this, once.
+enum WriteOutcome: Sendable {
+    case machineCreated(MachineRecord)
+    case machineEdited(MachineRecord, keys: Int)
+    case machineDeleted(MachineID)
+    /// `secret` only for a key made here (KEY CREATE), never for an imported one.
+    case keyCreated(KeyRecord, secret: Secret?)
+    case keyEdited(KeyRecord)
+    case imported(ImportReport)
+    /// Journaled, answered with a reply made before (a `denied` refusal, an export, a backup).
+    case journaled(reply: [UInt8])
+    case usageRecorded
+    /// Refused by the rules: nothing of it was applied.
+    case refused(StoreError)
+    /// The batch could not be committed: nothing of it was applied.
+    case failed(StoreError)
+
+    var isDone: Bool {
+        switch self {
+        case .refused, .failed: false
+        case .journaled(let reply): reply.starts(with: Array("OK".utf8))
+        default: true
         }
     }
 }

@@ -7,16 +7,18 @@ import Synchronization
 import Glibc
 #endif
 
-/// Where a write's reply goes once committed.
+/// Where a group of writes' outcomes go once committed, in the order they were submitted.
 protocol WriteCompletionSink: AnyObject, Sendable {
-    func complete(connection: UInt64, reply: [UInt8])
+    func complete(connection: UInt64, outcomes: [WriteOutcome])
 }
 
-/// The single writer: takes every queued write, applies them in one transaction and
-/// commits once (group commit), then answers each. Replies leave only after the commit.
+/// The single writer: takes every queued write, decides each against the store and the writes
+/// before it, applies all their change sets in one transaction and commits once (group commit),
+/// then answers each. Replies leave only after the commit.
 final class Writer: @unchecked Sendable {
+    /// The writes one connection had queued, in its order; answered together.
     struct Job: Sendable {
-        let operation: WriteOperation
+        let operations: [WriteOperation]
         let actor: Actor?
         let sink: (any WriteCompletionSink)?
         let connection: UInt64
@@ -27,10 +29,13 @@ final class Writer: @unchecked Sendable {
     private let queue = Locked<(jobs: [Job], stopping: Bool)>(([], false))
     private let wakeFD: Int32
     private var thread: OSThread?
+    /// The writer's own snapshot, renewed for each batch.
+    private let snapshot: Snapshot
 
-    init(store: Store, stats: ServerStats) {
+    init(store: Store, stats: ServerStats) throws {
         self.store = store
         self.stats = stats
+        snapshot = try Snapshot(store: store)
         wakeFD = papa_eventfd()
     }
 
@@ -70,101 +75,116 @@ final class Writer: @unchecked Sendable {
         _ = papa_eventfd_drain(wakeFD)
     }
 
-    /// One transaction for the whole batch; each job in a nested transaction so that one
-    /// refusal leaves the others' changes in.
+    /// Decides every operation of the batch in order (a refusal refuses only its own), then
+    /// applies the decided change sets as one commit. Only a store failure fails the batch.
     func apply(_ jobs: [Job]) {
         let now = Timestamp.now()
-        var replies: [[UInt8]] = []
-        let started = monotonicMicroseconds()
+        var outcomes: [[WriteOutcome]] = []
+        var sets: [ChangeSet] = []
         do {
-            replies = try store.withWrite { txn in
-                var out: [[UInt8]] = []
-                out.reserveCapacity(jobs.count)
-                for job in jobs {
-                    let child = try txn.child(of: store.environment)
-                    let outcome: Result<[UInt8], any Error>
-                    do { outcome = .success(try perform(job, at: now, in: child)) } catch { outcome = .failure(error) }
-                    switch outcome {
-                    case .success(let reply):
-                        try child.commit()
-                        out.append(reply)
-                    case .failure(let error):
-                        child.abort()
-                        // Store-level failures (map full, disk) end the whole batch; refusals are per job.
-                        if error is LMDBError { throw error }
-                        out.append(ReplyFormat.no(StoreError(any: error)))
+            try snapshot.refresh()
+            defer { snapshot.end() }
+            let view = BatchView(over: snapshot)
+            for job in jobs {
+                let actor = job.actor ?? Actor(uid: 0, user: "papaoursd")
+                outcomes.append(try job.operations.map { operation in
+                    do {
+                        let (set, outcome) = try decide(operation, by: actor, at: now, reading: view)
+                        if let set {
+                            try view.absorb(set)
+                            sets.append(set)
+                        }
+                        return outcome
+                    } catch {
+                        // A refusal (validation included) refuses its own write; anything else is the store's.
+                        let failure = StoreError(any: error)
+                        guard failure.isRefusal else { throw failure }
+                        return .refused(failure)
                     }
-                }
-                return out
+                })
             }
         } catch {
-            Log.error("write of \(jobs.count) request(s) failed: \(error)")
-            let reply = ReplyFormat.no("unavailable", "the store cannot take writes now: \(error.message)")
-            // A refusal stays a refusal even when its journal entry could not be written.
-            replies = jobs.map { job in
-                if case .denied(_, _, _, let refusal) = job.operation { return refusal }
-                return reply
-            }
+            return finish(jobs, failing: StoreError(any: error))
         }
-        stats.commitLatency.record(microseconds: monotonicMicroseconds() - started)
-        for (job, reply) in zip(jobs, replies) {
-            if let sink = job.sink {
-                if reply.starts(with: Array("OK".utf8)) { stats.writes.add(1, ordering: .relaxed) }
-                sink.complete(connection: job.connection, reply: reply)
-            }
-            if let line = job.operation.logLine(reply, actor: job.actor) {
-                if case .usage = job.operation { Log.debug(line) } else { Log.info(line) }
-            }
+        do {
+            let started = monotonicNanoseconds()
+            try store.apply(sets)
+            stats.commitLatency.record(nanoseconds: monotonicNanoseconds() - started)
+        } catch {
+            return finish(jobs, failing: error)
+        }
+        for (job, results) in zip(jobs, outcomes) { deliver(results, of: job) }
+    }
+
+    /// Every write of the batch failed with the store: each learns why; a refusal stays a refusal.
+    private func finish(_ jobs: [Job], failing error: StoreError) {
+        Log.error("write of \(jobs.reduce(0) { $0 + $1.operations.count }) request(s) failed: \(error)")
+        for job in jobs {
+            deliver(job.operations.map { operation in
+                if case .denied(_, _, _, let refusal) = operation { return .journaled(reply: refusal) }
+                return .failed(error)
+            }, of: job)
         }
     }
 
-    private func perform(_ job: Job, at now: Timestamp, in txn: borrowing WriteTransaction) throws -> [UInt8] {
-        let actor = job.actor ?? Actor(uid: 0, user: "papaoursd")
-        switch job.operation {
+    private func deliver(_ results: [WriteOutcome], of job: Job) {
+        for (operation, outcome) in zip(job.operations, results) {
+            if job.sink != nil && outcome.isDone { stats.writes.add(1, ordering: .relaxed) }
+            log(operation, outcome, actor: job.actor)
+        }
+        job.sink?.complete(connection: job.connection, outcomes: results)
+    }
+
+    private func log(_ operation: WriteOperation, _ outcome: WriteOutcome, actor: Actor?) {
+        if case .answered = operation { return }
+        let who = actor.map { " by \(LogText.quoted($0.user)) (uid \($0.uid))" } ?? ""
+        switch outcome {
+        case .usageRecorded:
+            if case .usage(let u) = operation, !u.isEmpty { Log.debug(operation.logName) }
+        case .refused(let error), .failed(let error):
+            Log.info("\(operation.logName)\(who): refused: \(error.code.rawValue): \(error.message)")
+        default:
+            Log.info("\(operation.logName)\(who): done")
+        }
+    }
+
+    private func decide(_ operation: WriteOperation, by actor: Actor, at now: Timestamp,
+                        reading view: BatchView) throws -> (ChangeSet?, WriteOutcome) {
+        switch operation {
         case .createMachine(let draft):
-            let record = try store.createMachine(draft, by: actor, at: now, in: txn)
-            return ReplyFormat.ok { ReplyFormat.machine(record, keys: 0, into: &$0) }
+            let d = try Decisions.createMachine(draft, by: actor, at: now, reading: view)
+            return (d.changes, .machineCreated(d.value))
         case .editMachine(let ref, let changes):
-            let record = try store.editMachine(ref, changes, by: actor, at: now, in: txn)
-            let keys = try store.keyCount(machine: record.id, in: txn)
-            return ReplyFormat.ok { ReplyFormat.machine(record, keys: keys, into: &$0) }
+            let d = try Decisions.editMachine(ref, changes, by: actor, at: now, reading: view)
+            return (d.changes, .machineEdited(d.value, keys: try view.keyIDs(machine: d.value.id).count))
         case .deleteMachine(let ref):
-            let (record, _) = try store.deleteMachine(ref, by: actor, at: now, in: txn)
-            return ReplyFormat.ok { $0.attribute("id", record.id.value) }
+            let d = try Decisions.deleteMachine(ref, by: actor, at: now, reading: view)
+            return (d.changes, .machineDeleted(d.value.id))
         case .createKey(let machine, let label, let expires):
             let secret = Secret.generate()
-            let record = try store.createKey(machine: machine, label: label, expires: expires, secret: secret,
-                                             by: actor, at: now, in: txn)
-            return ReplyFormat.ok {
-                ReplyFormat.key(record, into: &$0)
-                $0.attribute("secret", secret.revealed)
-            }
+            let d = try Decisions.createKey(machine: machine, label: label, expires: expires, secret: secret,
+                                            by: actor, at: now, reading: view)
+            return (d.changes, .keyCreated(d.value, secret: secret))
         case .editKey(let ref, let changes):
-            let record = try store.editKey(ref, changes, by: actor, at: now, in: txn)
-            return ReplyFormat.ok { ReplyFormat.key(record, into: &$0) }
+            let d = try Decisions.editKey(ref, changes, by: actor, at: now, reading: view)
+            return (d.changes, .keyEdited(d.value))
         case .importKey(let machine, let label, let expires, let secret):
-            let record = try store.createKey(machine: machine, label: label, expires: expires, secret: secret, imported: true,
-                                             by: actor, at: now, in: txn)
-            return ReplyFormat.ok { ReplyFormat.key(record, into: &$0) }
+            let d = try Decisions.createKey(machine: machine, label: label, expires: expires, secret: secret, imported: true,
+                                            by: actor, at: now, reading: view)
+            return (d.changes, .keyCreated(d.value, secret: nil))
         case .importRecords(let batch):
-            let r = try store.importRecords(batch, in: txn)
-            return ReplyFormat.ok {
-                $0.attribute("machines-added", String(r.machinesAdded))
-                $0.attribute("machines-skipped", String(r.machinesSkipped))
-                $0.attribute("keys-added", String(r.keysAdded))
-                $0.attribute("keys-skipped", String(r.keysSkipped))
-                $0.attribute("events-added", String(r.eventsAdded))
-                $0.attribute("events-skipped", String(r.eventsSkipped))
-            }
+            let d = try Decisions.importRecords(batch, by: actor, at: now, reading: view)
+            return (d.changes, .imported(d.value))
         case .denied(let attempted, let machineRef, let missing, let reply):
-            var machine: MachineID?
-            if let ref = machineRef { machine = try store.machine(ref: ref, in: txn)?.id }
-            try store.recordDenied(attempted, machine: machine, details: "refused: lacks permission \(missing)",
-                                   by: actor, at: now, in: txn)
-            return reply
+            let set = try Decisions.denied(attempted, machineRef: machineRef, details: "refused: lacks permission \(missing)",
+                                           by: actor, at: now, reading: view)
+            return (set, .journaled(reply: reply))
+        case .journal(let action, let details, let reply):
+            return (try Decisions.storeEvent(action, details: details, by: actor, at: now, reading: view), .journaled(reply: reply))
         case .usage(let usage):
-            try store.applyUsage(usage, in: txn)
-            return []
+            return (try Decisions.usage(usage, at: now, reading: view), .usageRecorded)
+        case .answered(let reply):
+            return (nil, .journaled(reply: reply))
         }
     }
 }

@@ -44,42 +44,76 @@ public struct KeyChanges: Sendable {
     }
 }
 
-/// "what changed, old and new, in words" for the audit journal.
+/// What a write changed, for the audit journal: in words (`details`) and as data (`changes`).
 struct ChangeLog {
     private(set) var parts: [String] = []
+    private(set) var changes: [FieldChange] = []
 
     /// Values are cut to this many characters in the journal, so that an event (escaped twice on
     /// its way out) stays well within one protocol line and can be exported and imported again.
     static let maxValueLength = 100
 
-    /// `"text"` with quote, backslash, LF and TAB escaped, scalar by scalar (a combining
-    /// mark after a quote must not hide it); a long value is cut and ends with `…`.
-    static func quoted(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        out.append("\"")
+    /// `"text"` with quote, backslash and control characters escaped as the token rules say,
+    /// scalar by scalar (a combining mark after a quote must not hide it); a long value is cut
+    /// and ends with `…`.
+    static func quoted(_ text: String) -> String { "\"" + escaped(cut(text)) + "\"" }
+
+    static func cut(_ text: String) -> String {
         let scalars = text.unicodeScalars
-        let cut = scalars.count > maxValueLength
-        for scalar in cut ? Array(scalars.prefix(maxValueLength - 1)) + ["…"] : Array(scalars) {
+        guard scalars.count > maxValueLength else { return text }
+        var out = String.UnicodeScalarView(scalars.prefix(maxValueLength - 1))
+        out.append("…")
+        return String(out)
+    }
+
+    private static func escaped(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out.append(contentsOf: "\\\"".unicodeScalars)
             case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
             case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": out.append(contentsOf: "\\r".unicodeScalars)
             case "\t": out.append(contentsOf: "\\t".unicodeScalars)
             default: out.append(scalar)
             }
         }
-        out.append("\"")
         return String(out)
     }
 
-    mutating func set(_ field: String, _ value: String) { parts.append("\(field) \(ChangeLog.quoted(value))") }
+    /// A field given a value by a create (old value empty).
+    mutating func set(_ field: String, _ value: String) {
+        parts.append("\(field) \(ChangeLog.quoted(value))")
+        changes.append(FieldChange(field: field, old: "", new: ChangeLog.cut(value)))
+    }
+
+    /// A field whose value a delete took away (new value empty).
+    mutating func removed(_ field: String, _ value: String) {
+        parts.append("\(field) \(ChangeLog.quoted(value))")
+        changes.append(FieldChange(field: field, old: ChangeLog.cut(value), new: ""))
+    }
 
     mutating func change(_ field: String, from old: String, to new: String) {
-        if old != new { parts.append("\(field) \(ChangeLog.quoted(old)) -> \(ChangeLog.quoted(new))") }
+        guard old != new else { return }
+        parts.append("\(field) \(ChangeLog.quoted(old)) -> \(ChangeLog.quoted(new))")
+        changes.append(FieldChange(field: field, old: ChangeLog.cut(old), new: ChangeLog.cut(new)))
     }
 
     mutating func note(_ text: String) { parts.append(text) }
 
     var text: String { parts.isEmpty ? "no change" : parts.joined(separator: "; ") }
-}
 
+    /// The words a log of only set, changed or removed fields has: the journal stores the
+    /// changes alone when their words are the event's details.
+    static func words(for changes: [FieldChange], action: AuditAction) -> String {
+        var log = ChangeLog()
+        for change in changes {
+            switch action {
+            case .machineCreate, .keyCreate: log.set(change.field, change.new)
+            case .machineDelete: log.removed(change.field, change.old)
+            default: log.change(change.field, from: change.old, to: change.new)
+            }
+        }
+        return log.text
+    }
+}

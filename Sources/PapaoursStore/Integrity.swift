@@ -1,39 +1,39 @@
 import PapaoursCore
 
-/// Cross-checks of the store's indexes, for tests and `papaoursd --check-database`.
-extension Store {
+/// Cross-checks of the store's indexes, for tests and restores.
+extension Snapshot {
     /// What is inconsistent, in words; empty when every index agrees with the records.
-    public func integrityProblems<T: Transaction & ~Copyable>(in txn: borrowing T) throws -> [String] {
+    public func integrityProblems() throws -> [String] {
         var problems: [String] = []
-        var hashes: [([UInt8], [UInt8])] = []
-        try keyHashes.scan(in: txn) { k, v in hashes.append((k, v)); return true }
-        for (hash, idBytes) in hashes {
-            let id = KeyID(unchecked: String(decoding: idBytes, as: UTF8.self))
-            guard let key = try key(id: id, in: txn) else { problems.append("hash indexes missing key \(id)"); continue }
-            if key.hash.bytes != hash { problems.append("hash index of \(id) does not match its record") }
-        }
-        var keyValues: [[UInt8]] = []
-        try keys.scan(in: txn) { _, v in keyValues.append(v); return true }
-        for value in keyValues {
-            let key = try Store.decoded(value, "key", RecordCoding.decodeKey)
-            if try keyHashes.get(key.hash.bytes, in: txn) == nil { problems.append("key \(key.id) has no hash index") }
-            if try machine(id: key.machine, in: txn) == nil { problems.append("key \(key.id) belongs to missing machine \(key.machine)") }
-            if try machineKeys.get(Array(key.machine.value.utf8) + Array(key.id.value.utf8), in: txn) == nil {
-                problems.append("key \(key.id) is not listed under its machine")
+        var records: [KeyRecord] = []
+        try store.secrets.scan(in: self) { hash, value in
+            guard let digest = SecretHash(stored: hash),
+                  let record = try? value.withUnsafeBytes({ try RecordCoding.decodeKey($0, hash: digest, usage: .none) }) else {
+                problems.append("a key record is corrupt")
+                return true
             }
+            records.append(record)
+            return true
+        }
+        for key in records {
+            if try store.hash(of: key.id, in: self) != key.hash { problems.append("key \(key.id) is not indexed by its id") }
+            if try machine(id: key.machine) == nil { problems.append("key \(key.id) belongs to missing machine \(key.machine)") }
+            if try !keyIDs(machine: key.machine).contains(key.id) { problems.append("key \(key.id) is not listed under its machine") }
         }
         var listed = 0
-        for machine in try allMachines(in: txn) {
-            let ids = try keyIDs(machine: machine.id, in: txn)
+        for machine in try allMachines() {
+            let ids = try keyIDs(machine: machine.id)
             listed += ids.count
-            for id in ids where try key(id: id, in: txn)?.machine != machine.id {
+            for id in ids where try key(id: id)?.machine != machine.id {
                 problems.append("machine \(machine.id) lists key \(id), which is missing or another machine's")
             }
-            let nameOwner = try machineNames.get(Array(Validation.nameFoldKey(machine.name).utf8), in: txn)
-            if nameOwner != Array(machine.id.value.utf8) { problems.append("name of machine \(machine.id) is not indexed to it") }
+            if try machineID(nameKey: Validation.nameFoldKey(machine.name)) != machine.id {
+                problems.append("name of machine \(machine.id) is not indexed to it")
+            }
         }
-        if listed != keyValues.count { problems.append("machines list \(listed) keys, the store holds \(keyValues.count)") }
-        if try machineNames.count(in: txn) != machines.count(in: txn) { problems.append("name index and machines differ in count") }
+        if listed != records.count { problems.append("machines list \(listed) keys, the store holds \(records.count)") }
+        if try store.keyIDs.count(in: self) != records.count { problems.append("key id index and keys differ in count") }
+        if try store.machineNames.count(in: self) != store.machines.count(in: self) { problems.append("name index and machines differ in count") }
         return problems
     }
 }

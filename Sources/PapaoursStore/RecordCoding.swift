@@ -1,159 +1,150 @@
 import PapaoursCore
 
-/// Appends fields to a record's bytes: fixed-width big-endian integers and length-prefixed text.
-struct RecordWriter {
-    var bytes: [UInt8] = []
-
-    init(version: UInt8) { bytes.append(version) }
-
-    mutating func u8(_ v: UInt8) { bytes.append(v) }
-    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) } }
-    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) } }
-    mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
-    mutating func raw(_ v: [UInt8]) { bytes.append(contentsOf: v) }
-    mutating func text(_ s: String) {
-        u32(UInt32(s.utf8.count))
-        bytes.append(contentsOf: s.utf8)
-    }
-    mutating func optionalTime(_ t: Timestamp?) {
-        u8(t == nil ? 0 : 1)
-        i64(t?.seconds ?? 0)
-    }
-}
-
-/// Reads what RecordWriter wrote; any overrun is reported as corruption, never a crash.
-struct RecordReader {
-    struct Corrupt: Error {}
-
-    let bytes: UnsafeRawBufferPointer
-    var offset = 0
-
-    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
-
-    mutating func take(_ n: Int) throws(Corrupt) -> UnsafeRawBufferPointer {
-        guard n >= 0, offset + n <= bytes.count else { throw Corrupt() }
-        defer { offset += n }
-        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)])
-    }
-
-    mutating func u8() throws(Corrupt) -> UInt8 { try take(1)[0] }
-    mutating func u32() throws(Corrupt) -> UInt32 {
-        let b = try take(4)
-        return b.reduce(0) { $0 << 8 | UInt32($1) }
-    }
-    mutating func u64() throws(Corrupt) -> UInt64 {
-        let b = try take(8)
-        return b.reduce(0) { $0 << 8 | UInt64($1) }
-    }
-    mutating func i64() throws(Corrupt) -> Int64 { Int64(bitPattern: try u64()) }
-    mutating func raw(_ n: Int) throws(Corrupt) -> [UInt8] { Array(try take(n)) }
-    mutating func text() throws(Corrupt) -> String {
-        String(decoding: try take(Int(try u32())), as: UTF8.self)
-    }
-    mutating func optionalTime() throws(Corrupt) -> Timestamp? {
-        let present = try u8()
-        let seconds = try i64()
-        return present == 0 ? nil : Timestamp(seconds: seconds)
-    }
-}
-
-/// The byte layout of each record in the store (first byte: the record's layout version).
+/// The byte layout of each record in schema 3 (first byte: the record's layout, 2).
+/// Numbers are varints and texts varint-prefixed, so a key record is about 70 bytes.
 enum RecordCoding {
-    static let layout: UInt8 = 1
+    static let layout: UInt8 = 2
 
     static func encode(_ m: MachineRecord) -> [UInt8] {
         var w = RecordWriter(version: layout)
-        w.text(m.id.value)
-        w.text(m.name)
-        w.text(m.description)
-        w.text(m.organization)
-        w.text(m.roles.joined(separator: ","))
+        w.shortBytes(m.id.stored)
+        w.shortText(m.name)
+        w.shortText(m.description)
+        w.shortText(m.organization)
+        w.shortText(m.roles.joined(separator: ","))
         w.u8(m.status == .active ? 1 : 0)
-        w.i64(m.created.seconds)
-        w.text(m.createdBy)
-        w.i64(m.updated.seconds)
+        w.time(m.created)
+        w.shortText(m.createdBy)
+        w.time(m.updated)
         return w.bytes
     }
 
     static func decodeMachine(_ bytes: UnsafeRawBufferPointer) throws(RecordReader.Corrupt) -> MachineRecord {
         var r = RecordReader(bytes)
         guard try r.u8() == layout else { throw RecordReader.Corrupt() }
-        let id = MachineID(unchecked: try r.text())
-        let name = try r.text()
-        let description = try r.text()
-        let organization = try r.text()
-        let roles = try r.text()
+        let id = MachineID(stored: try r.shortTextBytes())
+        let name = try r.shortText()
+        let description = try r.shortText()
+        let organization = try r.shortText()
+        let roles = try r.shortText()
         let status: Status = try r.u8() == 1 ? .active : .inactive
-        let created = Timestamp(seconds: try r.i64())
-        let createdBy = try r.text()
-        let updated = Timestamp(seconds: try r.i64())
+        let created = try r.time()
+        let createdBy = try r.shortText()
+        let updated = try r.time()
         return MachineRecord(id: id, name: name, description: description, organization: organization,
                              roles: roles.isEmpty ? [] : roles.split(separator: ",").map(String.init),
                              status: status, created: created, createdBy: createdBy, updated: updated)
     }
 
+    /// A key, stored under its secret's hash. What VERIFY needs comes first (see KeyView);
+    /// usage lives apart, in `key-usage`.
     static func encode(_ k: KeyRecord) -> [UInt8] {
         var w = RecordWriter(version: layout)
-        w.text(k.id.value)
-        w.text(k.machine.value)
-        w.text(k.label)
         w.u8(k.status == .active ? 1 : 0)
-        w.i64(k.created.seconds)
-        w.text(k.createdBy)
-        w.i64(k.updated.seconds)
-        w.optionalTime(k.expires)
-        w.optionalTime(k.lastUsed)
-        w.u64(k.uses)
-        w.text(k.lastIP)
-        w.raw(k.hash.bytes)
+        w.u8(k.expires == nil ? 0 : 1)
+        w.time(k.expires ?? Timestamp(seconds: 0))
+        w.shortBytes(k.id.stored)
+        w.shortBytes(k.machine.stored)
+        w.shortText(k.label)
+        w.time(k.created)
+        w.shortText(k.createdBy)
+        w.time(Timestamp(seconds: k.updated.seconds - k.created.seconds))
         return w.bytes
     }
 
-    static func decodeKey(_ bytes: UnsafeRawBufferPointer) throws(RecordReader.Corrupt) -> KeyRecord {
+    static func decodeKey(_ bytes: UnsafeRawBufferPointer, hash: SecretHash, usage: KeyUsage) throws(RecordReader.Corrupt) -> KeyRecord {
         var r = RecordReader(bytes)
-        guard try r.u8() == layout else { throw RecordReader.Corrupt() }
-        let id = KeyID(unchecked: try r.text())
-        let machine = MachineID(unchecked: try r.text())
-        let label = try r.text()
-        let status: Status = try r.u8() == 1 ? .active : .inactive
-        let created = Timestamp(seconds: try r.i64())
-        let createdBy = try r.text()
-        let updated = Timestamp(seconds: try r.i64())
-        let expires = try r.optionalTime()
-        let lastUsed = try r.optionalTime()
-        let uses = try r.u64()
-        let lastIP = try r.text()
-        guard let hash = SecretHash(stored: try r.raw(SecretHash.size)) else { throw RecordReader.Corrupt() }
-        return KeyRecord(id: id, machine: machine, label: label, status: status, created: created, createdBy: createdBy,
-                         updated: updated, expires: expires, lastUsed: lastUsed, uses: uses, lastIP: lastIP, hash: hash)
+        let view = try KeyView(reading: &r)
+        let created = try r.time()
+        let createdBy = try r.shortText()
+        // Stored as the time since creation: one byte for a key never edited.
+        let updated = Timestamp(seconds: created.seconds &+ (try r.time()).seconds)
+        return KeyRecord(id: KeyID(stored: view.id), machine: MachineID(stored: view.machine),
+                         label: String(decoding: view.label, as: UTF8.self), status: view.status,
+                         created: created, createdBy: createdBy, updated: updated, expires: view.expires,
+                         lastUsed: usage.lastUsed, uses: usage.uses, lastIP: usage.lastIP, hash: hash)
     }
 
+    static func encode(_ u: KeyUsage) -> [UInt8] {
+        var w = RecordWriter(version: layout)
+        w.varint(u.uses)
+        w.u8(u.lastUsed == nil ? 0 : 1)
+        w.time(u.lastUsed ?? Timestamp(seconds: 0))
+        w.shortText(u.lastIP)
+        return w.bytes
+    }
+
+    static func decodeUsage(_ bytes: UnsafeRawBufferPointer) throws(RecordReader.Corrupt) -> KeyUsage {
+        var r = RecordReader(bytes)
+        guard try r.u8() == layout else { throw RecordReader.Corrupt() }
+        let uses = try r.varint()
+        let present = try r.u8()
+        let lastUsed = try r.time()
+        return KeyUsage(uses: uses, lastUsed: present == 0 ? nil : lastUsed, lastIP: try r.shortText())
+    }
+
+    /// An event, stored under its sequence. Its details are left out when they are the words
+    /// of its changes (ChangeLog.words), which they are for most events.
     static func encode(_ e: AuditEvent) -> [UInt8] {
         var w = RecordWriter(version: layout)
-        w.u64(e.seq)
-        w.i64(e.time.seconds)
-        w.u32(e.uid)
-        w.text(e.user)
-        w.text(e.action.rawValue)
-        w.text(e.target)
-        w.text(e.machine?.value ?? "")
-        w.text(e.details)
+        w.time(e.time)
+        w.varint(UInt64(e.uid))
+        w.shortText(e.user)
+        w.u8(code(of: e.action))
+        w.shortText(e.target)
+        w.shortBytes(e.machine?.stored ?? [])
+        w.varint(UInt64(e.changes.count))
+        for change in e.changes {
+            w.shortText(change.field)
+            w.shortText(change.old)
+            w.shortText(change.new)
+        }
+        let derived = !e.changes.isEmpty && ChangeLog.words(for: e.changes, action: e.action) == e.details
+        w.u8(derived ? 1 : 0)
+        if !derived { w.shortText(e.details) }
         return w.bytes
     }
 
-    static func decodeEvent(_ bytes: UnsafeRawBufferPointer) throws(RecordReader.Corrupt) -> AuditEvent {
+    static func decodeEvent(_ bytes: UnsafeRawBufferPointer, seq: UInt64) throws(RecordReader.Corrupt) -> AuditEvent {
         var r = RecordReader(bytes)
         guard try r.u8() == layout else { throw RecordReader.Corrupt() }
-        let seq = try r.u64()
-        let time = Timestamp(seconds: try r.i64())
-        let uid = try r.u32()
-        let user = try r.text()
-        guard let action = AuditAction(rawValue: try r.text()) else { throw RecordReader.Corrupt() }
-        let target = try r.text()
-        let machine = try r.text()
-        let details = try r.text()
-        return AuditEvent(seq: seq, time: time, uid: uid, user: user, action: action, target: target,
-                          machine: machine.isEmpty ? nil : MachineID(unchecked: machine), details: details)
+        let time = try r.time()
+        let uid = try r.varint()
+        guard uid <= UInt64(UInt32.max) else { throw RecordReader.Corrupt() }
+        let user = try r.shortText()
+        let action = try action(of: r.u8())
+        let target = try r.shortText()
+        let machine = try r.shortTextBytes()
+        let count = try r.varint()
+        guard count <= 64 else { throw RecordReader.Corrupt() }
+        var changes: [FieldChange] = []
+        for _ in 0..<count {
+            changes.append(FieldChange(field: try r.shortText(), old: try r.shortText(), new: try r.shortText()))
+        }
+        let details = try r.u8() == 1 ? ChangeLog.words(for: changes, action: action) : try r.shortText()
+        return AuditEvent(seq: seq, time: time, uid: UInt32(uid), user: user, action: action, target: target,
+                          machine: machine.isEmpty ? nil : MachineID(stored: machine), details: details, changes: changes)
+    }
+
+    /// Each action's byte in the journal; a code once given is never given to another action.
+    static func code(of action: AuditAction) -> UInt8 {
+        switch action {
+        case .machineCreate: 1
+        case .machineEdit: 2
+        case .machineDelete: 3
+        case .keyCreate: 4
+        case .keyEdit: 5
+        case .denied: 6
+        case .storeImport: 7
+        case .storeBackup: 8
+        case .storeExport: 9
+        case .storeRestore: 10
+        }
+    }
+
+    static func action(of code: UInt8) throws(RecordReader.Corrupt) -> AuditAction {
+        guard let action = AuditAction.allCases.first(where: { Self.code(of: $0) == code }) else { throw RecordReader.Corrupt() }
+        return action
     }
 
     static func sequenceKey(_ seq: UInt64) -> [UInt8] {
@@ -162,5 +153,51 @@ enum RecordCoding {
 
     static func sequence(fromKey key: [UInt8]) -> UInt64 {
         key.suffix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}
+
+/// What VERIFY reads of a key record, in place: no allocation until a reply is built.
+public struct KeyView {
+    public let status: Status
+    public let expires: Timestamp?
+    public let id: UnsafeRawBufferPointer
+    public let machine: UnsafeRawBufferPointer
+    public let label: UnsafeRawBufferPointer
+
+    init(reading r: inout RecordReader) throws(RecordReader.Corrupt) {
+        guard try r.u8() == RecordCoding.layout else { throw RecordReader.Corrupt() }
+        status = try r.u8() == 1 ? .active : .inactive
+        let hasExpiry = try r.u8()
+        let expiry = try r.time()
+        expires = hasExpiry == 0 ? nil : expiry
+        id = try r.shortTextBytes()
+        machine = try r.shortTextBytes()
+        label = try r.shortTextBytes()
+    }
+
+    public func isExpired(at now: Timestamp) -> Bool { expires.map { $0 <= now } ?? false }
+}
+
+/// A key's use, kept apart from the key so that recording it rewrites a few bytes.
+public struct KeyUsage: Sendable, Equatable {
+    public var uses: UInt64
+    public var lastUsed: Timestamp?
+    public var lastIP: String
+
+    public static let none = KeyUsage(uses: 0, lastUsed: nil, lastIP: "")
+
+    public init(uses: UInt64, lastUsed: Timestamp?, lastIP: String) {
+        self.uses = uses
+        self.lastUsed = lastUsed
+        self.lastIP = lastIP
+    }
+
+    /// Adds a flush's counts: uses add up, the latest use wins.
+    public mutating func add(_ delta: UsageDelta) {
+        uses += delta.uses
+        if lastUsed.map({ delta.lastUsed >= $0 }) ?? true {
+            lastUsed = delta.lastUsed
+            lastIP = delta.lastIP
+        }
     }
 }

@@ -35,11 +35,13 @@ extension Store {
         do {
             let candidate = try Store(directory: staging)
             defer { candidate.close() }
-            let problems = try candidate.withRead { txn in try candidate.integrityProblems(in: txn) }
+            let problems = try candidate.read { try $0.integrityProblems() }
             guard problems.isEmpty else {
                 throw StoreError(.corrupt, "the backup is inconsistent: " + problems.prefix(3).joined(separator: "; "))
             }
             summary = try candidate.summary()
+            // The restored daemon journals the restore at its first start (store.restore).
+            try candidate.markRestored("restored from \(ChangeLog.quoted(path)): \(summary.machines) machine(s), \(summary.keys) key(s), \(summary.events) event(s)")
         } catch {
             throw StoreError(.corrupt, "\(path) is not a usable papaours backup: \(StoreError(any: error).message)")
         }
@@ -53,9 +55,9 @@ extension Store {
     }
 
     func summary() throws(StoreError) -> RestoreSummary {
-        try withRead { txn in
-            let counts = try counts(in: txn)
-            return RestoreSummary(machines: counts.machines, keys: counts.keys, events: try lastAuditSequence(in: txn))
+        try read { snapshot in
+            let counts = try snapshot.counts()
+            return RestoreSummary(machines: counts.machines, keys: counts.keys, events: try snapshot.lastEventSequence())
         }
     }
 
@@ -101,7 +103,7 @@ extension Store {
         defer { Glibc.close(output) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             guard n >= 0 else { throw StoreError(.cannotOpen, "cannot read \(source): \(String(cString: strerror(errno)))") }
             if n == 0 { break }

@@ -1,16 +1,34 @@
-/// The named databases of the store and the schema version written in `meta`.
+import PapaoursCore
+
+/// The named databases of the store (schema 3) and what `meta` holds.
 ///
+/// - secrets: SHA-256 of the secret → key record: VERIFY's one lookup
+/// - key-ids: key id → the first 16 bytes of its secret's SHA-256 (found in `secrets` by a range seek)
+/// - machine-key-ids: machine id → its key ids (sorted duplicates, id order)
+/// - key-usage: key id → uses, last use, last address (a usage flush rewrites these, not keys)
 /// - machines: machine id → machine record
 /// - machine-names: name folded for case → machine id
-/// - keys: key id → key record (with its secret's hash)
-/// - key-hashes: SHA-256 of the secret → key id
-/// - machine-keys: machine id + key id → (empty), a machine's keys in id order
-/// - audit: sequence (big-endian) → event
-/// - audit-by-machine: machine id + sequence → (empty), since schema 2
-/// - meta: "schema-version" → UInt32 big-endian
+/// - audit: sequence (big-endian) → event, appended in order
+/// - audit-machines: machine id → sequences of its events (sorted duplicates)
+/// - meta: "schema-version" → UInt32, "change-sequence" → UInt64, both big-endian; "restored"
+///   → what a restore brought back, until the restored daemon journals it
 enum Schema {
-    static let version: UInt32 = 2
-    static let versionKey = Array("schema-version".utf8)
+    /// What `key-ids` keeps of a hash: enough to find the key record, half the bytes.
+    static func hashPrefix(_ hash: SecretHash) -> [UInt8] { Array(hash.bytes.prefix(16)) }
 
-    static let names = ["meta", "machines", "machine-names", "keys", "key-hashes", "machine-keys", "audit", "audit-by-machine"]
+    static let version: UInt32 = 3
+    static let versionKey = Array("schema-version".utf8)
+    static let changeSequenceKey = Array("change-sequence".utf8)
+    /// Set by `papaoursd --restore` in the restored copy, cleared when its first start journals it.
+    static let restoredKey = Array("restored".utf8)
+
+    /// Every database of the current schema, and whether it holds sorted duplicates.
+    static let databases: [(name: String, duplicates: Bool)] = [
+        ("meta", false), ("secrets", false), ("key-ids", false), ("machine-key-ids", true), ("key-usage", false),
+        ("machines", false), ("machine-names", false), ("audit", false), ("audit-machines", true),
+    ]
+
+    /// Schema 2's databases that schema 3 replaced: key id → key record (usage inside),
+    /// SHA-256 → key id, machine id + key id → (empty), machine id + sequence → (empty).
+    static let version2Databases = ["keys", "key-hashes", "machine-keys", "audit-by-machine"]
 }

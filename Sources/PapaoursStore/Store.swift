@@ -5,57 +5,71 @@ import Synchronization
 import Glibc
 #endif
 
-/// The papaours database: an LMDB environment in a directory of its own, its
-/// named databases, and the one lock that keeps a second daemon out.
+/// The papaours store: what the server reads (snapshots) and the one way it writes
+/// (`apply`, a batch of change sets as one durable commit). LMDB is behind it: its
+/// environment, databases, transactions and error codes are this module's own.
 public final class Store: @unchecked Sendable {
     public let directory: String
-    public let environment: Environment
-    /// Held shared by readers, exclusively to grow the map.
-    public let gate = ReaderGate()
+    let environment: Environment
     /// Bumped after every commit: a reader whose snapshot is older renews it.
     public let commits = Atomic<UInt64>(0)
 
     let meta: Database
+    let secrets: Database
+    let keyIDs: Database
+    let machineKeyIDs: Database
+    let keyUsage: Database
     let machines: Database
     let machineNames: Database
-    let keys: Database
-    let keyHashes: Database
-    let machineKeys: Database
     let audit: Database
-    let auditByMachine: Database
+    let auditMachines: Database
     private let lockFD: Int32
 
-    public static let defaultMapSize = 64 << 20
+    /// The map is sized once, so that it never grows under readers (growing would need every
+    /// reader stopped: lmdb.h, mdb_env_set_mapsize). It is address space, not memory or disk:
+    /// the file grows only as pages are written. 16 GiB hold about 40 million keys.
+    public static let defaultMapSize = 16 << 30
 
-    /// Opens (creating when missing) the store in `directory`, owner-only.
-    public init(directory: String, mapSize: Int = Store.defaultMapSize) throws(StoreError) {
+    /// Opens (creating when missing) the store in `directory`, owner-only, and brings an older
+    /// schema up to date. `migrationStop` is for tests: it throws at that point of a migration.
+    public init(directory: String, mapSize: Int = Store.defaultMapSize,
+                migrationStop: MigrationStop? = nil) throws(StoreError) {
         self.directory = directory
         try Store.prepareDirectory(directory)
         lockFD = try Store.lockExclusively(directory)
         do {
-            environment = try Environment(path: directory, mapSize: mapSize, maxDatabases: UInt32(Schema.names.count), maxReaders: 512)
+            environment = try Environment(path: directory, mapSize: mapSize,
+                                          maxDatabases: UInt32(Schema.databases.count + Schema.version2Databases.count),
+                                          maxReaders: 512)
         } catch {
             Glibc.close(lockFD)
             throw StoreError(.cannotOpen, "cannot open the database in \(directory): \(error)")
         }
         do {
             let txn = try environment.beginWrite()
-            meta = try Database(name: "meta", flags: 0, in: txn)
-            machines = try Database(name: "machines", flags: 0, in: txn)
-            machineNames = try Database(name: "machine-names", flags: 0, in: txn)
-            keys = try Database(name: "keys", flags: 0, in: txn)
-            keyHashes = try Database(name: "key-hashes", flags: 0, in: txn)
-            machineKeys = try Database(name: "machine-keys", flags: 0, in: txn)
-            audit = try Database(name: "audit", flags: 0, in: txn)
-            auditByMachine = try Database(name: "audit-by-machine", flags: 0, in: txn)
+            var opened: [String: Database] = [:]
+            for (name, duplicates) in Schema.databases {
+                opened[name] = try Database(name: name, duplicates: duplicates, in: txn)
+            }
             try txn.commit()
+            meta = opened["meta"]!
+            secrets = opened["secrets"]!
+            keyIDs = opened["key-ids"]!
+            machineKeyIDs = opened["machine-key-ids"]!
+            keyUsage = opened["key-usage"]!
+            machines = opened["machines"]!
+            machineNames = opened["machine-names"]!
+            audit = opened["audit"]!
+            auditMachines = opened["audit-machines"]!
         } catch {
             environment.close()
             Glibc.close(lockFD)
             throw StoreError(.cannotOpen, "cannot open the databases in \(directory): \(error)")
         }
         do {
-            try migrate()
+            try migrate(stoppingAt: migrationStop)
+            try loadSequences()
+            try journalRestore()
         } catch {
             environment.close()
             Glibc.close(lockFD)
@@ -68,48 +82,100 @@ public final class Store: @unchecked Sendable {
         Glibc.close(lockFD)
     }
 
-    // MARK: Transactions
+    // MARK: Writing
 
-    /// Runs `body` in one write transaction and commits it durably. When the map is
-    /// full, the transaction is dropped, the map doubled and `body` run again.
-    public func withWrite<R>(_ body: (borrowing WriteTransaction) throws -> R) throws(StoreError) -> R {
-        var attempts = 0
-        while true {
-            attempts += 1
-            do {
-                let txn = try environment.beginWrite()
-                let result = try body(txn)
-                try txn.commit()
-                commits.add(1, ordering: .releasing)
-                return result
-            } catch let error as LMDBError where error.code == .mapFull && attempts < 16 {
-                try grow()
-            } catch {
-                throw StoreError(any: error)
+    private let lastApplied = Atomic<UInt64>(0)
+
+    /// The change sequence reached: the sequence of the last change set applied.
+    public var changeSequence: UInt64 { lastApplied.load(ordering: .acquiring) }
+
+    /// Applies change sets in order, as one durable commit; returns the sequence reached. Each
+    /// set must come next in the change sequence, so that a follower can neither skip nor repeat
+    /// one. Nothing is decided here: the same sets give the same records on every store.
+    @discardableResult
+    public func apply(_ sets: [ChangeSet]) throws(StoreError) -> UInt64 {
+        try apply(sets) { _ in }
+    }
+
+    /// `apply`, with `also` done in the same transaction (the store's own bookkeeping).
+    func apply(_ sets: [ChangeSet], also: (borrowing WriteTransaction) throws -> Void) throws(StoreError) -> UInt64 {
+        guard let last = sets.last else { return changeSequence }
+        do {
+            let txn = try environment.beginWrite()
+            var expected = try storedChangeSequence(in: txn) + 1
+            for set in sets {
+                guard set.sequence == expected else {
+                    throw StoreError(.invalid, "change set \(set.sequence) does not follow \(expected - 1)")
+                }
+                try apply(set, in: txn)
+                expected += 1
             }
+            try meta.put(Schema.changeSequenceKey, RecordCoding.sequenceKey(last.sequence), in: txn)
+            try also(txn)
+            try txn.commit()
+        } catch let error as LMDBError {
+            throw StoreError(failure: error, directory: directory)
+        } catch {
+            throw StoreError(any: error)
         }
+        lastApplied.store(last.sequence, ordering: .releasing)
+        commits.add(1, ordering: .releasing)
+        return last.sequence
     }
 
     /// Runs `body` on a fresh snapshot.
-    public func withRead<R>(_ body: (borrowing ReadTransaction) throws -> R) throws(StoreError) -> R {
-        gate.lockShared()
-        defer { gate.unlock() }
+    public func read<R>(_ body: (Snapshot) throws -> R) throws(StoreError) -> R {
+        let snapshot = try Snapshot(store: self)
         do {
-            let txn = try environment.beginRead()
-            return try body(txn)
+            try snapshot.refresh()
+            defer { snapshot.end() }
+            return try body(snapshot)
         } catch {
             throw StoreError(any: error)
         }
     }
 
-    /// Doubles the map while no reader holds a transaction.
-    func grow() throws(StoreError) {
-        let size = environment.mapSize * 2
-        var failure: (any Error)?
-        gate.exclusively {
-            do { try environment.setMapSize(size) } catch { failure = error }
+    /// A consistent, compacted copy of the store into an open file (hot backup); it holds a
+    /// snapshot while it runs, which keeps no reader or writer waiting.
+    public func copy(to fd: Int32) throws(StoreError) {
+        do { try environment.copy(to: fd, compact: true) } catch { throw StoreError(failure: error, directory: directory) }
+    }
+
+    func storedChangeSequence<T: Transaction & ~Copyable>(in txn: borrowing T) throws -> UInt64 {
+        try meta.get(Schema.changeSequenceKey, in: txn).map(RecordCoding.sequence(fromKey:)) ?? 0
+    }
+
+    private func loadSequences() throws(StoreError) {
+        let sequence = try read { snapshot in try snapshot.changeSequence() }
+        lastApplied.store(sequence, ordering: .releasing)
+    }
+
+    // MARK: Restores
+
+    /// Leaves word in a restored copy that its first start must journal `store.restore`.
+    func markRestored(_ details: String) throws(StoreError) {
+        do {
+            let txn = try environment.beginWrite()
+            try meta.put(Schema.restoredKey, Array(details.utf8), in: txn)
+            try txn.commit()
+        } catch {
+            throw StoreError(any: error)
         }
-        if let failure { throw StoreError(.unavailable, "cannot grow the map to \(size) bytes: \(failure)") }
+    }
+
+    /// Journals a restore left marked, and clears the mark, in one commit.
+    private func journalRestore() throws(StoreError) {
+        do {
+            let details = try read { snapshot in try meta.get(Schema.restoredKey, in: snapshot) }
+            guard let details else { return }
+            let set = try read { snapshot in
+                try Decisions.storeEvent(.storeRestore, details: String(decoding: details, as: UTF8.self),
+                                         by: Actor(uid: geteuid(), user: "papaoursd"), at: .now(), reading: snapshot)
+            }
+            try apply([set]) { txn in try meta.delete(Schema.restoredKey, in: txn) }
+        } catch {
+            throw StoreError(any: error)
+        }
     }
 
     // MARK: Opening
@@ -143,44 +209,5 @@ public final class Store: @unchecked Sendable {
             throw StoreError(.cannotOpen, "database \(directory) is in use by another papaoursd (\(path) is locked)")
         }
         return fd
-    }
-
-    // MARK: Schema
-
-    func schemaVersion<T: Transaction & ~Copyable>(in txn: borrowing T) throws -> UInt32? {
-        guard let bytes = try meta.get(Schema.versionKey, in: txn), bytes.count == 4 else { return nil }
-        return bytes.reduce(0) { $0 << 8 | UInt32($1) }
-    }
-
-    /// Refuses a newer schema; brings an older one up to date, in one transaction.
-    func migrate() throws(StoreError) {
-        try withWrite { txn in
-            let found = try schemaVersion(in: txn)
-            let isEmpty = try machines.count(in: txn) == 0 && audit.count(in: txn) == 0
-            var version = found ?? (isEmpty ? Schema.version : 1)
-            if version > Schema.version {
-                throw StoreError(.cannotOpen, "database \(directory) has schema version \(version), newer than this papaoursd knows (\(Schema.version)); use a newer papaoursd")
-            }
-            if version == 1 {
-                try rebuildAuditByMachine(in: txn)
-                version = 2
-            }
-            if found != version {
-                try meta.put(Schema.versionKey, withUnsafeBytes(of: version.bigEndian) { Array($0) }, in: txn)
-            }
-        }
-    }
-
-    /// Schema 1 → 2: index the audit journal by machine.
-    func rebuildAuditByMachine(in txn: borrowing WriteTransaction) throws {
-        try auditByMachine.clear(in: txn)
-        var entries: [[UInt8]] = []
-        try audit.scan(in: txn) { key, value in
-            if let event = try? value.withUnsafeBytes({ try RecordCoding.decodeEvent($0) }), let machine = event.machine {
-                entries.append(Array(machine.value.utf8) + key)
-            }
-            return true
-        }
-        for entry in entries { try auditByMachine.put(entry, [], in: txn) }
     }
 }

@@ -56,39 +56,44 @@ enum BulkLoad {
 
     static func load(count: Int, into directory: String) throws -> KeySet {
         let started = Clock.now()
-        // A generous map so that no transaction has to be redone to grow it (the file stays sparse).
-        var mapSize = 64 << 20
-        while mapSize < count * 3072 { mapSize *= 2 }
-        let store = try Store(directory: directory, mapSize: mapSize)
+        let store = try Store(directory: directory)
         defer { store.close() }
         let actor = Actor(uid: 0, user: "bench")
         var secrets: [UInt8] = []
         secrets.reserveCapacity(count * KeySet.secretLength)
         var machineIDs: [UInt8] = []
         var start = 0
+        let snapshot = try Snapshot(store: store)
         while start < count {
             let end = min(count, start + keysPerTransaction)
-            // Drawn before the transaction, so a transaction run again stores the same secrets.
             let batch = (start..<end).map { _ in Secret.generate() }
             let now = Timestamp.now()
-            let made: [String] = try store.withWrite { txn in
-                var made: [String] = []
-                var machine = ""
-                for i in start..<end {
-                    if i % KeySet.keysPerMachine == 0 || machine.isEmpty {
-                        let name = "bench-\(i / KeySet.keysPerMachine)"
-                        machine = try store.createMachine(MachineDraft(name: name, organization: "Bench", roles: "api"),
-                                                          by: actor, at: now, in: txn).id.value
-                        made.append(machine)
-                    }
-                    let key = try store.createKey(machine: machine, label: "bench key \(i)", expires: "",
-                                                  secret: batch[i - start], by: actor, at: now, in: txn)
-                    if KeySet.isInactive(i) {
-                        _ = try store.editKey(key.id.value, KeyChanges(status: "inactive"), by: actor, at: now, in: txn)
-                    }
-                }
-                return made
+            // The same decisions as the writer's, applied in one commit per batch.
+            try snapshot.refresh()
+            let view = BatchView(over: snapshot)
+            var sets: [ChangeSet] = []
+            func decided<V>(_ decision: Decision<V>) throws -> V {
+                try view.absorb(decision.changes)
+                sets.append(decision.changes)
+                return decision.value
             }
+            var made: [String] = []
+            var machine = ""
+            for i in start..<end {
+                if i % KeySet.keysPerMachine == 0 || machine.isEmpty {
+                    let name = "bench-\(i / KeySet.keysPerMachine)"
+                    machine = try decided(Decisions.createMachine(MachineDraft(name: name, organization: "Bench", roles: "api"),
+                                                                  by: actor, at: now, reading: view)).id.value
+                    made.append(machine)
+                }
+                let key = try decided(Decisions.createKey(machine: machine, label: "bench key \(i)", expires: "",
+                                                          secret: batch[i - start], by: actor, at: now, reading: view))
+                if KeySet.isInactive(i) {
+                    _ = try decided(Decisions.editKey(key.id.value, KeyChanges(status: "inactive"), by: actor, at: now, reading: view))
+                }
+            }
+            snapshot.end()
+            try store.apply(sets)
             for id in made { machineIDs += Array(id.utf8) }
             for secret in batch { secrets += secret.bytes }
             start = end

@@ -12,6 +12,8 @@ struct Options {
     var matrix: [Cell] = [Cell(clients: 1, depth: 1), Cell(clients: 8, depth: 1),
                           Cell(clients: 8, depth: 16), Cell(clients: 64, depth: 1)]
     var parts: Set<Part> = Set(Part.allCases)
+    enum Load: String { case bulk, `protocol` }
+    var load = Load.bulk
     var redis = true
     var markdown = false
     var temporaryParent = "/tmp"
@@ -28,7 +30,8 @@ struct Options {
 
     static let usage = """
     usage: papaours-bench [--keys N] [--seconds T] [--runs R] [--matrix "1x1,8x1,8x16,64x1"]
-                          [--only verify|create|rss|startup|gate[,...]] [--no-redis] [--markdown] [--tmpdir DIR]
+                          [--only verify|create|rss|startup|gate[,...]] [--load bulk|protocol] [--no-redis]
+                          [--markdown] [--tmpdir DIR]
 
       --keys N       keys loaded into the database (default 10000)
       --seconds T    measured seconds per batch (default 3; a 0.25 s warm-up precedes each)
@@ -36,6 +39,8 @@ struct Options {
       --matrix LIST  CxD cells: C connections, D pipelined requests each (default 1x1,8x1,8x16,64x1)
       --only PART    verify, create, rss, startup or gate (the HTTP gate against VERIFY at 8x1, and
                      nginx with and without auth_request); several with commas (default all)
+      --load HOW     bulk: keys written straight into the store before the daemon starts (default);
+                     protocol: through the daemon's socket, as a provisioning script would (rate reported)
       --no-redis     leave redis-server out of the VERIFY comparison
       --markdown     print the result tables as Markdown (for BENCHMARKS.md)
       --tmpdir DIR   where the temporary database and sockets go (default /tmp)
@@ -86,6 +91,10 @@ struct Options {
                 }
                 if parts.isEmpty { throw UsageError(message: "--only needs a part") }
                 options.parts = parts
+            case "--load":
+                let text = try value()
+                guard let load = Load(rawValue: text) else { throw UsageError(message: "--load takes bulk or protocol, not \(text)") }
+                options.load = load
             case "--no-redis": options.redis = false
             case "--markdown": options.markdown = true
             case "--tmpdir": options.temporaryParent = try value()

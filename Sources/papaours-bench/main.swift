@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PapaoursStore
 
 // papaours-bench: loads keys, starts papaoursd, redis-server and the floor, and measures
 // VERIFY, KEY CREATE, memory and start-up. Results on stdout, progress on stderr.
@@ -22,9 +23,24 @@ func benchmark(_ options: Options, _ output: Output) throws {
     let loadAtStart = loadAverage()
     let directory = try Cleanup.makeTemporaryDirectory(in: options.temporaryParent)
     let launcher = try Launcher(directory: directory)
-    progress("loading \(options.keys) keys into \(launcher.databasePath)")
-    let keys = try BulkLoad.load(count: options.keys, into: launcher.databasePath)
+    progress("loading \(options.keys) keys into \(launcher.databasePath) (\(options.load.rawValue))")
     var report = Report(options: options, output: output)
+    let keys: KeySet
+    switch options.load {
+    case .bulk:
+        keys = try BulkLoad.load(count: options.keys, into: launcher.databasePath)
+    case .`protocol`:
+        let (daemon, _) = try launcher.startDaemon()
+        let loaded = try ProtocolLoad.load(count: options.keys, socket: launcher.daemonSocket)
+        daemon.stop()
+        keys = loaded.keys
+        report.protocolLoad(keys: options.keys, seconds: loaded.seconds)
+    }
+    do {
+        let store = try Store(directory: launcher.databasePath)
+        defer { store.close() }
+        report.storeSize(keys: options.keys, space: try store.space())
+    }
 
     var uts = utsname()
     uname(&uts)
@@ -56,7 +72,7 @@ func benchmark(_ options: Options, _ output: Output) throws {
             report.gate(try GateScenario(options: options, launcher: launcher, keys: keys).run(daemon: daemon, output: output))
         }
         if options.parts.contains(.create) {
-            progress("KEY CREATE: 1 and 32 clients")
+            progress("KEY CREATE: 1 client, 32 clients, 1 connection with 256 in flight")
             report.create(try CreateScenario(options: options, launcher: launcher, keys: keys).run(daemon: daemon, output: output))
         }
     }

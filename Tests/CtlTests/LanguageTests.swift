@@ -13,9 +13,40 @@ import Testing
         (["LC_ALL": "", "LC_MESSAGES": "", "LANG": "fr_BE.UTF-8"], .fr),
         (["LC_ALL": "fr_FR.UTF-8", "LANG": "de_DE.UTF-8"], .fr),
         (["LANG": "french"], .fr),
+        // LANGUAGE comes first, as gettext reads it, but not under the C locale.
+        (["LANGUAGE": "fr", "LANG": "en_US.UTF-8"], .fr),
+        (["LANGUAGE": "de:fr_CA:en", "LANG": "en_US.UTF-8"], .fr),
+        (["LANGUAGE": "en", "LC_ALL": "fr_FR.UTF-8"], .en),
+        (["LANGUAGE": "de", "LANG": "fr_FR.UTF-8"], .fr),
+        (["LANGUAGE": "fr", "LANG": "C"], .en),
+        (["LANGUAGE": "fr", "LC_ALL": "C.UTF-8"], .en),
+        (["LANGUAGE": "fr"], .en),
     ] as [([String: String], Language)])
     func firstSetVariableWins(environment: [String: String], expected: Language) {
         #expect(Language.preferred(in: Environment(environment)) == expected)
+    }
+
+    @Test func theLangOptionWinsOverTheEnvironment() {
+        let french = Environment(["LANG": "fr_FR.UTF-8"])
+        #expect(Language.preferred(in: french, option: ArgumentParser.language(in: ["--lang", "en", "key"])) == .en)
+        #expect(Language.preferred(in: Environment([:]), option: ArgumentParser.language(in: ["key", "--lang=fr"])) == .fr)
+        #expect(ArgumentParser.language(in: ["machine", "show", "--", "--lang", "fr"]) == nil, "after --, a positional")
+        #expect(ArgumentParser.language(in: ["--lang", "de"]) == nil)
+    }
+
+    @Test func theLangOptionIsParsedAndAWrongOneIsAUsageError() throws {
+        guard case .run(_, let globals) = try ArgumentParser().parse(["--lang", "fr", "machine", "list", "-v"]) else {
+            Issue.record("expected a command")
+            return
+        }
+        #expect(globals.lang == .fr && globals.verbose)
+        #expect(throws: UsageError(.unknownLanguage, ["de"], command: ["machine", "list"])) {
+            try ArgumentParser().parse(["machine", "list", "--lang", "de"])
+        }
+        // `papaoursctl --lang fr key` is the key group missing its command, not a command 'fr'.
+        #expect(throws: UsageError(.missingSubcommand, ["key", "create, import, list, show, edit, disable, enable"], command: ["key"])) {
+            try ArgumentParser().parse(["--lang", "fr", "key"])
+        }
     }
 
     @Test func messagesExistInBothLanguagesWithTheSamePlaceholders() {

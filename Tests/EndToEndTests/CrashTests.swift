@@ -99,7 +99,7 @@ struct CrashTests {
     static func checkIntegrity(_ database: String) throws {
         let store = try Store(directory: database)
         defer { store.close() }
-        let problems = try store.withRead { txn in try store.integrityProblems(in: txn) }
+        let problems = try store.read { try $0.integrityProblems() }
         #expect(problems.isEmpty, "\(problems)")
     }
 }

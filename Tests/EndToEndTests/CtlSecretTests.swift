@@ -57,7 +57,7 @@ struct CtlSecretTests {
 
         let orphan = daemon.directory + "/orphan.key"
         let refused = try ctl("key", "create", "no-such-machine", "--label", "x", "--output", orphan)
-        #expect(refused.status == 1 && refused.stderr.hasPrefix(lang.pick("papaoursctl: not found", "papaoursctl: introuvable")))
+        #expect(refused.status == 1 && refused.stderr.hasPrefix(lang.pick("papaoursctl: no machine 'no-such-machine'", "papaoursctl: aucune machine « no-such-machine »")))
         #expect(!FileManager.default.fileExists(atPath: orphan), "the file goes when the key is not made")
     }
 }

@@ -40,8 +40,8 @@ struct CtlUsageTests {
         let ctl = Ctl(socket: "/nonexistent/papaoursd.sock", lang)
         let tool = try ctl("--help")
         #expect(tool.status == 0 && tool.stderr.isEmpty)
-        #expect(tool.stdout.hasPrefix(lang.pick("Manage the machines and API keys of papaoursd.\n\nUsage: papaoursctl [--socket PATH] [--json] COMMAND",
-                                                "Gérer les machines et les clés API de papaoursd.\n\nUtilisation : papaoursctl [--socket PATH] [--json] COMMAND")))
+        #expect(tool.stdout.hasPrefix(lang.pick("Manage the machines and API keys of papaoursd.\n\nUsage: papaoursctl [--socket PATH] [--json] [--lang fr|en] [--verbose] COMMAND",
+                                                "Gérer les machines et les clés API de papaoursd.\n\nUtilisation : papaoursctl [--socket PATH] [--json] [--lang fr|en] [--verbose] COMMAND")))
         for command in ["machine create", "machine list", "machine show", "machine edit", "machine delete", "key create", "key list",
                         "key show", "key edit", "key disable", "key enable", "verify", "audit", "status"] {
             #expect(tool.stdout.contains("\n  \(command)  "), "\(command) is in the help")
@@ -62,13 +62,13 @@ struct CtlUsageTests {
         let nothing = daemon.directory + "/nothing.sock"
         let run = try Ctl(socket: nothing, lang)("machine", "list")
         #expect(run.status == 3 && run.stdout.isEmpty)
-        #expect(run.stderr == lang.pick("papaoursctl: cannot reach papaoursd at \(nothing): no such socket — is papaoursd running?\n",
-                                        "papaoursctl: impossible de joindre papaoursd à \(nothing) : socket introuvable — papaoursd est-il lancé ?\n"))
+        #expect(run.stderr == lang.pick("papaoursctl: cannot reach papaoursd at \(nothing): nothing is there — is papaoursd running, and is this its socket? ('make run' uses ./run/papaoursd.sock, a packaged install /run/papaours/papaoursd.sock)\n",
+                                        "papaoursctl: impossible de joindre papaoursd à \(nothing) : rien n'existe à ce chemin — papaoursd est-il lancé, et est-ce bien son socket ? (« make run » utilise ./run/papaoursd.sock, une installation par paquet /run/papaours/papaoursd.sock)\n"))
         daemon.kill9()
         let stale = try Ctl(daemon, lang)("status")
         #expect(stale.status == 3)
-        #expect(stale.stderr == lang.pick("papaoursctl: cannot reach papaoursd at \(daemon.socketPath): connection refused — is papaoursd running?\n",
-                                          "papaoursctl: impossible de joindre papaoursd à \(daemon.socketPath) : connexion refusée — papaoursd est-il lancé ?\n"))
+        #expect(stale.stderr == lang.pick("papaoursctl: cannot reach papaoursd at \(daemon.socketPath): the socket is there but nobody answers on it — papaoursd is not running (start it: systemctl start papaoursd.socket, or make run)\n",
+                                          "papaoursctl: impossible de joindre papaoursd à \(daemon.socketPath) : le socket existe mais personne n'y répond — papaoursd n'est pas lancé (démarrez-le : systemctl start papaoursd.socket, ou make run)\n"))
     }
 
     @Test func socketOptionWinsOverTheEnvironment() throws {

@@ -140,7 +140,8 @@ struct RecordTests {
 
     @Test("audit actions have their wire names")
     func auditActions() {
-        #expect(AuditAction.allCases.map(\.rawValue) == ["machine.create", "machine.edit", "machine.delete", "key.create", "key.edit", "denied"])
+        #expect(AuditAction.allCases.map(\.rawValue) == ["machine.create", "machine.edit", "machine.delete", "key.create", "key.edit", "denied",
+                                                          "store.import", "store.backup", "store.export", "store.restore"])
     }
 
     @Test("status wire names")

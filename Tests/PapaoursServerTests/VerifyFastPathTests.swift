@@ -28,7 +28,7 @@ import Testing
 
 @Suite struct VerifyCacheTests {
     let hash = SecretHash(of: Array("papa_example".utf8))
-    let entry = VerifyCache.Entry(outcome: .unknownKey, reply: Array("OK\n".utf8), key: KeyID.random(), validUntil: 100)
+    let entry = VerifyCache.Entry(outcome: .valid, reply: Array("OK\n".utf8), key: StoredID(KeyID.random()), validUntil: 100)
 
     @Test func anAnswerHoldsUntilTheNextCommit() {
         let cache = VerifyCache()

@@ -9,34 +9,42 @@ struct CodingTests {
         roles: ["a", "b.c"], status: .inactive, created: Timestamp(seconds: 1), createdBy: "root", updated: Timestamp(seconds: 2))
     static let key = KeyRecord(
         id: KeyID.random(), machine: MachineID.random(), label: "l", status: .active, created: Timestamp(seconds: 3),
-        createdBy: "alice", updated: Timestamp(seconds: 4), expires: Timestamp(seconds: 5), lastUsed: nil, uses: 7,
-        lastIP: "192.0.2.1", hash: SecretHash(of: Array("abc".utf8)))
+        createdBy: "alice", updated: Timestamp(seconds: 4), expires: Timestamp(seconds: 5), lastUsed: nil, uses: 0,
+        lastIP: "", hash: SecretHash(of: Array("abc".utf8)))
+    static let usage = KeyUsage(uses: 7, lastUsed: Timestamp(seconds: 8), lastIP: "192.0.2.1")
     static let event = AuditEvent(seq: 42, time: Timestamp(seconds: 6), uid: 1000, user: "alice", action: .keyEdit,
-                                  target: "k_x", machine: MachineID.random(), details: "label \"a\" -> \"b\"")
+                                  target: "k_x", machine: MachineID.random(), details: "label \"a\" -> \"b\"",
+                                  changes: [FieldChange(field: "label", old: "a", new: "b")])
 
     @Test("records round-trip")
     func roundTrip() throws {
         #expect(try RecordCoding.encode(Self.machine).withUnsafeBytes { try RecordCoding.decodeMachine($0) } == Self.machine)
-        #expect(try RecordCoding.encode(Self.key).withUnsafeBytes { try RecordCoding.decodeKey($0) } == Self.key)
-        #expect(try RecordCoding.encode(Self.event).withUnsafeBytes { try RecordCoding.decodeEvent($0) } == Self.event)
+        #expect(try RecordCoding.encode(Self.key).withUnsafeBytes { try RecordCoding.decodeKey($0, hash: Self.key.hash, usage: .none) } == Self.key)
+        #expect(try RecordCoding.encode(Self.usage).withUnsafeBytes { try RecordCoding.decodeUsage($0) } == Self.usage)
+        #expect(try RecordCoding.encode(Self.event).withUnsafeBytes { try RecordCoding.decodeEvent($0, seq: 42) } == Self.event)
         var noRoles = Self.machine
         noRoles.roles = []
         #expect(try RecordCoding.encode(noRoles).withUnsafeBytes { try RecordCoding.decodeMachine($0) } == noRoles)
         var used = Self.key
         used.expires = nil
-        used.lastUsed = Timestamp(seconds: 99)
-        #expect(try RecordCoding.encode(used).withUnsafeBytes { try RecordCoding.decodeKey($0) } == used)
+        let decoded = try RecordCoding.encode(used).withUnsafeBytes { try RecordCoding.decodeKey($0, hash: used.hash, usage: Self.usage) }
+        used.uses = 7
+        used.lastUsed = Self.usage.lastUsed
+        used.lastIP = Self.usage.lastIP
+        #expect(decoded == used, "usage comes from its own record")
         var noMachine = Self.event
         noMachine.machine = nil
-        #expect(try RecordCoding.encode(noMachine).withUnsafeBytes { try RecordCoding.decodeEvent($0) } == noMachine)
+        noMachine.changes = []
+        #expect(try RecordCoding.encode(noMachine).withUnsafeBytes { try RecordCoding.decodeEvent($0, seq: 42) } == noMachine)
     }
 
     @Test("every truncation of a record is reported as corrupt, never a crash")
     func truncated() {
         let encodings: [(String, [UInt8], (UnsafeRawBufferPointer) throws -> Any)] = [
             ("machine", RecordCoding.encode(Self.machine), { try RecordCoding.decodeMachine($0) }),
-            ("key", RecordCoding.encode(Self.key), { try RecordCoding.decodeKey($0) }),
-            ("event", RecordCoding.encode(Self.event), { try RecordCoding.decodeEvent($0) }),
+            ("key", RecordCoding.encode(Self.key), { try RecordCoding.decodeKey($0, hash: Self.key.hash, usage: .none) }),
+            ("usage", RecordCoding.encode(Self.usage), { try RecordCoding.decodeUsage($0) }),
+            ("event", RecordCoding.encode(Self.event), { try RecordCoding.decodeEvent($0, seq: 42) }),
         ]
         for (name, bytes, decode) in encodings {
             for length in 0..<bytes.count {

@@ -94,35 +94,38 @@ struct DurabilityTests {
         #expect(openError(directory.path + "/missing/deeper")?.code == .cannotOpen)
     }
 
-    @Test("the map grows when full")
-    func mapGrows() throws {
+    @Test("a store whose map is full refuses writes, says why, loses nothing and keeps serving reads")
+    func mapFull() throws {
         let directory = TemporaryDirectory()
-        let initial = 64 * 1024
-        let store = try Store(directory: directory.database, mapSize: initial)
-        let startSize = store.environment.mapSize
-        #expect(startSize < 1 << 20)
+        let store = try Store(directory: directory.database, mapSize: 256 * 1024)
         let description = String(repeating: "d", count: 900)
-        for batch in 0..<20 {
-            try store.withWrite { txn in
-                for i in 0..<100 {
-                    _ = try store.createMachine(MachineDraft(name: "machine-\(batch)-\(i)", description: description),
-                                                by: root, at: .now(), in: txn)
+        var made = 0
+        var refusal: StoreError?
+        for batch in 0..<100 where refusal == nil {
+            refusal = storeError {
+                try store.withWrite { txn in
+                    for i in 0..<20 {
+                        _ = try store.createMachine(MachineDraft(name: "machine-\(batch)-\(i)", description: description),
+                                                    by: root, at: .now(), in: txn)
+                    }
                 }
             }
+            if refusal == nil { made += 20 }
         }
-        #expect(store.environment.mapSize > startSize)
-        #expect(store.environment.mapSize >= 2_000 * 900)
-        #expect(try store.list().count == 2_000)
-        #expect(try store.events().count == 2_000)
+        let error = try #require(refusal)
+        #expect(error.code == .unavailable)
+        #expect(error.message.contains("map size"), "\(error.message)")
+        #expect(made > 0)
+        #expect(try store.list().count == made, "the refused batch left nothing, the others everything")
+        #expect(try store.show("machine-0-0")?.description == description)
         store.close()
 
-        // Reopened with the small size asked again, it keeps the grown map and everything in it.
-        let reopened = try Store(directory: directory.database, mapSize: initial)
+        // With a bigger map the same store takes writes again.
+        let reopened = try Store(directory: directory.database, mapSize: 4 << 20)
         defer { reopened.close() }
-        #expect(reopened.environment.mapSize >= 2_000 * 900)
-        #expect(try reopened.list().count == 2_000)
-        #expect(try reopened.show("machine-19-99")?.description == description)
+        #expect(try reopened.list().count == made)
         try reopened.makeMachine("one more", description: description)
+        #expect(try reopened.read { try $0.integrityProblems() }.isEmpty)
     }
 
     @Test("no secret value is written to the store, only its hash")
@@ -158,13 +161,13 @@ struct DurabilityTests {
     }
 }
 
-@Suite("Store: schema")
+@Suite("Store: schema and migration")
 struct SchemaTests {
     @Test("a new store is at the current schema version")
     func fresh() throws {
         try withStore { store, _ throws in
-            #expect(try store.withRead { txn in try store.schemaVersion(in: txn) } == Schema.version)
-            #expect(Schema.version == 2)
+            #expect(try store.rawVersion() == Schema.version)
+            #expect(Schema.version == 3)
         }
     }
 
@@ -173,7 +176,7 @@ struct SchemaTests {
         let directory = TemporaryDirectory()
         let store = try Store(directory: directory.database)
         try store.makeMachine("web")
-        try store.withWrite { txn in try store.meta.put(Schema.versionKey, [0, 0, 0, 99], in: txn) }
+        try store.rawWrite { txn in try store.meta.put(Schema.versionKey, [0, 0, 0, 99], in: txn) }
         store.close()
         for _ in 0..<2 {  // and the refusal releases the lock: the second try fails the same way
             let error = try #require(openError(directory.database))
@@ -182,47 +185,42 @@ struct SchemaTests {
         }
     }
 
-    @Test("a schema 1 store is migrated to 2: the audit index by machine is rebuilt")
-    func migrateFromOne() throws {
-        let directory = TemporaryDirectory()
-        var store = try Store(directory: directory.database)
-        let m = try store.makeMachine("web")
-        let other = try store.makeMachine("other")
-        let k = try store.makeKey("web")
-        _ = try store.withWrite { txn in try store.editKey(k.id.value, KeyChanges(label: "x"), by: root, at: .now(), in: txn) }
-        try store.withWrite { txn in
-            try store.recordDenied("MACHINE CREATE y", machine: nil, details: "", by: alice, at: .now(), in: txn)
-        }
-        let byMachine = try store.events(machine: m.id)
-        #expect(byMachine.map(\.seq) == [1, 3, 4])
-        try store.withWrite { txn in
-            try store.meta.put(Schema.versionKey, [0, 0, 0, 1], in: txn)
-            try store.auditByMachine.clear(in: txn)
-        }
-        #expect(try store.events(machine: m.id).isEmpty, "the index is gone, as in schema 1")
-        store.close()
-
-        store = try Store(directory: directory.database)
+    @Test("a schema 2 store made by version 1.0 is migrated to 3 with nothing lost")
+    func fromSchema2() throws {
+        let directory = try Schema2Fixture.copy()
+        let store = try Store(directory: directory.database)
         defer { store.close() }
-        #expect(try store.withRead { txn in try store.schemaVersion(in: txn) } == 2)
-        #expect(try store.events(machine: m.id) == byMachine)
-        #expect(try store.events(machine: other.id).map(\.seq) == [2])
-        #expect(try store.events().count == 5)
+        try Schema2Fixture.expectMigrated(store)
     }
 
-    @Test("a store with data but no version is schema 1 and is migrated")
-    func noVersion() throws {
-        let directory = TemporaryDirectory()
-        var store = try Store(directory: directory.database)
-        let m = try store.makeMachine("web")
-        try store.withWrite { txn in
-            #expect(try store.meta.delete(Schema.versionKey, in: txn))
-            try store.auditByMachine.clear(in: txn)
-        }
-        store.close()
-        store = try Store(directory: directory.database)
+    @Test("a migration stopped before its commit leaves the schema 2 store whole; the next start migrates it")
+    func stoppedBeforeCommit() throws {
+        let directory = try Schema2Fixture.copy()
+        let error = try #require(storeError { try Store(directory: directory.database, migrationStop: .beforeCommit) })
+        #expect(error.message.contains("before its commit"))
+        #expect(try Schema2Fixture.databaseNames(directory.database).isSuperset(of: Schema.version2Databases),
+                "schema 2's databases are still there")
+        let store = try Store(directory: directory.database)
         defer { store.close() }
-        #expect(try store.withRead { txn in try store.schemaVersion(in: txn) } == 2)
-        #expect(try store.events(machine: m.id).map(\.action) == [.machineCreate])
+        try Schema2Fixture.expectMigrated(store)
+    }
+
+    @Test("a migration stopped right after its commit is complete: the next start does not migrate again")
+    func stoppedAfterCommit() throws {
+        let directory = try Schema2Fixture.copy()
+        _ = storeError { try Store(directory: directory.database, migrationStop: .afterCommit) }
+        #expect(try Schema2Fixture.databaseNames(directory.database).isDisjoint(with: Schema.version2Databases))
+        let store = try Store(directory: directory.database, migrationStop: .beforeCommit)
+        defer { store.close() }
+        try Schema2Fixture.expectMigrated(store)
+    }
+
+    @Test("a store with data but no version is schema 1 (no audit index by machine) and is migrated")
+    func fromSchema1() throws {
+        let directory = try Schema2Fixture.copy()
+        try Schema2Fixture.downgradeToSchema1(directory.database)
+        let store = try Store(directory: directory.database)
+        defer { store.close() }
+        try Schema2Fixture.expectMigrated(store)
     }
 }

@@ -142,19 +142,13 @@ struct KeyTests {
 
             #expect(try store.outcome(Secret.generate().hash, at: now).name == "unknownKey")
 
-            guard case .valid(let k, let m) = try store.outcome(plainSecret.hash, at: now) else {
-                Issue.record("plain key not valid")
-                return
-            }
-            #expect(k == plain)
-            #expect(m == machine)
+            let k = try store.outcome(plainSecret.hash, at: now)
+            #expect(k.outcome == .valid)
+            #expect(k.key == plain.id && k.label == plain.label && k.expires == nil)
+            #expect(k.machine == machine)
             #expect(try store.outcome(expiringSecret.hash, at: now).name == "valid")
             #expect(try store.outcome(expiringSecret.hash, at: Timestamp(seconds: expiry.seconds - 1)).name == "valid")
-            guard case .expiredKey(let e) = try store.outcome(expiringSecret.hash, at: expiry) else {
-                Issue.record("expiring key not expired at its expiry")
-                return
-            }
-            #expect(e.id == expiring.id)
+            #expect(try store.outcome(expiringSecret.hash, at: expiry).outcome == .expiredKey(expiring.expires!))
             #expect(try store.outcome(expiringSecret.hash, at: Timestamp(seconds: expiry.seconds + 999_999)).name == "expiredKey")
 
             // Inactive key comes before expiry.
@@ -164,11 +158,8 @@ struct KeyTests {
 
             // Inactive machine comes after the key's own checks.
             _ = try store.withWrite { txn in try store.editMachine("web", MachineChanges(status: "inactive"), by: root, at: now, in: txn) }
-            guard case .inactiveMachine(let im) = try store.outcome(plainSecret.hash, at: now) else {
-                Issue.record("inactive machine not reported")
-                return
-            }
-            #expect(im.id == plain.id)
+            let im = try store.outcome(plainSecret.hash, at: now)
+            #expect(im.outcome == .inactiveMachine && im.key == plain.id)
             #expect(try store.outcome(expiringSecret.hash, at: expiry).name == "expiredKey")
             #expect(try store.outcome(expiringSecret.hash, at: now).name == "inactiveMachine")
             _ = try store.withWrite { txn in try store.editKey(plain.id.value, KeyChanges(status: "inactive"), by: root, at: now, in: txn) }
@@ -187,11 +178,8 @@ struct KeyTests {
             try store.makeMachine("web")
             let secret = try Secret(validating: Array("imported-legacy-key-0123456789".utf8))
             let key = try store.makeKey("web", secret: secret)
-            guard case .valid(let k, _) = try store.outcome(SecretHash(of: Array("imported-legacy-key-0123456789".utf8)), at: .now()) else {
-                Issue.record("foreign key not valid")
-                return
-            }
-            #expect(k.id == key.id)
+            let k = try store.outcome(SecretHash(of: Array("imported-legacy-key-0123456789".utf8)), at: .now())
+            #expect(k.outcome == .valid && k.key == key.id)
         }
     }
 
@@ -213,7 +201,7 @@ struct KeyTests {
                 for (secret, key) in zip(secrets, keys) {
                     #expect(try store.key(hash: secret.hash, in: txn) == nil)
                     #expect(try store.key(id: key.id, in: txn) == nil)
-                    #expect(try store.verify(secret.hash, at: .now(), in: txn).name == "unknownKey")
+                    #expect(try txn.verdict(secret.hash, at: .now()).name == "unknownKey")
                 }
                 #expect(try store.keyIDs(machine: machine.id, in: txn).isEmpty)
                 #expect(try store.keys(machine: machine.id, in: txn).isEmpty)
@@ -223,9 +211,11 @@ struct KeyTests {
                 #expect(try store.key(hash: otherSecret.hash, in: txn) == otherKey)
                 #expect(try store.keyIDs(machine: other.id, in: txn) == [otherKey.id])
                 // Nothing of the deleted keys is left in any index.
-                #expect(try store.keyHashes.count(in: txn) == 1)
-                #expect(try store.machineKeys.count(in: txn) == 1)
+                #expect(try store.secrets.count(in: txn) == 1)
+                #expect(try store.keyIDs.count(in: txn) == 1)
+                #expect(try store.machineKeyIDs.count(in: txn) == 1)
                 #expect(try store.machineNames.count(in: txn) == 1)
+                #expect(try txn.integrityProblems().isEmpty)
             }
             let reborn = try store.makeMachine("WEB")
             #expect(try store.withRead { txn in try store.keyIDs(machine: reborn.id, in: txn) }.isEmpty)
@@ -274,14 +264,19 @@ struct KeyTests {
 
 @Suite("Store: machine cache for VERIFY")
 struct MachineCacheTests {
-    @Test func recordsHoldOnlyForTheSnapshotTheyWereReadIn() {
-        let cache = MachineCache()
-        let now = Timestamp.now()
-        let record = MachineRecord(id: MachineID.random(), name: "web", description: "", organization: "", roles: [],
-                                   status: .active, created: now, createdBy: "root", updated: now)
-        #expect(cache.lookup(record.id, snapshot: 3) == nil)
-        cache.remember(record)
-        #expect(cache.lookup(record.id, snapshot: 3) == record)
-        #expect(cache.lookup(record.id, snapshot: 4) == nil, "a newer snapshot drops what an older one read")
+    @Test func entriesHoldOnlyForTheSnapshotTheyWereReadIn() throws {
+        let cache = MachineCache<String>()
+        let id = try #require(StoredID(MachineID.random()))
+        #expect(cache.entry(id, generation: 3) == nil)
+        cache.remember(id, "web")
+        #expect(cache.entry(id, generation: 3) == "web")
+        #expect(cache.entry(id, generation: 4) == nil, "a newer snapshot drops what an older one read")
+    }
+
+    @Test func storedIDsRoundTrip() throws {
+        let key = KeyID.random()
+        let stored = try #require(StoredID(key))
+        #expect(stored.id(as: KeyID.self) == key)
+        #expect(StoredID(MachineID.random()) != stored)
     }
 }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PapaoursClient
 import PapaoursCore
 import PapaoursProtocol
@@ -10,14 +7,14 @@ enum BackupCommands {
     /// A new file of mode 0600, made here (so papaoursd needs no access to its path), then
     /// filled by the daemon with a compacted copy of its database. Removed if that fails.
     static func backup(_ context: CommandContext) throws {
-        let file = try create(context.argument(0))
+        let file = try context.createPrivateFile(context.argument(0))
         let result: BackupResult
         do {
             result = try context.patientClient.backup(to: file.descriptor)
             try file.finish()
         } catch let error as SystemError {
             file.discard()
-            throw CommandFailure(.refused, .fileCannotWrite, [file.path, error.message])
+            throw CommandFailure(.refused, .fileCannotWrite, [file.path, error.described(context.text)])
         } catch {
             file.discard()
             throw error
@@ -31,7 +28,7 @@ enum BackupCommands {
 
     /// JSON Lines (see `ExportFile`) on standard output, or into a new 0600 file.
     static func export(_ context: CommandContext) throws {
-        let file = try context.command.value("output").map(create)
+        let file = try context.command.value("output").map(context.createPrivateFile)
         let exported: ExportedStore
         do {
             exported = try context.patientClient.export()
@@ -45,7 +42,7 @@ enum BackupCommands {
             try file.write(text)
         } catch {
             file.discard()
-            throw CommandFailure(.refused, .fileCannotWrite, [file.path, error.message])
+            throw CommandFailure(.refused, .fileCannotWrite, [file.path, error.described(context.text)])
         }
         let counts = [exported.machines.count, exported.keys.count, exported.events.count]
         if context.json {
@@ -62,13 +59,13 @@ enum BackupCommands {
         let bytes: [UInt8]
         switch StandardStreams.readAll(ofFile: path) {
         case .success(let read): bytes = read
-        case .failure(let error): throw CommandFailure(.refused, .fileCannotRead, [path, error.message])
+        case .failure(let error): throw CommandFailure(.refused, .fileCannotRead, [path, error.described(context.text)])
         }
         let contents = ExportFile.read(bytes)
         let shown = path == "-" ? "-" : path
         if !contents.problems.isEmpty {
             for problem in contents.problems.prefix(maxProblemsShown) {
-                context.console.printError("\(shown):\(problem.line): " + context.text.format(problem.message, problem.arguments))
+                context.console.printError("\(shown):\(problem.line): " + problem.said(context.text))
             }
             if contents.problems.count > maxProblemsShown {
                 context.console.printError(context.text(.importMoreProblems, String(contents.problems.count - maxProblemsShown)))
@@ -84,10 +81,17 @@ enum BackupCommands {
             if error.code == .refused || error.code == .bad, let number = recordNumber(in: error.detail),
                contents.lineOfRecord.indices.contains(number - 1) {
                 let line = contents.lineOfRecord[number - 1]
-                let sentence = error.code == .bad ? context.text(.badRequest, error.replyCode ?? "", error.detail)
-                    : ErrorReport.refusal(error.replyCode ?? "", error.detail, context.text)
+                let sentence = error.code == .bad ? context.text(.badRequest, context.command.spec.name, error.replyCode ?? "")
+                    : Refusal.sentence(error.replyCode ?? "", command: context.command, text: context.text)
                 context.console.printError("\(shown):\(line): " + sentence)
+                if context.verbose { context.console.printError("papaoursctl: " + context.text(.daemonSaid, error.description)) }
                 throw CommandFailure(.refused, .importNothingSent, ["1", shown])
+            }
+            if error.code == .refused && error.replyCode == "exists" {
+                for conflict in nameConflicts(contents, context.client) {
+                    context.console.printError("\(shown):\(conflict.line): "
+                                               + context.text(.importNameTaken, conflict.id, conflict.name, conflict.owner))
+                }
             }
             throw error
         }
@@ -106,19 +110,22 @@ enum BackupCommands {
 
     static let maxProblemsShown = 20
 
+    /// The machines of the file whose name a machine here already bears (the daemon's English
+    /// says so too, but only in `--verbose`); none when the machines cannot be listed.
+    static func nameConflicts(_ contents: ExportFile.Contents, _ client: PapaoursClient) -> [(line: Int, id: String, name: String, owner: String)] {
+        guard let here = try? client.machineList() else { return [] }
+        let owners = Dictionary(here.map { (Validation.nameFoldKey($0.name), $0.id.value) }, uniquingKeysWith: { first, _ in first })
+        let ids = Set(here.map(\.id.value))
+        return zip(contents.records, contents.lineOfRecord).compactMap { record, line in
+            guard record.kind == .machine, let id = record["id"], !ids.contains(id), let name = record["name"],
+                  let owner = owners[Validation.nameFoldKey(name)] else { return nil }
+            return (line, id, name, owner)
+        }.prefix(maxProblemsShown).map { $0 }
+    }
+
     /// N of a daemon's `record N: …` (or the client's `record N (KIND): …`).
     static func recordNumber(in detail: String) -> Int? {
         guard detail.hasPrefix("record ") else { return nil }
         return Int(detail.dropFirst(7).prefix { $0.isNumber })
-    }
-
-    /// A new private file, or the reason there is none.
-    static func create(_ path: String) throws -> PrivateFile {
-        do {
-            return try PrivateFile(creating: path)
-        } catch {
-            if error.code == EEXIST { throw CommandFailure(.refused, .fileExists, [path]) }
-            throw CommandFailure(.refused, .fileCannotCreate, [path, error.message])
-        }
     }
 }

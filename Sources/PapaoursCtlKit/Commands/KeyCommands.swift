@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PapaoursClient
 import PapaoursCore
 import PapaoursProtocol
@@ -10,10 +7,10 @@ enum KeyCommands {
     /// `--expires`, when given: a time, a date or a duration from now.
     static func expires(_ context: CommandContext) throws -> Timestamp? {
         guard let text = context.command.value("expires") else { return nil }
-        guard let time = Expiry.parse(text, now: context.now()) else {
-            throw UsageError(.notATime, [text], command: context.command.spec.path)
+        switch Expiry.parse(text, now: context.now()) {
+        case .time(let time): return time
+        case .wrong(let problem): throw UsageError(problem, [text], command: context.command.spec.path)
         }
-        return time
     }
 
     /// The secret goes alone to stdout (or to a new 0600 file), the warning to stderr.
@@ -21,17 +18,7 @@ enum KeyCommands {
         let command = context.command
         let expires = try self.expires(context)
         // The file first: a key whose secret has nowhere to go is never made.
-        let file: PrivateFile?
-        if let path = command.value("output") {
-            do {
-                file = try PrivateFile(creating: path)
-            } catch {
-                if error.code == EEXIST { throw CommandFailure(.refused, .fileExists, [path]) }
-                throw CommandFailure(.refused, .fileCannotCreate, [path, error.message])
-            }
-        } else {
-            file = nil
-        }
+        let file = try command.value("output").map(context.createPrivateFile)
         let created: CreatedKey
         do {
             created = try context.client.keyCreate(context.argument(0), label: command.value("label") ?? "", expires: expires)
@@ -44,10 +31,11 @@ enum KeyCommands {
             do {
                 try file.write(created.secret.revealed + "\n")
             } catch {
-                throw CommandFailure(.refused, .secretLost, [file.path, error.message, key.id.value])
+                throw CommandFailure(.refused, .secretLost, [file.path, error.described(context.text), key.id.value])
             }
         }
         context.console.printError(context.text(.secretWarning))
+        warnIfInactive(key.machine, in: context)
         switch (context.json, file) {
         case (true, nil): context.console.print(JSON.record(key.raw, skipping: ["secret"]).adding([("secret", .string(created.secret.revealed))]))
         case (true, let file?): context.console.print(JSON.record(key.raw, skipping: ["secret"]).adding([("secret-file", .string(file.path))]))
@@ -62,11 +50,22 @@ enum KeyCommands {
         let command = context.command
         let expires = try self.expires(context)
         let secret = try context.readKey()
+        if let problem = Refusal.malformation(of: secret) {
+            throw UsageError(.importKeyMalformed, [context.text(problem)], command: command.spec.path)
+        }
         let key = try context.client.keyImport(machine: context.argument(0), secret: secret,
                                                label: command.value("label") ?? "", expires: expires)
+        warnIfInactive(key.machine, in: context)
         if context.json { return context.console.print(.record(key.raw)) }
         context.console.print(context.text(.keyImported, key.id.value, key.label))
         context.console.print(context.render.keyDetails(key))
+    }
+
+    /// A key made on an inactive machine is refused by VERIFY until the machine is enabled:
+    /// say so. Best effort: a user who may write but not read is not told.
+    private static func warnIfInactive(_ machine: MachineID, in context: CommandContext) {
+        guard let shown = try? context.client.machineShow(machine.value), shown.status == .inactive else { return }
+        context.console.printError(context.text(.inactiveMachineWarning, shown.name, shown.id.value))
     }
 
     static func list(_ context: CommandContext) throws {
@@ -77,14 +76,14 @@ enum KeyCommands {
     }
 
     static func show(_ context: CommandContext) throws {
-        show(try context.client.keyShow(context.argument(0)), heading: nil, in: context)
+        show(try context.client.keyShow(KeyReference.resolve(context)), heading: nil, in: context)
     }
 
     static func edit(_ context: CommandContext) throws {
         let label = context.command.value("label")
         let status = try context.statusOption()
         try context.requireChange(label != nil || status != nil, options: ["--label", "--active", "--inactive"])
-        show(try context.client.keyEdit(context.argument(0), label: label, status: status), heading: .keyUpdated, in: context)
+        show(try context.client.keyEdit(KeyReference.resolve(context), label: label, status: status), heading: .keyUpdated, in: context)
     }
 
     static func disable(_ context: CommandContext) throws {
@@ -96,7 +95,7 @@ enum KeyCommands {
     }
 
     private static func setStatus(_ status: Status, message: Message, in context: CommandContext) throws {
-        let key = try context.client.keyEdit(context.argument(0), status: status)
+        let key = try context.client.keyEdit(KeyReference.resolve(context), status: status)
         if context.json { return context.console.print(.record(key.raw)) }
         context.console.print(context.text(message, key.id.value))
     }

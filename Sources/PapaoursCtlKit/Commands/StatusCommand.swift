@@ -6,29 +6,48 @@ import PapaoursProtocol
 enum StatusCommand {
     /// STATS attributes shown under their own label; the others are shown by name.
     static let labelled: [(String, Message)] = [("connections", .hConnections), ("machines", .hMachines),
-                                                ("keys", .hKeys), ("verify-ok", .hVerifyOK), ("verify-denied", .hVerifyDenied)]
+                                                ("keys", .hKeys), ("verify-ok", .hVerifyOK), ("verify-denied", .hVerifyDenied),
+                                                ("writes", .hWrites)]
 
+    /// A user without machines.read still sees who papaoursd takes them for and what they
+    /// hold; the counters are left out (`"stats": null`), with a word on what they need.
     static func run(_ context: CommandContext) throws {
         let hello = try context.client.hello()
-        let stats = try context.client.stats()
+        let stats = try statsIfAllowed(context.client)
         let socket = context.client.socketPath
         if context.json {
             return context.console.print(.object([("socket", .string(socket)), ("hello", .record(hello.raw)),
-                                                  ("stats", .record(stats.raw, numbers: true))]))
+                                                  ("stats", stats.map { .record($0.raw, numbers: true) } ?? .null)]))
         }
-        var rows: [(Message, Cell)] = [
-            (.hServer, Cell("\(hello.server) \(hello.version) (protocol \(hello.protocolVersion))")),
-            (.hSocket, Cell(socket)),
-            (.hUser, Cell("\(hello.user) (uid \(hello.uid))")),
-            (.hPermissions, Cell(context.render.list(hello.permissionNames))),
-            (.hUptime, Cell(Render.duration(stats.uptime))),
-        ]
+        guard let stats else {
+            context.console.print(context.render.details(identity(hello, socket: socket, context)))
+            return context.console.print(context.text(.statusNeedsRead, Refusal.permissions(.machinesRead, context.text)))
+        }
+        var rows = identity(hello, socket: socket, context) + [(.hUptime, Cell(context.render.duration(stats.uptime)))]
         for (name, label) in labelled { rows.append((label, Cell(stats.raw[name] ?? ""))) }
         var table = context.render.details(rows)
-        let shown = Set(labelled.map(\.0) + ["uptime"])
+        let shown = Set(labelled.map(\.0) + ["uptime", "version"])  // the version is HELLO's, on the first row
         for (name, value) in stats.raw.attributes where !shown.contains(name) {
             table.rows.append([Cell(name), Cell(value)])
         }
         context.console.print(table)
+    }
+
+    /// STATS, or nil when it is refused as forbidden.
+    private static func statsIfAllowed(_ client: PapaoursClient) throws(ClientError) -> ServerStats? {
+        switch Result(catching: { () throws(ClientError) -> ServerStats in try client.stats() }) {
+        case .success(let stats): return stats
+        case .failure(let error) where error.code == .refused && error.replyCode == "forbidden": return nil
+        case .failure(let error): throw error
+        }
+    }
+
+    private static func identity(_ hello: ServerInfo, socket: String, _ context: CommandContext) -> [(Message, Cell)] {
+        [
+            (.hServer, Cell(context.text(.serverVersion, hello.server, hello.version, String(hello.protocolVersion)))),
+            (.hSocket, Cell(socket)),
+            (.hUser, Cell("\(hello.user) (uid \(hello.uid))")),
+            (.hPermissions, Cell(context.render.list(hello.permissionNames))),
+        ]
     }
 }

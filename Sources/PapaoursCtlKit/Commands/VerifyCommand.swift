@@ -18,7 +18,8 @@ enum VerifyCommand {
                 context.console.print(.object([("valid", .bool(false)), ("code", .string(refusal.reason.rawValue)),
                                                ("text", .string(refusal.text))]))
             } else {
-                context.console.printError("papaoursctl: " + ErrorReport.refusal(refusal.reason.rawValue, refusal.text, context.text))
+                context.console.printError("papaoursctl: " + Refusal.verifySentence(refusal.reason, secret: secret, text: context.text))
+                if context.verbose { context.console.printError("papaoursctl: " + context.text(.daemonSaid, refusal.text)) }
             }
             throw CommandFailure(.refused)
         }

@@ -37,19 +37,21 @@ struct CtlRun: CustomStringConvertible {
 
 /// Runs the built papaoursctl with exactly `environment` (nothing inherited but the
 /// sanitizers' options) and `stdin` (nil: /dev/null), as root or as `uid` through setpriv.
-func runCtl(_ arguments: [String], environment: [String: String], stdin: String? = nil, uid: UInt32? = nil) throws -> CtlRun {
-    let ctl = productsDirectory() + "/papaoursctl"
-    guard let uid else { return try runProgram(ctl, arguments, environment: environment, stdin: stdin) }
-    return try runProgram("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--", ctl] + arguments,
+func runCtl(_ arguments: [String], environment: [String: String], stdin: String? = nil, uid: UInt32? = nil,
+            executable: String = productsDirectory() + "/papaoursctl") throws -> CtlRun {
+    guard let uid else { return try runProgram(executable, arguments, environment: environment, stdin: stdin) }
+    return try runProgram("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--", executable] + arguments,
                    environment: environment, stdin: stdin)
 }
 
 /// Runs a program; both pipes are read to the end before waiting, so that neither can fill up.
-func runProgram(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String?) throws -> CtlRun {
+func runProgram(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String?,
+                directory: String? = nil) throws -> CtlRun {
     _ = ignoreBrokenPipes
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     // A sanitized build's children must keep the options the test run was given.
     let inherited = ProcessInfo.processInfo.environment.filter { $0.key.hasSuffix("SAN_OPTIONS") }
     process.environment = inherited.merging(environment) { _, own in own }
@@ -96,8 +98,21 @@ struct Ctl {
     var lang = Lang.en
     var uid: UInt32?
 
+    /// The papaoursctl run: the built one, or for another uid a copy in the daemon's directory.
+    var executable = productsDirectory() + "/papaoursctl"
+
+    /// For another uid, papaoursctl is copied into the daemon's directory (which every user may
+    /// enter): the checkout, and so the build, may be private (cloned into /root, or `mktemp -d`).
     init(_ daemon: Daemon, _ lang: Lang = .en, uid: UInt32? = nil) {
         self.init(socket: daemon.socketPath, lang, uid: uid)
+        if uid != nil {
+            let copy = daemon.directory + "/papaoursctl"
+            if !FileManager.default.fileExists(atPath: copy) {
+                try? FileManager.default.copyItem(atPath: executable, toPath: copy)
+                chmod(copy, 0o755)
+            }
+            executable = copy
+        }
     }
 
     init(socket: String, _ lang: Lang = .en, uid: UInt32? = nil) {
@@ -112,7 +127,7 @@ struct Ctl {
 
     func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> CtlRun {
         let base = lang.environment.merging(["PAPAOURS_SOCKET": socket]) { $1 }
-        return try runCtl(arguments, environment: base.merging(environment) { $1 }, stdin: stdin, uid: uid)
+        return try runCtl(arguments, environment: base.merging(environment) { $1 }, stdin: stdin, uid: uid, executable: executable)
     }
 
     /// Runs papaoursctl on a pseudo-terminal that script(1) gives it as stdin, stdout and stderr,

@@ -1,13 +1,13 @@
 import CLMDB
 
 /// What both kinds of transaction share: a live MDB_txn.
-public protocol Transaction: ~Copyable {
+protocol Transaction: ~Copyable {
     var handle: OpaquePointer { get }
 }
 
 /// A read-only snapshot. Ends with `abort()` or at the end of its scope.
-public struct ReadTransaction: Transaction, ~Copyable {
-    public let handle: OpaquePointer
+struct ReadTransaction: Transaction, ~Copyable {
+    let handle: OpaquePointer
 
     init(environment: OpaquePointer) throws(LMDBError) {
         var txn: OpaquePointer?
@@ -16,14 +16,14 @@ public struct ReadTransaction: Transaction, ~Copyable {
     }
 
     /// Releases the snapshot but keeps the reader slot, for `renew()` (lmdb.h: mdb_txn_reset).
-    public func reset() { mdb_txn_reset(handle) }
+    func reset() { mdb_txn_reset(handle) }
 
     /// Takes a fresh snapshot after `reset()` (mdb_txn_renew).
-    public func renew() throws(LMDBError) {
+    func renew() throws(LMDBError) {
         try LMDBError.check(mdb_txn_renew(handle), "renew read transaction")
     }
 
-    public consuming func abort() {
+    consuming func abort() {
         mdb_txn_abort(handle)
         discard self
     }
@@ -33,27 +33,22 @@ public struct ReadTransaction: Transaction, ~Copyable {
 
 /// The one write transaction. `commit()` and `abort()` consume it; a failed
 /// commit has already freed it, so it is never aborted after (lmdb.h).
-public struct WriteTransaction: Transaction, ~Copyable {
-    public let handle: OpaquePointer
+struct WriteTransaction: Transaction, ~Copyable {
+    let handle: OpaquePointer
 
-    init(environment: OpaquePointer, parent: OpaquePointer? = nil) throws(LMDBError) {
+    init(environment: OpaquePointer) throws(LMDBError) {
         var txn: OpaquePointer?
-        try LMDBError.check(mdb_txn_begin(environment, parent, 0, &txn), "begin write transaction")
+        try LMDBError.check(mdb_txn_begin(environment, nil, 0, &txn), "begin write transaction")
         handle = txn!
     }
 
-    /// A nested transaction: its changes join the parent's when it commits, vanish when it aborts.
-    public func child(of environment: Environment) throws(LMDBError) -> WriteTransaction {
-        try WriteTransaction(environment: environment.handle, parent: handle)
-    }
-
-    public consuming func commit() throws(LMDBError) {
+    consuming func commit() throws(LMDBError) {
         let rc = mdb_txn_commit(handle)
         discard self
         try LMDBError.check(rc, "commit")
     }
 
-    public consuming func abort() {
+    consuming func abort() {
         mdb_txn_abort(handle)
         discard self
     }

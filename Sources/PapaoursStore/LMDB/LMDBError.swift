@@ -1,8 +1,8 @@
 import CLMDB
 
 /// Every return code of liblmdb, as a typed error (lmdb.h, "Return Codes").
-public struct LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: Sendable, Equatable {
+struct LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
+    enum Code: Sendable, Equatable {
         case keyExists, notFound, pageNotFound, corrupted, panic, versionMismatch, invalid
         case mapFull, dbsFull, readersFull, tlsFull, txnFull, cursorFull, pageFull
         case mapResized, incompatible, badReaderSlot, badTransaction, badValueSize, badDBI
@@ -10,12 +10,12 @@ public struct LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
         case system(Int32)
     }
 
-    public let code: Code
-    public let rawValue: Int32
+    let code: Code
+    let rawValue: Int32
     /// What was being done, for the message.
-    public let operation: String
+    let operation: String
 
-    public init(_ rc: Int32, _ operation: String) {
+    init(_ rc: Int32, _ operation: String) {
         self.rawValue = rc
         self.operation = operation
         switch rc {
@@ -44,12 +44,12 @@ public struct LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The store cannot take this write now, but reads still work (disk full, read-only, I/O error).
-    public var isUnavailable: Bool {
+    var isUnavailable: Bool {
         if case .system = code { return true }
         return code == .txnFull || code == .mapFull
     }
 
-    public var description: String {
+    var description: String {
         "\(operation): \(String(cString: mdb_strerror(rawValue)))"
     }
 

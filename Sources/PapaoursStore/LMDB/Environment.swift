@@ -5,12 +5,12 @@ import Glibc
 
 /// One LMDB environment (one per process, lmdb.h), opened with MDB_NOTLS so read
 /// transactions belong to their owner, not to a thread.
-public final class Environment: @unchecked Sendable {
-    public let handle: OpaquePointer
-    public let path: String
-    public private(set) var mapSize: Int
+final class Environment: @unchecked Sendable {
+    let handle: OpaquePointer
+    let path: String
+    private(set) var mapSize: Int
 
-    public init(path: String, mapSize: Int, maxDatabases: UInt32, maxReaders: UInt32) throws(LMDBError) {
+    init(path: String, mapSize: Int, maxDatabases: UInt32, maxReaders: UInt32) throws(LMDBError) {
         var env: OpaquePointer?
         try LMDBError.check(mdb_env_create(&env), "create environment")
         self.handle = env!
@@ -30,24 +30,24 @@ public final class Environment: @unchecked Sendable {
         if mdb_env_info(handle, &info) == 0 { self.mapSize = info.me_mapsize }
     }
 
-    public func beginRead() throws(LMDBError) -> ReadTransaction {
+    func beginRead() throws(LMDBError) -> ReadTransaction {
         try ReadTransaction(environment: handle)
     }
 
-    public func beginWrite() throws(LMDBError) -> WriteTransaction {
+    func beginWrite() throws(LMDBError) -> WriteTransaction {
         try WriteTransaction(environment: handle)
     }
 
     /// Grows the map; only when no transaction of this process is active.
-    public func setMapSize(_ size: Int) throws(LMDBError) {
+    func setMapSize(_ size: Int) throws(LMDBError) {
         try LMDBError.check(mdb_env_set_mapsize(handle, size), "set map size")
         mapSize = size
     }
 
     /// A consistent, compacted copy of the environment into an open file (hot backup).
-    public func copy(to fd: Int32, compact: Bool) throws(LMDBError) {
+    func copy(to fd: Int32, compact: Bool) throws(LMDBError) {
         try LMDBError.check(mdb_env_copyfd2(handle, fd, compact ? UInt32(MDB_CP_COMPACT) : 0), "copy environment")
     }
 
-    public func close() { mdb_env_close(handle) }
+    func close() { mdb_env_close(handle) }
 }

@@ -1,0 +1,87 @@
+import PapaoursCore
+
+/// A snapshot with the change sets already decided in this batch laid over it, so that each
+/// write of a group commit is decided against everything queued before it (a machine created
+/// three lines earlier on the same connection exists), while nothing is applied yet.
+public final class BatchView: RecordReading {
+    private let base: any RecordReading
+    /// nil: deleted in this batch.
+    private var machines: [MachineID: MachineRecord?] = [:]
+    private var names: [String: MachineID?] = [:]
+    private var keys: [KeyID: KeyRecord?] = [:]
+    private var hashes: [SecretHash: KeyID?] = [:]
+    private var events: [UInt64: AuditEvent] = [:]
+    private var lastEvent: UInt64?
+    private var lastChange: UInt64?
+
+    public init(over base: any RecordReading) { self.base = base }
+
+    /// Lays a decided change set over the view.
+    public func absorb(_ set: ChangeSet) throws {
+        for change in set.changes {
+            switch change {
+            case .putMachine(let record):
+                if let old = try machine(id: record.id) { names[Validation.nameFoldKey(old.name)] = .some(nil) }
+                machines[record.id] = record
+                names[Validation.nameFoldKey(record.name)] = record.id
+            case .deleteMachine(let id):
+                if let old = try machine(id: id) { names[Validation.nameFoldKey(old.name)] = .some(nil) }
+                machines[id] = .some(nil)
+            case .putKey(let record):
+                keys[record.id] = record
+                hashes[record.hash] = record.id
+            case .deleteKey(let id):
+                if let old = try key(id: id) { hashes[old.hash] = .some(nil) }
+                keys[id] = .some(nil)
+            case .addUsage:
+                break
+            }
+        }
+        for event in set.events { events[event.seq] = event }
+        if let last = set.events.last { lastEvent = last.seq }
+        lastChange = set.sequence
+    }
+
+    public func machine(id: MachineID) throws -> MachineRecord? {
+        if let staged = machines[id] { return staged }
+        return try base.machine(id: id)
+    }
+
+    public func machineID(nameKey: String) throws -> MachineID? {
+        if let staged = names[nameKey] { return staged }
+        return try base.machineID(nameKey: nameKey)
+    }
+
+    public func key(id: KeyID) throws -> KeyRecord? {
+        if let staged = keys[id] { return staged }
+        return try base.key(id: id)
+    }
+
+    public func keyID(hash: SecretHash) throws -> KeyID? {
+        if let staged = hashes[hash] { return staged }
+        return try base.keyID(hash: hash)
+    }
+
+    public func keyIDs(machine: MachineID) throws -> [KeyID] {
+        var ids = Set(try base.keyIDs(machine: machine))
+        for (id, record) in keys {
+            if let record, record.machine == machine { ids.insert(id) } else { ids.remove(id) }
+        }
+        return ids.sorted()
+    }
+
+    public func event(seq: UInt64) throws -> AuditEvent? {
+        if let staged = events[seq] { return staged }
+        return try base.event(seq: seq)
+    }
+
+    public func lastEventSequence() throws -> UInt64 {
+        if let lastEvent { return lastEvent }
+        return try base.lastEventSequence()
+    }
+
+    public func changeSequence() throws -> UInt64 {
+        if let lastChange { return lastChange }
+        return try base.changeSequence()
+    }
+}

@@ -1,0 +1,28 @@
+import PapaoursCore
+
+/// One write, fully decided before it is applied: the records put and deleted and the events
+/// journaled, with every id, hash, time and sequence number already drawn. Applying it
+/// (Store.apply) knows no rules and gives the same bytes on every store it is applied to.
+public struct ChangeSet: Sendable, Equatable {
+    public enum Change: Sendable, Equatable {
+        case putMachine(MachineRecord)
+        /// The machine only; its keys go with `deleteKey` changes of their own.
+        case deleteMachine(MachineID)
+        /// A key's record; its usage fields are not stored with it (see `addUsage`).
+        case putKey(KeyRecord)
+        case deleteKey(KeyID)
+        /// Adds counts to a key's usage; a key that no longer exists is passed over.
+        case addUsage(KeyID, UsageDelta)
+    }
+
+    /// This write's place in the store's change sequence: one more than the last applied.
+    public var sequence: UInt64
+    public var changes: [Change]
+    public var events: [AuditEvent]
+
+    public init(sequence: UInt64, changes: [Change] = [], events: [AuditEvent] = []) {
+        self.sequence = sequence
+        self.changes = changes
+        self.events = events
+    }
+}
