@@ -51,6 +51,15 @@ expect "$service" Restart on-failure
 expect "$service" Requires papaoursd.socket
 expect "$service" After papaoursd.socket
 expect "$service" MemoryDenyWriteExecute yes
+# Issue 17: no core dumps of a process that handles secrets.
+expect "$service" LimitCORE 0
+# Issue 17: descriptors must not run out before max-connections (1024 by default) does.
+nofile=$(sed -n 's/^LimitNOFILE=//p' "$service")
+if [[ $nofile =~ ^[0-9]+$ ]] && (( nofile >= 1024 + 64 + 2 * 256 )); then
+    pass "papaoursd.service: LimitNOFILE=$nofile is above max-connections and the daemon's own"
+else
+    fail "papaoursd.service: LimitNOFILE= missing or not above 1024 + 64 + 2 × 256 (got '${nofile}')"
+fi
 expect "$socket" ListenStream /run/papaours/papaoursd.sock
 expect "$socket" SocketGroup papaours
 expect "$socket" SocketMode 0660

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -219,9 +220,13 @@ ssize_t papa_recv_with_fds(int fd, void *buffer, size_t length, int *fds, int ma
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
     msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n;
-    do { n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
+    // Room for max_fds only: the kernel installs no descriptor past it (and closes the rest).
+    if (max_fds < 0) max_fds = 0;
+    if (max_fds > 8) max_fds = 8;
+    msg.msg_controllen = max_fds > 0 ? CMSG_SPACE(sizeof(int) * (size_t)max_fds) : 0;
+    if (max_fds == 0) msg.msg_control = NULL;
+    // EINTR is the caller's to retry (PapaoursServer's SystemCall gate).
+    ssize_t n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
     *nfds = 0;
     if (n < 0) return n;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
@@ -260,6 +265,23 @@ long long papa_fsync_size(int fd) {
     struct stat st;
     if (fsync(fd) != 0 || fstat(fd, &st) != 0) return -1;
     return (long long)st.st_size;
+}
+
+int papa_make_undumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+
+void *papa_private_alloc(size_t length) {
+    void *pages = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (pages == MAP_FAILED) return NULL;
+    (void)madvise(pages, length, MADV_DONTDUMP);
+    (void)mlock(pages, length);  // best effort: a low RLIMIT_MEMLOCK only means it may be swapped
+    return pages;
+}
+
+void papa_private_free(void *pages, size_t length) {
+    if (!pages) return;
+    explicit_bzero(pages, length);
+    munlock(pages, length);
+    munmap(pages, length);
 }
 
 static int papa_parse_loopback(const char *address, struct sockaddr_storage *out, socklen_t *len) {

@@ -8,6 +8,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public init(seconds: Int64) { self.seconds = seconds }
 
+    /// The times a record may carry: those RFC 3339 writes with a four-digit year from the
+    /// epoch on, so that every time exported can be imported again.
+    public static let earliest = Timestamp(seconds: 0)
+    /// 9999-12-31T23:59:59Z.
+    public static let latest = Timestamp(seconds: 253_402_300_799)
+    public static var bounds: ClosedRange<Timestamp> { earliest...latest }
+
     public static func now() -> Timestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
@@ -29,8 +36,20 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
     }
 
-    /// Parses RFC 3339 (`2026-11-28T22:46:38Z`, `…T23:46:38+01:00`, fractions dropped); nil otherwise.
+    /// Parses RFC 3339 (`2026-11-28T22:46:38Z`, `…T23:46:38+01:00`, fractions dropped); nil
+    /// otherwise, and for a time outside `bounds` (9999-12-31T23:59:59-23:59 is in year 10000).
     public init?(rfc3339 text: String) {
+        guard let seconds = Timestamp.seconds(rfc3339: text), Timestamp.bounds.contains(Timestamp(seconds: seconds)) else { return nil }
+        self.seconds = seconds
+    }
+
+    /// Whether `text` is well-formed RFC 3339 but outside `bounds`: to say so, not just "malformed".
+    public static func isOutOfBounds(rfc3339 text: String) -> Bool {
+        guard let seconds = seconds(rfc3339: text) else { return false }
+        return !bounds.contains(Timestamp(seconds: seconds))
+    }
+
+    private static func seconds(rfc3339 text: String) -> Int64? {
         let b = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= b.count else { return nil }
@@ -83,6 +102,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         var back = tm()
         gmtime_r(&check, &back)
         guard back.tm_mday == Int32(day), back.tm_mon == Int32(month - 1) else { return nil }
-        self.seconds = Int64(utc) - Int64(offset)
+        return Int64(utc) - Int64(offset)
     }
 }

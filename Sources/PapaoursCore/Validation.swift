@@ -44,8 +44,12 @@ public enum Validation {
     /// The most bytes a store key may have (LMDB's limit): a name's fold key is one.
     public static let maxStoredKeyBytes = 511
 
+    /// A machine reference is tried as an id first, so a name of the id form could never be reached.
     public static func machineName(_ value: String) throws(ValidationError) -> String {
         let name = try text(value, field: "name", length: nameLength)
+        guard MachineID(name) == nil else {
+            throw ValidationError(field: "name", problem: "must not have the form of a machine id (m_ and 16 of [a-z0-9]): a reference of that form is read as an id")
+        }
         guard isStorableKey(name) else {
             throw ValidationError(field: "name", problem: "must be at most \(maxStoredKeyBytes) bytes in UTF-8 once folded for case (got \(nameFoldKey(name).utf8.count))")
         }
@@ -100,12 +104,19 @@ public enum Validation {
     public static func expiry(_ value: String, now: Timestamp) throws(ValidationError) -> Timestamp? {
         if value.isEmpty { return nil }
         guard let time = Timestamp(rfc3339: value) else {
-            throw ValidationError(field: "expires", problem: "must be an RFC 3339 time such as 2027-01-31T00:00:00Z")
+            throw outOfBounds(value, field: "expires")
+                ?? ValidationError(field: "expires", problem: "must be an RFC 3339 time such as 2027-01-31T00:00:00Z")
         }
         guard time > now else {
             throw ValidationError(field: "expires", problem: "must be in the future")
         }
         return time
+    }
+
+    /// The error for a well-formed time past what a record can carry, or nil.
+    public static func outOfBounds(_ value: String, field: String) -> ValidationError? {
+        guard Timestamp.isOutOfBounds(rfc3339: value) else { return nil }
+        return ValidationError(field: field, problem: "must be from \(Timestamp.earliest) to \(Timestamp.latest)")
     }
 
     /// The form under which machine names are compared: without regard to case (ß and SS,

@@ -7,6 +7,13 @@ public struct LineEncoder: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// The line with its LF, taken from the encoder: no copy is left behind (a reply may hold
+    /// a secret), provided the capacity given at init was enough.
+    public consuming func lineWithLF() -> [UInt8] {
+        bytes.append(0x0A)
+        return bytes
+    }
+
     /// A bare word, written as is (verbs, codes, item types).
     public mutating func word(_ text: String) {
         separate()
@@ -25,6 +32,15 @@ public struct LineEncoder: Sendable {
         bytes.append(contentsOf: name.utf8)
         bytes.append(UInt8(ascii: "="))
         if needsQuotes(value, positional: false) { appendQuoted(value) } else { bytes.append(contentsOf: value.utf8) }
+    }
+
+    /// `name=value` for a value of bytes that need no quotes (a secret's alphabet), copied
+    /// straight in: no String of it is made.
+    public mutating func attribute(_ name: String, plainBytes value: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: "="))
+        bytes.append(contentsOf: value)
     }
 
     /// Free text to the end of the line (the text of NO and BAD); control characters become spaces.

@@ -14,7 +14,7 @@ public struct Request: Sendable, Equatable {
 
     /// Parses one line (no LF, no trailing CR).
     public static func parse(_ line: [UInt8]) throws(ProtocolError) -> Request {
-        let tokens = try Tokenizer.tokens(line)
+        let tokens = try Tokenizer.tokens(line, literalWordAt: secretTokenIndex(line))
         guard let first = tokens.first else { throw ProtocolError(.syntax, "empty request") }
         guard case .word(let firstWord) = first else {
             throw ProtocolError(.syntax, "a request must start with a command word")
@@ -38,10 +38,16 @@ public struct Request: Sendable, Equatable {
         }
         var arguments: [String] = []
         var attributes: [String: String] = [:]
-        for token in rest {
+        // A line that carries a secret never has a token of it echoed: the user may have put it anywhere.
+        let carriesSecret = verb.secretPosition != nil
+        for (offset, token) in rest.enumerated() {
             switch token {
             case .attribute(let name, let value):
                 guard verb.accepts(attribute: name) else {
+                    if carriesSecret {
+                        let known = verb.attributes.sorted().map { $0 + "=" }.joined(separator: " ")
+                        throw ProtocolError(.syntax, "\(verb.rawValue) takes only the attributes \(known) after its arguments")
+                    }
                     throw ProtocolError(.syntax, "\(verb.rawValue) takes no attribute \(name)=")
                 }
                 guard attributes[name] == nil else {
@@ -49,7 +55,10 @@ public struct Request: Sendable, Equatable {
                 }
                 attributes[name] = value
             case .word(let text):
-                if text.utf8.contains(UInt8(ascii: "=")) {
+                if offset != verb.secretPosition && text.utf8.contains(UInt8(ascii: "=")) {
+                    if carriesSecret {
+                        throw ProtocolError(.syntax, "argument \(offset + 1) of \(verb.rawValue) contains '=': quote it, or use a known lowercase attribute name")
+                    }
                     throw ProtocolError(.syntax, "argument \"\(sanitized(text))\" contains '=': quote it, or use a known lowercase attribute name")
                 }
                 arguments.append(text)
@@ -79,6 +88,17 @@ public struct Request: Sendable, Equatable {
         for argument in arguments { line.argument(argument) }
         for name in attributes.keys.sorted() { line.attribute(name, attributes[name]!) }
         return line.bytes
+    }
+
+    /// Where the secret stands among the line's tokens, from its leading words: the token
+    /// there is the secret whatever it holds (VERIFY's first argument, KEY IMPORT's second).
+    static func secretTokenIndex(_ line: [UInt8]) -> Int? {
+        let words = line.split(separator: UInt8(ascii: " "), maxSplits: 2).prefix(2)
+            .map { asciiUppercased(String(decoding: $0, as: UTF8.self)) }
+        guard let head = words.first else { return nil }
+        let grouped = Verb.groups.contains(head) && words.count == 2
+        let verb = Verb(rawValue: grouped ? head + " " + words[1] : head)
+        return verb?.secretPosition.map { $0 + (grouped ? 2 : 1) }
     }
 
     /// Verbs are case-insensitive in ASCII only: `pıng` is not `PING`.

@@ -13,7 +13,9 @@ public enum Tokenizer {
     @inline(__always)
     static func isWordByte(_ b: UInt8) -> Bool { b != space && b != quote && b != backslash && !isControl(b) }
 
-    public static func tokens(_ line: [UInt8]) throws(ProtocolError) -> [Token] {
+    /// `literalWordAt`: the index of a token read as a word even when it looks like an
+    /// attribute (the place of a secret, which may hold `=`).
+    public static func tokens(_ line: [UInt8], literalWordAt literal: Int? = nil) throws(ProtocolError) -> [Token] {
         guard String(validating: line, as: UTF8.self) != nil else {
             throw ProtocolError(.syntax, "invalid UTF-8 at byte \(firstInvalidUTF8(line) + 1)")
         }
@@ -31,7 +33,7 @@ public enum Tokenizer {
                 continue
             }
             let start = i
-            if let nameEnd = attributeNameEnd(line, from: i) {
+            if tokens.count != literal, let nameEnd = attributeNameEnd(line, from: i) {
                 let name = String(decoding: line[start..<nameEnd], as: UTF8.self)
                 i = nameEnd + 1
                 if i < n && line[i] == quote {

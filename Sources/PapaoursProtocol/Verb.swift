@@ -39,6 +39,9 @@ public enum Verb: String, Sendable, CaseIterable {
         }
     }
 
+    /// Which positional argument is a secret (papaours-protocol(7), Lines and tokens).
+    public var secretPosition: Int? { arguments.firstIndex(of: "secret") }
+
     /// Attributes the verb takes.
     public var attributes: Set<String> {
         switch self {
@@ -49,7 +52,7 @@ public enum Verb: String, Sendable, CaseIterable {
         case .importKey: ImportFields.key
         case .importEvent: ImportFields.event
         case .keyEdit: ["label", "status"]
-        case .verify: ["ip"]
+        case .verify: ["ip", "require"]
         case .audit: ["machine", "after", "before", "limit"]
         default: []
         }

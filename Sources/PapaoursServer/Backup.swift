@@ -30,7 +30,7 @@ enum Backup {
                                          sink: sink, connection: connection))
             } catch {
                 close(fd)
-                Log.error("backup by \(LogText.quoted(actor.user)) failed: \(error)")
+                Log.error("backup by \(Log.token(actor.user)) failed: \(error)")
                 let reply = ReplyFormat.no("unavailable", "backup failed: \(StoreError(any: error).message)")
                 sink.complete(connection: connection, outcomes: [.journaled(reply: reply)])
             }

@@ -12,10 +12,16 @@ public struct Configuration: Sendable, Equatable {
     public var httpListen: [LoopbackAddress] = []
     public var grants = Grants()
     public var maxConnections = 1024
+    /// Connections one uid other than root may hold.
+    public var maxConnectionsPerUser = 128
+    /// Of `maxConnections`, the last ones kept for root and holders of machines.write; nil:
+    /// an eighth of them, at most 16.
+    public var reservedConnections: Int?
+    public var reserve: Int { reservedConnections ?? min(16, maxConnections / 8) }
     /// Seconds a client may take to finish a line it started.
     public var lineTimeout = 10
     /// Seconds an idle connection is kept between requests; 0 keeps it forever.
-    public var idleTimeout = 0
+    public var idleTimeout = 300
     /// Bytes of unread replies past which the daemon stops reading from a client.
     public var outputLimit = 1 << 20
     /// Seconds between usage flushes; each rewrites every key used since the last, so not too often.
@@ -40,4 +46,35 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     }
 
     public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
+}
+
+extension Configuration {
+    /// The settings read only at start-up (the socket is bound, the store opened, the loops
+    /// made), as `directive old → new`, that differ in `next`.
+    public func restartOnlyChanges(to next: Configuration) -> [String] {
+        func octal(_ mode: UInt32) -> String { "0" + String(mode, radix: 8) }
+        let settings: [(String, String, String)] = [
+            ("socket", Log.token(socketPath), Log.token(next.socketPath)),
+            ("socket-mode", octal(socketMode), octal(next.socketMode)),
+            ("socket-group", Log.token(socketGroup ?? "(none)"), Log.token(next.socketGroup ?? "(none)")),
+            ("database", Log.token(databasePath), Log.token(next.databasePath)),
+            ("threads", String(threads), String(next.threads)),
+            ("http-socket", Log.token(httpSocketPath ?? "(none)"), Log.token(next.httpSocketPath ?? "(none)")),
+            ("http-listen", httpListen.map(\.description).joined(separator: ","), next.httpListen.map(\.description).joined(separator: ",")),
+        ]
+        return settings.filter { $0.1 != $0.2 }.map { "\($0.0) \($0.1) → \($0.2)" }
+    }
+
+    /// `next` with this configuration's start-up settings: what a reload can apply.
+    public func reloaded(from next: Configuration) -> Configuration {
+        var applied = next
+        applied.socketPath = socketPath
+        applied.socketMode = socketMode
+        applied.socketGroup = socketGroup
+        applied.databasePath = databasePath
+        applied.threads = threads
+        applied.httpSocketPath = httpSocketPath
+        applied.httpListen = httpListen
+        return applied
+    }
 }

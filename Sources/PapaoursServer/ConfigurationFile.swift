@@ -39,11 +39,12 @@ public enum ConfigurationFile {
         var warnings: [ConfigurationError] = []
         var lineNumber = 0
         var httpSocketLine = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines are cut on LF bytes: as Characters, CR LF would be one and a Windows file one line.
+        for rawLine in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
             func fail(_ message: String) { errors.append(ConfigurationError(file: file, line: lineNumber, message: message)) }
             let words: [String]
-            switch split(rawLine) {
+            switch split(line(rawLine)) {
             case .success(let w): words = w
             case .failure(let error): fail(error.message); continue
             }
@@ -71,11 +72,9 @@ public enum ConfigurationFile {
                     if let mode = UInt32(v, radix: 8), mode <= 0o777 { config.socketMode = mode } else { fail("socket-mode must be an octal mode such as 0660, got \"\(v)\"") }
                 }
             case "socket-group":
+                // An error, not a warning: the daemon could not start with it.
                 if let v = one() {
-                    if Accounts.gid(named: v) == nil {
-                        warnings.append(ConfigurationError(file: file, line: lineNumber, message: "socket-group \(v) does not exist"))
-                    }
-                    config.socketGroup = v
+                    if Accounts.gid(named: v) == nil { fail("socket-group \(v) does not exist") } else { config.socketGroup = v }
                 }
             case "http-socket":
                 if let v = one() {
@@ -104,9 +103,13 @@ public enum ConfigurationFile {
                 var permissions: Permissions = []
                 var bad: [String] = []
                 for word in args.dropFirst(2) {
-                    for name in word.split(separator: ",") {
+                    for name in word.split(separator: ",", omittingEmptySubsequences: false) {
                         if let p = Permissions(name: String(name)) { permissions.formUnion(p) } else { bad.append(String(name)) }
                     }
+                }
+                if bad.contains("") {
+                    fail("grant \(args[0]) \(args[1]): an empty permission name (a stray comma); write PERMISSION[,PERMISSION…]")
+                    continue
                 }
                 if !bad.isEmpty {
                     fail("unknown permission \(bad.joined(separator: ", ")); known: machines.read, machines.write, keys.verify, audit.read, all")
@@ -120,6 +123,8 @@ public enum ConfigurationFile {
                     else { warnings.append(ConfigurationError(file: file, line: lineNumber, message: "group \(args[1]) does not exist; grant ignored")) }
                 }
             case "max-connections": if let n = integer(1...1_000_000) { config.maxConnections = n }
+            case "max-connections-per-user": if let n = integer(1...1_000_000) { config.maxConnectionsPerUser = n }
+            case "reserved-connections": if let n = integer(0...1_000_000) { config.reservedConnections = n }
             case "line-timeout": if let n = integer(1...3600) { config.lineTimeout = n }
             case "idle-timeout": if let n = integer(0...86400 * 7) { config.idleTimeout = n }
             case "output-limit": if let n = integer(65536...(1 << 30)) { config.outputLimit = n }
@@ -136,8 +141,17 @@ public enum ConfigurationFile {
         if let path = config.httpSocketPath, path == config.socketPath {
             errors.append(ConfigurationError(file: file, line: httpSocketLine, message: "http-socket \(path) is the main socket's path: give the HTTP gate a socket of its own"))
         }
+        if let reserved = config.reservedConnections, reserved >= config.maxConnections {
+            errors.append(ConfigurationError(file: file, line: 0, message: "reserved-connections (\(reserved)) must be less than max-connections (\(config.maxConnections)), or no one but root and administrators could connect"))
+        }
         guard errors.isEmpty else { throw Errors(errors: errors) }
         return Parsed(configuration: config, warnings: warnings)
+    }
+
+    /// A line's text without the CR that ends it in a file written on Windows.
+    static func line(_ bytes: Substring.UTF8View) -> Substring {
+        let body = bytes.last == 0x0D ? bytes.dropLast() : bytes[...]
+        return Substring(decoding: body, as: UTF8.self)
     }
 
     /// Words of a line: spaces and tabs separate, `"…"` groups (with \" and \\), `#` starts a comment.
@@ -148,6 +162,9 @@ public enum ConfigurationFile {
         var quoted = false
         var iterator = line.makeIterator()
         while let c = iterator.next() {
+            if let code = c.unicodeScalars.first(where: { $0.properties.generalCategory == .control && $0 != "\t" })?.value {
+                return .failure(SplitError(message: "control character U+\(hex4(code)) in the line; only spaces and tabs separate words"))
+            }
             if quoted {
                 if c == "\"" { quoted = false; continue }
                 if c == "\\" {
@@ -159,7 +176,7 @@ public enum ConfigurationFile {
                 continue
             }
             switch c {
-            case " ", "\t", "\r":
+            case " ", "\t":
                 if inWord { words.append(current); current = ""; inWord = false }
             case "#" where !inWord:
                 if inWord { words.append(current) }
@@ -175,6 +192,11 @@ public enum ConfigurationFile {
         if quoted { return .failure(SplitError(message: "quote not closed")) }
         if inWord { words.append(current) }
         return .success(words)
+    }
+
+    static func hex4(_ code: UInt32) -> String {
+        let digits = String(code, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     static func readFile(_ path: String) -> String? {

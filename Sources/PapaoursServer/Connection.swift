@@ -30,8 +30,12 @@ final class Connection {
     var partialSince: Int64 = 0
     /// Events registered with epoll now.
     var interest: UInt32 = 0
-    /// Files passed with SCM_RIGHTS, waiting for the request that uses them (BACKUP).
-    var passedFDs: [Int32] = []
+    /// A file passed with SCM_RIGHTS along with a BACKUP line not yet answered, and the one
+    /// of the line being answered (PassedDescriptor.swift).
+    var pendingDescriptor: PassedDescriptor?
+    var lineDescriptor: Int32?
+    /// Bytes dropped from the front of `input` so far: input[0] is byte `inputBase` of the connection.
+    var inputBase = 0
     /// Records staged between IMPORT BEGIN and IMPORT COMMIT.
     var importBatch: ImportBatch?
     /// Set on the HTTP gate's connections, which speak HTTP/1.1 instead of lines (HTTPGate.swift).
@@ -86,26 +90,60 @@ final class Connection {
         scanned = mark.scanned
     }
 
-    /// Drops consumed input so the buffer does not grow.
+    /// Appends bytes read (VERIFY lines hold secrets).
+    func appendInput(_ bytes: UnsafeRawBufferPointer) { Connection.append(bytes, to: &input) }
+
+    /// Appends a reply (KEY CREATE's holds a secret).
+    func appendOutput(_ bytes: [UInt8]) { bytes.withUnsafeBytes { Connection.append($0, to: &output) } }
+
+    /// When `buffer` must grow, the old storage is wiped before it is freed.
+    static func append(_ bytes: UnsafeRawBufferPointer, to buffer: inout [UInt8]) {
+        if buffer.count + bytes.count > buffer.capacity {
+            var grown: [UInt8] = []
+            grown.reserveCapacity(max(buffer.capacity * 2, buffer.count + bytes.count))
+            grown.append(contentsOf: buffer)
+            Wipe.zero(&buffer)
+            buffer = grown
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Drops consumed input so the buffer does not grow, wiping it.
     func compactInput() {
         if inputStart == input.count {
+            inputBase += input.count
+            Wipe.zero(&input)
             input.removeAll(keepingCapacity: input.capacity <= 65536)
             inputStart = 0
             scanned = 0
         } else if inputStart > 16384 {
-            input.removeSubrange(0..<inputStart)
+            inputBase += inputStart
+            Connection.dropFront(inputStart, of: &input)
             scanned -= inputStart
             inputStart = 0
         }
     }
 
+    /// Drops sent output, wiping it (a KEY CREATE reply holds the new secret).
     func compactOutput() {
         if outputSent == output.count {
+            Wipe.zero(&output)
             output.removeAll(keepingCapacity: output.capacity <= 65536)
             outputSent = 0
         } else if outputSent > 65536 {
-            output.removeSubrange(0..<outputSent)
+            Connection.dropFront(outputSent, of: &output)
             outputSent = 0
         }
+    }
+
+    /// Removes the first `n` bytes, leaving no copy of any byte in the storage past the new end.
+    static func dropFront(_ n: Int, of bytes: inout [UInt8]) {
+        let kept = bytes.count - n
+        bytes.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            memmove(base, base + n, kept)
+            Wipe.zero(UnsafeMutableRawBufferPointer(start: base + kept, count: n))
+        }
+        bytes.removeLast(n)
     }
 }

@@ -105,10 +105,10 @@ struct Dispatcher {
             case .verify:
                 return .reply(try verify(request, usage: &usage))
             case .backup:
-                guard !connection.passedFDs.isEmpty else {
+                guard let fd = connection.takeLineDescriptor() else {
                     return .reply(ReplyFormat.no("invalid", "BACKUP needs an open file passed with the request (SCM_RIGHTS), as papaoursctl backup does"))
                 }
-                return .backup(connection.passedFDs.removeFirst())
+                return .backup(fd)
             case .export:
                 let (reply, summary) = try export()
                 return .write(.journal(.storeExport, details: summary, reply: reply))
@@ -221,15 +221,30 @@ struct Dispatcher {
     }
 
     func verify(_ request: Request, usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
-        try Array(request.arguments[0].utf8).withUnsafeBytes { secret in
-            try verify(secret: secret, ip: request[attribute: "ip"] ?? "", usage: &usage)
+        var required: [Right] = []
+        if let text = request[attribute: "require"] {
+            guard let rights = Right.list(text) else {
+                return ReplyFormat.bad(ProtocolError(.syntax, "require= must list rights such as contrats:read,factures:write (read, write, delete or archive)"))
+            }
+            required = rights
+        }
+        var secret = Array(request.arguments[0].utf8)
+        defer { Wipe.zero(&secret) }
+        return try secret.withUnsafeBytes {
+            try verify(secret: $0, ip: request[attribute: "ip"] ?? "", requiring: required, usage: &usage)
         }
     }
 
     /// Form first (no store access), then key, status, expiry, machine status.
-    func verify(secret presented: UnsafeRawBufferPointer, ip: String, usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
+    /// With `required` rights, a valid key whose machine lacks one is `NO missing-right` (HTTP's 403).
+    func verify(secret presented: UnsafeRawBufferPointer, ip: String, requiring required: [Right] = [],
+                usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
         let decided = verdict(secret: presented, ip: ip)
         if case .storeFailure(let error) = decided { throw error }
+        if let missing = decided.missingRight(of: required) {
+            count(decided, as: .missingRight, ip: ip, usage: &usage)
+            return ReplyFormat.no(VerifyResult.missingRight.rawValue, VerifyVerdict.missingRightMessage(missing))
+        }
         count(decided, ip: ip, usage: &usage)
         return decided.reply
     }
@@ -280,16 +295,16 @@ struct Dispatcher {
             return .success(n)
         }
         guard case .success(let after)? = sequence("after") else {
-            return ReplyFormat.no("invalid", "after must be a sequence number, got \(LogText.quoted(request[attribute: "after"] ?? ""))")
+            return ReplyFormat.no("invalid", "after must be a sequence number, got \(Log.token(request[attribute: "after"] ?? ""))")
         }
         guard case .success(let before)? = sequence("before") else {
-            return ReplyFormat.no("invalid", "before must be a sequence number, got \(LogText.quoted(request[attribute: "before"] ?? ""))")
+            return ReplyFormat.no("invalid", "before must be a sequence number, got \(Log.token(request[attribute: "before"] ?? ""))")
         }
         if after != nil && before != nil { return ReplyFormat.no("invalid", "after= and before= cannot be used together") }
         var limit = Dispatcher.auditDefaultLimit
         if let text = request[attribute: "limit"] {
             guard let n = Int(text), (1...Dispatcher.auditMaxLimit).contains(n) else {
-                return ReplyFormat.no("invalid", "limit must be from 1 to \(Dispatcher.auditMaxLimit), got \(LogText.quoted(text))")
+                return ReplyFormat.no("invalid", "limit must be from 1 to \(Dispatcher.auditMaxLimit), got \(Log.token(text))")
             }
             limit = n
         }
@@ -298,7 +313,7 @@ struct Dispatcher {
         if let ref = request[attribute: "machine"] {
             // A deleted machine's events stay reachable by its id.
             guard let id = try session.machine(ref: ref)?.id ?? MachineID(ref) else {
-                return ReplyFormat.no("not-found", "no machine \(LogText.quoted(ref))")
+                return ReplyFormat.no("not-found", "no machine \(Log.token(ref))")
             }
             machine = id
         }

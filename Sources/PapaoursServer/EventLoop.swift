@@ -28,8 +28,10 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private let session: Snapshot
     private let dispatcher: Dispatcher
     private let mailbox = Locked<[(UInt64, [UInt8])]>([])
-    /// Accepted sockets handed over by another loop, with the gate transport they came by (nil: the line protocol).
-    private let incoming = Locked<[(Int32, GateListener.Transport?)]>([])
+    /// Accepted sockets handed over by another loop, with their peers.
+    private let incoming = Locked<[(Int32, PeerCredentials, GateListener.Transport?)]>([])
+    /// Kept open to be closed when out of descriptors, so that a client can still be told `NO busy`.
+    private var spareFD: Int32 = -1
     /// Connections this loop serves (or has been handed), for spreading new ones.
     let load = Atomic<Int>(0)
     /// Every loop, this one included; set before the loops start.
@@ -45,7 +47,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private var lastTimerRun: Int64 = 0
     private var lastUsageFlush: Int64 = 0
     private var stopDeadline: Int64 = 0
-    private var readBuffer = [UInt8](repeating: 0, count: EventLoop.readChunk)
+    /// Secrets pass through it: out of core dumps, locked, wiped after each read.
+    private let readBuffer: PrivateBuffer
     private var thread: OSThread?
 
     init(index: Int, shared: SharedState) throws {
@@ -57,13 +60,16 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         session = try Snapshot(store: shared.store)
         dispatcher = Dispatcher(store: shared.store, session: session, stats: shared.stats, version: shared.version)
         configuration = shared.configuration
+        readBuffer = try PrivateBuffer(count: EventLoop.readChunk)
         _ = papa_epoll_ctl(epfd, 1, wakeFD, PAPA_EPOLLIN, EventLoop.wakeToken)
         watchListeners(true)
+        spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
     }
 
-    /// Adds (or removes) the listening sockets to epoll; EPOLLEXCLUSIVE: one loop wakes per new connection, not all of them.
+    /// Adds (or removes) the listening sockets, the HTTP gate's too; EPOLLEXCLUSIVE: one loop
+    /// wakes per new connection, not all of them.
     private func watchListeners(_ on: Bool) {
-        let op: Int32 = on ? 1 : 2
+        let op = on ? PAPA_EPOLL_CTL_ADD : PAPA_EPOLL_CTL_DEL
         _ = papa_epoll_ctl(epfd, op, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
         for (i, gate) in shared.gates.enumerated() {
             _ = papa_epoll_ctl(epfd, op, gate.fd, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.gateToken(i))
@@ -78,6 +84,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         thread?.join()
         close(epfd)
         close(wakeFD)
+        if spareFD >= 0 { close(spareFD) }
     }
 
     func wake() { _ = papa_eventfd_signal(wakeFD) }
@@ -85,7 +92,12 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     /// Called by the writer thread once a group of writes of ours is committed.
     func complete(connection: UInt64, outcomes: [WriteOutcome]) {
         var replies: [UInt8] = []
-        for outcome in outcomes { replies += ReplyFormat.reply(outcome) }
+        for outcome in outcomes {
+            // A KEY CREATE reply holds the new secret: no copy of it is left behind unwiped.
+            var reply = ReplyFormat.reply(outcome)
+            replies += reply
+            Wipe.zero(&reply)
+        }
         mailbox.withLock { $0.append((connection, replies)) }
         wake()
     }
@@ -144,65 +156,78 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
 
     // MARK: Connections
 
+    /// `gate`: the HTTP gate's transport when `listenFD` is one of its listeners.
     private func acceptConnections(on listenFD: Int32, gate: GateListener.Transport?, now: Int64) {
         for _ in 0..<64 {
-            let fd = papa_accept(listenFD)
-            if fd < 0 {
-                let error = papa_errno()
-                if error == EAGAIN || error == EWOULDBLOCK { return }
-                if error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM {
-                    // Out of descriptors: stop listening for a moment instead of spinning on a ready listener.
-                    Log.warning("cannot accept a connection: \(String(cString: strerror(error))); pausing accepts for 100 ms")
-                    watchListeners(false)
-                    acceptPausedUntil = now + 100
-                    return
-                }
-                continue
+            let fd: Int32
+            switch SystemCall.run("accept4", { papa_accept(listenFD) }) {
+            case .success(let accepted): fd = accepted
+            case .failure(let error) where error.wouldBlock: return
+            case .failure(let error) where error.outOfDescriptors && refuseWithSpareDescriptor(on: listenFD, gate: gate): continue
+            case .failure(let error) where error.outOfDescriptors || error.code == ENOBUFS || error.code == ENOMEM:
+                // Out of descriptors: stop listening for a moment instead of spinning on a ready listener.
+                Log.warning("cannot accept a connection: \(error); pausing accepts for 100 ms")
+                watchListeners(false)
+                acceptPausedUntil = now + 100
+                return
+            case .failure: continue  // the client gave up before we took it (ECONNABORTED…)
             }
-            let count = shared.stats.connections.add(1, ordering: .relaxed).newValue
-            if count > configuration.maxConnections {
-                let reply = gate == nil ? ReplyFormat.no("busy", "too many connections") : GateResponse.busy
-                _ = reply.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                close(fd)
-                shared.stats.connections.subtract(1, ordering: .relaxed)
-                Log.warning("refused a connection: \(configuration.maxConnections) connections already open")
+            let credentials = gate == .tcp ? GateState.tcpPeer(fd) : PeerCredentials.of(socket: fd, userName: Accounts.userName(of:))
+            guard let peer = credentials else { close(fd); continue }
+            let administrator = configuration.grants.permissions(for: peer).contains(.machinesWrite)
+            if let refusal = shared.admission.admit(peer, administrator: administrator, under: configuration) {
+                refuse(fd, refusal, gate: gate)
+                Log.warning("refused a connection from \(Log.token(peer.user)) (uid \(peer.uid)): \(refusal)")
                 continue
             }
             // The least loaded loop serves it, so that a burst accepted here still spreads over the CPUs.
             let target = peers.min { $0.load.load(ordering: .relaxed) < $1.load.load(ordering: .relaxed) } ?? self
             target.load.add(1, ordering: .relaxed)
             if target === self {
-                adopt(fd, gate: gate, now: now)
+                adopt(fd, peer: peer, gate: gate, now: now)
             } else {
-                target.incoming.withLock { $0.append((fd, gate)) }
+                target.incoming.withLock { $0.append((fd, peer, gate)) }
                 target.wake()
             }
         }
     }
 
-    /// Starts serving an accepted socket: its peer's credentials, then its first read.
-    private func adopt(_ fd: Int32, gate: GateListener.Transport?, now: Int64) {
-        guard let peer = gate == .tcp ? GateState.tcpPeer(fd) : PeerCredentials.of(socket: fd, userName: Accounts.userName(of:)) else {
-            close(fd)
-            shared.stats.connections.subtract(1, ordering: .relaxed)
-            load.subtract(1, ordering: .relaxed)
-            return
-        }
+    /// `NO busy` (the gate's: 503) and close, on a socket just accepted.
+    private func refuse(_ fd: Int32, _ why: String, gate: GateListener.Transport?) {
+        let reply = gate == nil ? ReplyFormat.no("busy", why) : GateResponse.busy(why)
+        _ = reply.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        close(fd)
+    }
+
+    /// Out of descriptors: frees the spare to accept one client and tell it `NO busy`, then
+    /// takes the spare back. False when there was no spare to free.
+    private func refuseWithSpareDescriptor(on listenFD: Int32, gate: GateListener.Transport?) -> Bool {
+        guard spareFD >= 0 else { return false }
+        close(spareFD)
+        let accepted = try? SystemCall.run("accept4", { papa_accept(listenFD) }).get()
+        if let fd = accepted { refuse(fd, "too many connections: the daemon is out of file descriptors", gate: gate) }
+        spareFD = (try? SystemCall.run("open", { open("/dev/null", O_RDONLY | O_CLOEXEC) }).get()) ?? -1
+        if accepted != nil { Log.warning("refused a connection: out of file descriptors") }
+        return accepted != nil
+    }
+
+    /// Starts serving an accepted socket, its slot taken: its first read.
+    private func adopt(_ fd: Int32, peer: PeerCredentials, gate: GateListener.Transport?, now: Int64) {
         let connection = Connection(fd: fd, serial: shared.nextSerial(), peer: peer,
                                     permissions: configuration.grants.permissions(for: peer), now: now)
         if let gate { connection.gate = GateState(transport: gate) }
         connections[connection.serial] = connection
         setInterest(connection, PAPA_EPOLLIN, adding: true)
-        Log.debug("connection \(connection.serial) from \(peer.user) (uid \(peer.uid), pid \(peer.pid)) on loop \(index)")
+        Log.debug("connection \(connection.serial) from \(Log.token(peer.user)) (uid \(peer.uid), pid \(peer.pid)) on loop \(index)")
     }
 
     private func adoptHandedOver(now: Int64) {
-        let fds = incoming.withLock { box -> [(Int32, GateListener.Transport?)] in
+        let handed = incoming.withLock { box -> [(Int32, PeerCredentials, GateListener.Transport?)] in
             let items = box
             box.removeAll(keepingCapacity: true)
             return items
         }
-        for (fd, gate) in fds { adopt(fd, gate: gate, now: now) }
+        for (fd, peer, gate) in handed { adopt(fd, peer: peer, gate: gate, now: now) }
     }
 
     private func handle(_ events: UInt32, on connection: Connection, now: Int64) {
@@ -217,27 +242,23 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     }
 
     private func readFrom(_ connection: Connection, now: Int64) {
-        var fds: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+        // One descriptor at most (a BACKUP line needs one): the kernel installs no more.
+        var passedFD: Int32 = -1
         var passed: Int32 = 0
-        let n = readBuffer.withUnsafeMutableBytes { buffer in
-            withUnsafeMutablePointer(to: &fds) {
-                $0.withMemoryRebound(to: Int32.self, capacity: 4) {
-                    papa_recv_with_fds(connection.fd, buffer.baseAddress, buffer.count, $0, 4, &passed)
-                }
-            }
-        }
-        for i in 0..<Int(passed) { connection.passedFDs.append([fds.0, fds.1, fds.2, fds.3][i]) }
-        if n > 0 {
-            connection.input.append(contentsOf: readBuffer[0..<n])
-            connection.lastActivity = now
-        } else if n == 0 {
-            connection.inputEnded = true
-        } else {
-            let error = papa_errno()
-            if error == EAGAIN || error == EWOULDBLOCK || error == EINTR { return }
+        let chunkStart = connection.input.count
+        let received = SystemCall.run("recvmsg") { papa_recv_with_fds(connection.fd, readBuffer.base, readBuffer.count, &passedFD, 1, &passed) }
+        guard case .success(let n) = received else {
+            if case .failure(let error) = received, error.wouldBlock { return }
             closeConnection(connection)
             return
         }
+        if n > 0 {
+            connection.appendInput(UnsafeRawBufferPointer(start: readBuffer.base, count: n))
+            readBuffer.wipe(n)
+            connection.lastActivity = now
+        }
+        if passed > 0 { connection.receive(descriptor: passedFD, withBytesFrom: chunkStart) }
+        if n == 0 { connection.inputEnded = true }
         process(connection, now: now)
     }
 
@@ -266,21 +287,31 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                     connection.rewind(to: mark)
                     break
                 }
-                connection.output += ReplyFormat.bad(ProtocolError(.tooLong, "request line longer than \(Tokenizer.maxLineLength) bytes; closing"))
+                connection.appendOutput(ReplyFormat.bad(ProtocolError(.tooLong, "request line longer than \(Tokenizer.maxLineLength) bytes; closing")))
                 connection.closeAfterFlush = true
             case .line(let line):
+                connection.bindDescriptor(toLineAt: line.startIndex)
                 if group.isEmpty {
                     let answered = line.withUnsafeBytes { raw -> Bool in
                         guard let plain = PlainVerify.match(raw) else { return false }
-                        connection.output += dispatcher.verify(plain, in: raw, from: connection, usage: &usage)
+                        connection.appendOutput(dispatcher.verify(plain, in: raw, from: connection, usage: &usage))
                         return true
                     }
-                    if answered { handled += 1; continue }
+                    if answered {
+                        connection.releaseLineDescriptor()
+                        handled += 1
+                        continue
+                    }
                 }
-                guard answer(Array(line), on: connection, into: &group) else {
+                var copy = Array(line)
+                let taken = answer(copy, on: connection, into: &group)
+                Wipe.zero(&copy)
+                guard taken else {
+                    connection.unbindDescriptor(toLineAt: line.startIndex)
                     connection.rewind(to: mark)
                     break
                 }
+                connection.releaseLineDescriptor()
                 if group.isEmpty { handled += 1 }
                 continue
             }
@@ -316,7 +347,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             request = try Request.parse(line)
         } catch {
             guard group.isEmpty else { return false }
-            connection.output += ReplyFormat.bad(error)
+            connection.appendOutput(ReplyFormat.bad(error))
             return true
         }
         guard group.isEmpty || request.verb.isWrite else { return false }
@@ -327,9 +358,9 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             // A write refused before the writer (a weak KEY IMPORT): its reply keeps its place.
             group.append(.answered(bytes))
         case .reply(let bytes):
-            connection.output += bytes
+            connection.appendOutput(bytes)
         case .close(let bytes):
-            connection.output += bytes
+            connection.appendOutput(bytes)
             connection.closeAfterFlush = true
         case .backup(let fd):
             connection.awaitingWriter = true
@@ -340,14 +371,16 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     }
 
     private func deliverCompletions(now: Int64) {
-        let done = mailbox.withLock { box -> [(UInt64, [UInt8])] in
+        var done = mailbox.withLock { box -> [(UInt64, [UInt8])] in
             let items = box
             box.removeAll(keepingCapacity: true)
             return items
         }
-        for (serial, reply) in done {
-            guard let connection = connections[serial] else { continue }
-            connection.output += reply
+        for i in done.indices {
+            // The last holder of a reply wipes it: a KEY CREATE reply holds the new secret.
+            defer { Wipe.zero(&done[i].1) }
+            guard let connection = connections[done[i].0] else { continue }
+            connection.appendOutput(done[i].1)
             connection.awaitingWriter = false
             process(connection, now: now)
         }
@@ -387,7 +420,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 closeConnection(connection)
                 continue
             }
-            // Output drained below the limit: whatever is buffered can go on (not a half request: that waits for a read, else the loop spins).
+            // Output drained below the limit: whatever is buffered can go on.
+            // Not a half request: that waits for a read, else the loop spins.
             if connection.hasBufferedInput && connection.partialSince == 0 && !connection.awaitingWriter
                 && connection.pendingOutput < configuration.outputLimit {
                 ready.append(connection)
@@ -414,8 +448,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private func closeConnection(_ connection: Connection) {
         guard connections.removeValue(forKey: connection.serial) != nil else { return }
         close(connection.fd)
-        for fd in connection.passedFDs { close(fd) }
-        shared.stats.connections.subtract(1, ordering: .relaxed)
+        connection.closeDescriptors()
+        shared.admission.release(uid: connection.peer.uid)
         load.subtract(1, ordering: .relaxed)
         Log.debug("connection \(connection.serial) closed")
     }
@@ -426,13 +460,14 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         lastTimerRun = now
         if acceptPausedUntil != 0 && now >= acceptPausedUntil && !shared.stopping.load(ordering: .relaxed) {
             acceptPausedUntil = 0
+            if spareFD < 0 { spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC) }
             watchListeners(true)
         }
         let lineLimit = Int64(configuration.lineTimeout) * 1000
         let idleLimit = Int64(configuration.idleTimeout) * 1000
         for connection in Array(connections.values) {
             if connection.partialSince != 0 && now - connection.partialSince > lineLimit {
-                Log.info("dropping connection \(connection.serial) of \(connection.peer.user): a line left unfinished for \(configuration.lineTimeout) s")
+                Log.info("dropping connection \(connection.serial) of \(Log.token(connection.peer.user)): a line left unfinished for \(configuration.lineTimeout) s")
                 closeConnection(connection)
             } else if idleLimit > 0 && !connection.hasBufferedInput && connection.pendingOutput == 0
                         && !connection.awaitingWriter && now - connection.lastActivity > idleLimit {
@@ -462,7 +497,10 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         let busy = connections.values.contains { $0.awaitingWriter || (!ready.isEmpty) || $0.pendingOutput > 0 }
         guard !busy || now >= stopDeadline else { return false }
         for connection in Array(connections.values) { closeConnection(connection) }
-        for (fd, _) in incoming.withLock({ $0 }) { close(fd) }
+        for (fd, peer, _) in incoming.withLock({ $0 }) {
+            close(fd)
+            shared.admission.release(uid: peer.uid)
+        }
         flushUsage(now: now)
         return true
     }

@@ -29,13 +29,10 @@ struct GateResponder {
     }
 
     private func verify(_ request: HTTPRequest, usage: inout [StoredID: UsageDelta]) -> HTTPResponse {
-        let required: [RequiredRight]
-        do {
-            required = try requiredRights(request)
-        } catch let error as GateRightsError {
-            return GateResponse.refusal(.badRequest, error.message)
-        } catch {
-            return GateResponse.refusal(.badRequest, "the query is not correctly percent-encoded UTF-8")
+        let required: [Right]
+        switch requiredRights(request) {
+        case .success(let rights): required = rights
+        case .failure(let refusal): return GateResponse.refusal(.badRequest, refusal.message)
         }
         let keys = request.values("x-api-key")
         guard keys.count <= 1 else { return GateResponse.refusal(.badRequest, "more than one X-API-KEY header") }
@@ -59,25 +56,25 @@ struct GateResponder {
                 dispatcher.count(verdict, ip: ip, usage: &usage)
                 return GateResponse.refusal(GateRefusal(refused: VerifyResult(entry.outcome)), entry.outcome.refusalMessage)
             }
-            let rights = EffectiveRights.of(identity.machine)
-            if let missing = required.first(where: { !rights.contains($0) }) {
+            if let missing = verdict.missingRight(of: required) {
                 dispatcher.count(verdict, as: .missingRight, ip: ip, usage: &usage)
-                return GateResponse.refusal(.missingRight, "the machine does not hold the right \(missing)")
+                return GateResponse.refusal(.missingRight, VerifyVerdict.missingRightMessage(missing))
             }
             dispatcher.count(verdict, ip: ip, usage: &usage)
-            return headers(identity, rights: rights)
+            return headers(identity, rights: entry.rights)
         }
     }
 
     /// 200 with the machine's identity in headers, percent-encoded so that any text decodes exactly.
-    private func headers(_ identity: VerifyIdentity, rights: Set<RequiredRight>) -> HTTPResponse {
+    private func headers(_ identity: VerifyIdentity, rights: Set<Right>) -> HTTPResponse {
         let machine = identity.machine
         let values: [(String, String)] = [
             ("X-Papaours-Machine", machine.id.value),
             ("X-Papaours-Machine-Name", machine.name),
             ("X-Papaours-Organization", machine.organization),
             ("X-Papaours-Roles", machine.roles.joined(separator: ",")),
-            ("X-Papaours-Groups", EffectiveRights.groups(of: machine).joined(separator: ",")),
+            // Groups come with the rights model (roles with rights, groups, perimeters); none until then.
+            ("X-Papaours-Groups", ""),
             ("X-Papaours-Rights", rights.map(\.description).sorted().joined(separator: ",")),
             ("X-Papaours-Key", identity.keyID),
             ("X-Papaours-Key-Label", identity.label),
@@ -85,15 +82,22 @@ struct GateResponder {
         return HTTPResponse(status: 200, fields: [GateResponse.noStore] + values.map { (name: $0.0, value: HTTPText.headerValue($0.1)) })
     }
 
-    /// `?require=` and `X-Papaours-Require`, together.
-    private func requiredRights(_ request: HTTPRequest) throws -> [RequiredRight] {
-        guard let fromQuery = HTTPText.queryValues(request.query, named: "require") else { throw QueryEncodingError() }
-        return try (fromQuery + request.values("x-papaours-require")).flatMap { text throws(GateRightsError) in
-            try RequiredRight.list(text.filter { $0 != " " })
-        }
-    }
+    struct Refusal: Error { let message: String }
 
-    private struct QueryEncodingError: Error {}
+    /// `?require=` and `X-Papaours-Require`, together; an empty one requires nothing.
+    private func requiredRights(_ request: HTTPRequest) -> Result<[Right], Refusal> {
+        guard let fromQuery = HTTPText.queryValues(request.query, named: "require") else {
+            return .failure(Refusal(message: "the query is not correctly percent-encoded UTF-8"))
+        }
+        var required: [Right] = []
+        for text in (fromQuery + request.values("x-papaours-require")).map({ $0.filter { $0 != " " } }) where !text.isEmpty {
+            guard let rights = Right.list(text) else {
+                return .failure(Refusal(message: "require: \"\(text)\" is not a list of rights such as contrats:read,factures:write (read, write, delete or archive)"))
+            }
+            required += rights
+        }
+        return .success(required)
+    }
 
     /// `Authorization: Bearer <key>` (the scheme compared without regard to case).
     private func bearer(_ request: HTTPRequest) -> String? {

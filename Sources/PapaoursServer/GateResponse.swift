@@ -47,8 +47,8 @@ enum GateResponse {
         return HTTPResponse(status: refusal.status, fields: fields, body: Array(body.utf8))
     }
 
-    /// Sent at accept, then closed, when max-connections are open.
-    static let busy = refusal(.unavailable, "too many connections").serialized(minorVersion: 1, keepAlive: false)
+    /// Sent at accept, then closed, when the connection limits refuse a client.
+    static func busy(_ why: String) -> [UInt8] { refusal(.unavailable, why).serialized(minorVersion: 1, keepAlive: false) }
 
     static func json(_ text: String, type: String = "application/json") -> HTTPResponse {
         HTTPResponse(status: 200, fields: [noStore, (name: "Content-Type", value: type)], body: Array(text.utf8))

@@ -8,7 +8,9 @@ enum ImportParsing {
             if optional { return nil }
             throw ValidationError(field: field, problem: "is required")
         }
-        guard let time = Timestamp(rfc3339: value) else { throw ValidationError(field: field, problem: "must be an RFC 3339 time") }
+        guard let time = Timestamp(rfc3339: value) else {
+            throw Validation.outOfBounds(value, field: field) ?? ValidationError(field: field, problem: "must be an RFC 3339 time")
+        }
         return time
     }
 

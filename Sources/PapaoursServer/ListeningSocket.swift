@@ -45,9 +45,11 @@ public struct ListeningSocket: Sendable {
         return Activated(main: ListeningSocket(fd: fd, ownedPath: nil), gates: gates)
     }
 
-    /// Binds `path`: a stale socket left by a crash is replaced, a live daemon's is not.
+    /// Binds `path`: a stale socket left by a crash is replaced, a live daemon's is not. Its
+    /// directories must be safe (SocketDirectory), and its mode is set by the bind itself.
     public static func bind(path: String, mode: UInt32, group: String?) throws(ServerError) -> ListeningSocket {
         guard path.utf8.count < 108 else { throw ServerError("socket path \(path) is longer than 107 bytes") }
+        if let problem = SocketDirectory.problem(for: path) { throw ServerError("refusing to listen on \(path): \(problem)") }
         var info = stat()
         if lstat(path, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFSOCK else {
@@ -60,8 +62,9 @@ public struct ListeningSocket: Sendable {
             }
             unlink(path)
         }
-        // Bind under a tight umask so that the socket is never wider than asked, even for a moment.
-        let old = umask(0o177)
+        // The bind makes the socket with mode 0777 less the umask: this umask gives it exactly
+        // `mode`, with no chmod through the path afterwards.
+        let old = umask(mode_t(~mode & 0o777))
         let fd = papa_unix_listen(path, 1024)
         let error = errno
         umask(old)
@@ -74,11 +77,11 @@ public struct ListeningSocket: Sendable {
                 unlink(path)
                 throw ServerError("socket-group \(group) does not exist")
             }
-            if chown(path, UInt32.max, gid) != 0 {
+            // The directories are safe, so the name is still ours; never follow a symlink all the same.
+            if fchownat(AT_FDCWD, path, UInt32.max, gid, AT_SYMLINK_NOFOLLOW) != 0 {
                 Log.warning("cannot give \(path) to group \(group): \(String(cString: strerror(errno)))")
             }
         }
-        chmod(path, mode_t(mode))
         return ListeningSocket(fd: fd, ownedPath: path)
     }
 

@@ -61,7 +61,8 @@ enum ReplyFormat {
         case .keyCreated(let record, let secret):
             ok {
                 key(record, into: &$0)
-                if let secret { $0.attribute("secret", secret.revealed) }
+                // A secret is of the papaours alphabet (base62 and `_`): never quoted.
+                if let secret { $0.attribute("secret", plainBytes: secret.bytes) }
             }
         case .keyEdited(let record):
             ok { key(record, into: &$0) }
@@ -87,10 +88,11 @@ enum ReplyFormat {
 
     /// `OK` followed by what `fill` writes, ended by LF.
     static func ok(_ fill: (inout LineEncoder) -> Void = { _ in }) -> [UInt8] {
-        var line = LineEncoder()
+        // Room for a key record and its secret from the start: growing would leave copies of the line.
+        var line = LineEncoder(capacity: 1024)
         line.word("OK")
         fill(&line)
-        return line.bytes + [0x0A]
+        return line.lineWithLF()
     }
 
     /// One data line: `TYPE attributes…`, ended by LF.

@@ -11,13 +11,17 @@ public final class Server: @unchecked Sendable {
 
     private let shared: SharedState
     private var loops: [EventLoop] = []
+    /// RLIMIT_NOFILE, raised to its hard limit at start: max-connections is kept within it.
+    private let descriptorLimit: Int
 
     public init(configuration: Configuration, store: Store, listener: ListeningSocket, gates: [GateListener] = []) throws {
         let stats = ServerStats(started: Timestamp.now().seconds)
         let writer = try Writer(store: store, stats: stats)
-        shared = SharedState(store: store, writer: writer, stats: stats, version: Server.version,
-                             listenFD: listener.fd, gates: gates, configuration: configuration)
         let count = configuration.threads > 0 ? configuration.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        descriptorLimit = DescriptorBudget.raiseLimit()
+        shared = SharedState(store: store, writer: writer, stats: stats, version: Server.version,
+                             listenFD: listener.fd, gates: gates,
+                             configuration: Server.fitted(configuration, limit: descriptorLimit, loops: count))
         for index in 0..<count { loops.append(try EventLoop(index: index, shared: shared)) }
         for loop in loops { loop.peers = loops }
     }
@@ -36,11 +40,17 @@ public final class Server: @unchecked Sendable {
 
     /// New grants and limits for every connection, old and new.
     public func reload(_ configuration: Configuration) {
-        shared.replace(configuration)
+        shared.replace(Server.fitted(configuration, limit: descriptorLimit, loops: loops.count))
         for loop in loops { loop.wake() }
     }
 
     public var stats: ServerStats { shared.stats }
+
+    private static func fitted(_ configuration: Configuration, limit: Int, loops: Int) -> Configuration {
+        let (fitted, why) = DescriptorBudget.fit(configuration, limit: limit, loops: loops)
+        if let why { Log.warning(why) }
+        return fitted
+    }
 
     /// Stops accepting, finishes requests already read, writes pending usage, and returns.
     public func stop() {

@@ -7,6 +7,7 @@ final class SharedState: Sendable {
     let store: Store
     let writer: Writer
     let stats: ServerStats
+    let admission: Admission
     let version: String
     let listenFD: Int32
     /// The HTTP gate's listeners; the loops watch listener i under token EventLoop.gateToken(i).
@@ -22,6 +23,7 @@ final class SharedState: Sendable {
         self.store = store
         self.writer = writer
         self.stats = stats
+        self.admission = Admission(stats: stats)
         self.version = version
         self.listenFD = listenFD
         self.gates = gates

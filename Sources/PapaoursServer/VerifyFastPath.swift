@@ -4,8 +4,9 @@ import PapaoursStore
 import Synchronization
 
 /// `VERIFY <secret>` or `VERIFY <secret> ip=<word>` in plain ASCII, cut without the general
-/// tokenizer. Anything else (quotes, other attributes, extra spaces) returns nil and takes
-/// the general path, which gives the same answers.
+/// tokenizer; the secret may hold `=` (its place is never an attribute). Anything else
+/// (quotes, other attributes, extra spaces) returns nil and takes the general path, which
+/// gives the same answers.
 struct PlainVerify {
     /// Where the secret and the ip stand in the line.
     let secret: Range<Int>
@@ -29,7 +30,7 @@ struct PlainVerify {
               line[4] | 0x20 == v.4, line[5] | 0x20 == v.5, line[6] == 0x20 else { return nil }
         var i = secretStart
         while i < n && line[i] != 0x20 {
-            guard isPlain(line[i]), line[i] != UInt8(ascii: "=") else { return nil }
+            guard isPlain(line[i]) else { return nil }
             i += 1
         }
         let secret = secretStart..<i
@@ -51,6 +52,10 @@ struct PlainVerify {
 /// id and what comes after its label.
 struct MachineReply {
     let active: Bool
+    /// The machine's effective rights. Roles carry no rights until the rights model (roles with
+    /// rights, groups, perimeters) is in the store; until then every role is one with no rights,
+    /// as protocol.md says of version-1 roles, so this is empty and any `require=` is missing.
+    let rights: Set<Right> = []
     /// The record itself, for the HTTP gate's headers.
     let record: MachineRecord
     /// `OK machine=<id> name=<name> key=`
@@ -98,6 +103,8 @@ final class VerifyCache {
         let reply: [UInt8]
         /// The key to count a use for, when the answer is OK.
         let key: StoredID?
+        /// What `require=` is checked against, when the answer is OK.
+        var rights: Set<Right> = []
         /// The answer stands only before this time (a key with an expiry).
         let validUntil: Int64
         var isUnknown: Bool { outcome == .unknownKey }
@@ -113,6 +120,7 @@ final class VerifyCache {
             switch outcome {
             case .valid:
                 reply = machine!.reply(for: key!)
+                rights = machine!.rights
                 self.key = StoredID(key!.id)
                 identity = VerifyIdentity(machine: machine!.record, key: key!)
                 validUntil = until

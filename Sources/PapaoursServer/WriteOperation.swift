@@ -24,12 +24,12 @@ enum WriteOperation: Sendable {
     /// The verb's own words for the log.
     var logName: String {
         switch self {
-        case .createMachine(let d): "machine.create \(LogText.quoted(d.name))"
-        case .editMachine(let ref, _): "machine.edit \(LogText.quoted(ref))"
-        case .deleteMachine(let ref): "machine.delete \(LogText.quoted(ref))"
-        case .createKey(let m, let label, _): "key.create on \(LogText.quoted(m)) label \(LogText.quoted(label))"
-        case .editKey(let ref, _): "key.edit \(LogText.quoted(ref))"
-        case .importKey(let m, let label, _, _): "key.create (imported) on \(LogText.quoted(m)) label \(LogText.quoted(label))"
+        case .createMachine(let d): "machine.create \(Log.token(d.name))"
+        case .editMachine(let ref, _): "machine.edit \(Log.token(ref))"
+        case .deleteMachine(let ref): "machine.delete \(Log.token(ref))"
+        case .createKey(let m, let label, _): "key.create on \(Log.token(m)) label \(Log.token(label))"
+        case .editKey(let ref, _): "key.edit \(Log.token(ref))"
+        case .importKey(let m, let label, _, _): "key.create (imported) on \(Log.token(m)) label \(Log.token(label))"
         case .importRecords(let batch): "import of \(batch.count) record(s)"
         case .denied(let attempted, _, let missing, _): "denied \(attempted): lacks \(missing)"
         case .journal(let action, _, _): action.rawValue

@@ -137,7 +137,7 @@ final class Writer: @unchecked Sendable {
 
     private func log(_ operation: WriteOperation, _ outcome: WriteOutcome, actor: Actor?) {
         if case .answered = operation { return }
-        let who = actor.map { " by \(LogText.quoted($0.user)) (uid \($0.uid))" } ?? ""
+        let who = actor.map { " by \(Log.token($0.user)) (uid \($0.uid))" } ?? ""
         switch outcome {
         case .usageRecorded:
             if case .usage(let u) = operation, !u.isEmpty { Log.debug(operation.logName) }

@@ -39,6 +39,8 @@ func loadConfiguration(_ options: Options) throws(ConfigurationFile.Errors) -> C
     return parsed
 }
 
+// Secrets pass through this process: no core file, no ptrace or /proc/PID/mem for its uid.
+if papa_make_undumpable() != 0 { fail("cannot make the process non-dumpable: \(String(cString: strerror(errno)))", status: 1) }
 papa_ignore_sigpipe()
 // Blocked before any thread starts, so every thread inherits the mask and only sigwait sees them.
 _ = papa_block_signals()
@@ -71,6 +73,11 @@ do {
 }
 for warning in parsed.warnings { FileOutput.standardError("papaoursd: warning: \(warning)") }
 if options.mode == .checkConfig {
+    // What the start would refuse, short of binding and opening.
+    if let problem = SocketDirectory.problem(for: parsed.configuration.socketPath) {
+        FileOutput.standardError("papaoursd: socket \(parsed.configuration.socketPath): \(problem)")
+        exit(1)
+    }
     FileOutput.standardOutput("configuration OK")
     exit(0)
 }
@@ -141,9 +148,9 @@ if let interval = notifier.watchdogInterval {
     }
 }
 server.start()
-let where_ = listener.ownedPath ?? "the socket from systemd"
-Log.info("papaoursd \(Server.version) serving on \(where_) (database \(configuration.databasePath), \(server.loopCount) event loop(s))")
-for gate in gates { Log.info("HTTP gate listening on \(gate.name)") }
+let where_ = listener.ownedPath.map(Log.token) ?? "the socket from systemd"
+Log.info("papaoursd \(Server.version) serving on \(where_) (database \(Log.token(configuration.databasePath)), \(server.loopCount) event loop(s))")
+for gate in gates { Log.info("HTTP gate listening on \(Log.token(gate.name))") }
 notifier.send("READY=1\nSTATUS=serving on \(where_)\nMAINPID=\(getpid())")
 
 while true {
@@ -153,19 +160,16 @@ while true {
         do {
             let reloaded = try loadConfiguration(options)
             for warning in reloaded.warnings { Log.warning("\(warning)") }
-            var next = reloaded.configuration
-            if next.socketPath != configuration.socketPath || next.databasePath != configuration.databasePath
-                || next.httpSocketPath != configuration.httpSocketPath || next.httpListen != configuration.httpListen {
-                Log.warning("socket, http-socket, http-listen and database changes take effect at the next start")
-                next.socketPath = configuration.socketPath
-                next.databasePath = configuration.databasePath
-                next.httpSocketPath = configuration.httpSocketPath
-                next.httpListen = configuration.httpListen
-            }
-            configuration = next
+            let pending = configuration.restartOnlyChanges(to: reloaded.configuration)
+            configuration = configuration.reloaded(from: reloaded.configuration)
             Log.level = configuration.logLevel
             server.reload(configuration)
-            Log.info("configuration reloaded from \(options.configPath)")
+            if pending.isEmpty {
+                Log.info("configuration reloaded from \(Log.token(options.configPath))")
+            } else {
+                Log.warning("configuration reloaded from \(Log.token(options.configPath)), but these settings need a restart "
+                            + "and keep their running value until then: " + pending.joined(separator: "; "))
+            }
         } catch {
             for e in error.errors { Log.error("reload refused, keeping the running configuration: \(e)") }
         }

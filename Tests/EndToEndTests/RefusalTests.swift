@@ -28,6 +28,21 @@ struct RefusalTests {
         #expect(invalid.text.contains("name"))
     }
 
+    /// Issue 17, items 13 and 14: a time no export can carry, a name no reference can reach.
+    @Test func valuesTheStoreCouldNotGiveBackAreRefused() throws {
+        let daemon = try Daemon()
+        let c = try daemon.connect()
+        let web = c.call("MACHINE CREATE web")
+        let year10000 = c.call("KEY CREATE web label=x expires=9999-12-31T23:59:59-23:59")
+        #expect(year10000.code == "invalid" && year10000.text.contains("9999-12-31T23:59:59Z"), "\(year10000.text)")
+        #expect(c.call("KEY CREATE web label=x expires=9999-12-31T23:59:59Z").isOK)
+        #expect(c.call("MACHINE CREATE m_abcdefghijklmnop").code == "invalid")
+        #expect(c.call("MACHINE CREATE m_\(web["id"]!.dropFirst(2))").code == "invalid", "another machine's id as a name")
+        #expect(c.call("MACHINE EDIT web name=m_abcdefghijklmnop").code == "invalid")
+        #expect(c.call("MACHINE CREATE M_abcdefghijklmnop").isOK, "not an id: ids are lowercase")
+        #expect(c.call("MACHINE SHOW M_abcdefghijklmnop")["name"] == "M_abcdefghijklmnop")
+    }
+
     @Test func verifyCodesInOrder() throws {
         let daemon = try Daemon()
         let c = try daemon.connect()

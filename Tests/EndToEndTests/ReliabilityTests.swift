@@ -249,7 +249,16 @@ struct DescriptorExhaustionTests {
         sleep(2)
         let spent = Self.cpuTicks(pid) - before
         #expect(spent < 50, "the daemon used \(spent) ticks in 2 s while out of descriptors")
-        #expect(daemon.log.contains("pausing accepts"))
+        #expect(daemon.log.contains("out of file descriptors") || daemon.log.contains("pausing accepts"))
+        // Issue 17, item 4: no client is left hanging; those it cannot serve are told NO busy.
+        var busy = 0
+        for c in held {
+            c.send("PING\n")
+            let reply = c.readLine(timeout: 5)
+            #expect(reply == "OK" || reply?.hasPrefix("NO busy") == true, "\(reply ?? "no reply")")
+            if reply?.hasPrefix("NO busy") == true { busy += 1 }
+        }
+        #expect(busy > 0)
         held.removeAll()  // frees the daemon's descriptors as it sees the closes
         var answered = false
         for _ in 0..<50 where !answered {

@@ -51,6 +51,24 @@ struct TimestampTests {
         #expect(Timestamp(rfc3339: text) == nil)
     }
 
+    /// Issue 17, item 13: 9999-12-31T23:59:59-23:59 is in year 10000, which no export could carry.
+    @Test("times outside 1970 to 9999 are refused, and said to be", arguments: [
+        "9999-12-31T23:59:59-23:59", "9999-12-31T23:59:59-00:01", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00+00:01",
+    ])
+    func outOfBounds(text: String) {
+        #expect(Timestamp(rfc3339: text) == nil)
+        #expect(Timestamp.isOutOfBounds(rfc3339: text))
+    }
+
+    @Test("the bounds themselves are times a record can carry")
+    func bounds() {
+        #expect(Timestamp(rfc3339: "9999-12-31T23:59:59Z") == Timestamp.latest)
+        #expect(Timestamp(rfc3339: "9999-12-31T23:59:59+23:59") != nil)
+        #expect(Timestamp(rfc3339: "1970-01-01T00:00:00Z") == Timestamp.earliest)
+        #expect(Timestamp(rfc3339: Timestamp.latest.description) == Timestamp.latest)
+        #expect(!Timestamp.isOutOfBounds(rfc3339: "garbage"))
+    }
+
     @Test("description parses back to the same moment")
     func roundTrip() {
         for _ in 0..<1000 {

@@ -22,6 +22,29 @@ struct ValidationTests {
         }
     }
 
+    /// Issue 17, item 14: a reference is tried as an id first, so such a name could never be reached.
+    @Test("machine name: the form of a machine id is refused", arguments: [
+        ("m_abcdefghijklmnop", false), ("m_0123456789abcdef", false), ("M_abcdefghijklmnop", true),
+        ("m_abcdefghijklmno", true), ("m_abcdefghijklmnopq", true), ("m_abcdefghijklmnoP", true), ("k_abcdefghijklmnop", true),
+    ])
+    func idShapedName(name: String, ok: Bool) {
+        if ok {
+            #expect((try? Validation.machineName(name)) == name)
+        } else {
+            #expect(field { () throws(ValidationError) in try Validation.machineName(name) } == "name")
+        }
+    }
+
+    @Test("expiry: a time past 9999 says so")
+    func expiryBounds() {
+        do {
+            _ = try Validation.expiry("9999-12-31T23:59:59-23:59", now: Timestamp.now())
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problem.contains("9999-12-31T23:59:59Z"))
+        }
+    }
+
     @Test("machine name counts characters, not bytes: 128 × é is fine, 129 is not")
     func nameCountsScalars() throws {
         let e = "\u{E9}"  // é, two bytes in UTF-8

@@ -30,6 +30,11 @@ struct RequestTests {
         ("VERIFY papa_000000000000000000000000000000004eTygD ip=192.0.2.1",
          Request(verb: .verify, arguments: ["papa_000000000000000000000000000000004eTygD"], attributes: ["ip": "192.0.2.1"])),
         (#"VERIFY "abc==""#, Request(verb: .verify, arguments: ["abc=="])),
+        // The secret's place is never an attribute: base64 padding and `name=` prefixes are the secret.
+        ("VERIFY abc==", Request(verb: .verify, arguments: ["abc=="])),
+        ("VERIFY ip=1.2.3.4", Request(verb: .verify, arguments: ["ip=1.2.3.4"])),
+        ("verify label=xyz ip=::1", Request(verb: .verify, arguments: ["label=xyz"], attributes: ["ip": "::1"])),
+        ("KEY IMPORT web abc=def== label=x", Request(verb: .keyImport, arguments: ["web", "abc=def=="], attributes: ["label": "x"])),
         ("AUDIT", Request(verb: .audit)),
         ("AUDIT machine=web after=10 limit=5", Request(verb: .audit, attributes: ["machine": "web", "after": "10", "limit": "5"])),
         ("STATS", Request(verb: .stats)),
@@ -64,7 +69,6 @@ struct RequestTests {
         "KEY SHOW",
         "KEY EDIT status=active",
         "VERIFY",
-        "VERIFY ip=1.2.3.4",
         "PING extra",                         // extra argument
         "HELLO there",
         "MACHINE LIST x",
@@ -82,7 +86,7 @@ struct RequestTests {
         "MACHINE EDIT web",                   // EDIT without attribute
         "KEY EDIT k_abcdefghijklmnop",
         "MACHINE CREATE a=b",                 // unquoted positional with '='
-        "VERIFY abc==",
+        "KEY IMPORT label=x web abc==",       // the secret out of its place
         "MACHINE SHOW =web",
         "KEY CREATE web LABEL=x",             // uppercase attribute name is a positional
         "KEY CREATE web label=x Expires=2027-01-31T00:00:00Z",
@@ -137,6 +141,21 @@ struct RequestTests {
         #expect(needs.message.contains("<machine>"))
     }
 
+    /// No part of a token that may be a secret is echoed, wherever the client put it.
+    @Test("errors on lines that carry a secret never quote a token", arguments: [
+        "VERIFY abc=SECRETPART ip=1 zzz=SECRETPART",
+        "VERIFY SECRETPART ip=1 SECRETPART=",
+        "VERIFY SECRETPART SECRETPART=x",
+        "KEY IMPORT web SECRETPART=x label=l SECRETPART=",
+        "KEY IMPORT web x=SECRETPART SECRETPART=x",
+        "KEY IMPORT web label=x SECRETPART=",
+        "VERIFY \"SECRETPART\" SECRET=PART",
+    ])
+    func secretsAreNotEchoed(line: String) throws {
+        let error = try #require(protocolError { () throws(ProtocolError) in try parse(line) })
+        #expect(!error.message.contains("SECRET"), "\(error.message)")
+    }
+
     @Test("encoded() parses back to the same request", arguments: [
         Request(verb: .ping),
         Request(verb: .machineCreate, arguments: ["web server"], attributes: ["description": "line\nwith \"quotes\" and \\", "roles": "a,b"]),
@@ -145,6 +164,7 @@ struct RequestTests {
         Request(verb: .machineEdit, arguments: ["Clé production"], attributes: ["name": "x=y", "status": "inactive"]),
         Request(verb: .keyCreate, arguments: ["m_abcdefghijklmnop"], attributes: ["label": "tab\there", "expires": ""]),
         Request(verb: .verify, arguments: ["abc\"def\\ghi=jkl"], attributes: ["ip": "::1"]),
+        Request(verb: .keyImport, arguments: ["web", "abc=="], attributes: ["label": "l"]),
         Request(verb: .audit, attributes: ["machine": "web server", "after": "3", "limit": "10"]),
     ])
     func encodedRoundTrip(request: Request) throws {

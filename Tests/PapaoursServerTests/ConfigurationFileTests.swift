@@ -56,6 +56,54 @@ import Testing
         #expect(parsed.configuration.grants.groups.isEmpty)
     }
 
+    /// Issue 17, item 11: as Characters, CR LF is one, so a Windows file was a single line.
+    @Test func aWindowsFileIsReadLineByLine() throws {
+        let parsed = try parse("socket /run/x/p.sock\r\ndatabase /srv/db\r\nmax-connections 7\r\n")
+        #expect(parsed.configuration.socketPath == "/run/x/p.sock")
+        #expect(parsed.configuration.databasePath == "/srv/db")
+        #expect(parsed.configuration.maxConnections == 7)
+    }
+
+    @Test func aControlCharacterInALineIsAnError() {
+        for text in ["database /srv/d\rb\n", "database \"/srv/d\rb\"\n", "socket /run/a\u{1B}b\n"] {
+            #expect(throws: ConfigurationFile.Errors.self, "\(text.debugDescription)") { try parse(text) }
+        }
+        #expect((try? parse("database\t/srv/db\n"))?.configuration.databasePath == "/srv/db", "a tab separates")
+    }
+
+    /// Issue 17, item 12: what --check-config accepts, the start accepts, and it means something.
+    @Test func whatWouldFailTheStartOrGrantNothingIsAnError() {
+        for text in ["socket-group no-such-group-here\n", "grant user root ,,,\n", "grant user root machines.read,\n",
+                     "grant user root ,machines.read\n", "grant user root machines.read,,audit.read\n"] {
+            #expect(throws: ConfigurationFile.Errors.self, "\(text.debugDescription)") { try parse(text) }
+        }
+        #expect((try? parse("grant user root machines.read audit.read\n")) != nil)
+    }
+
+    @Test func aReloadSaysWhichSettingsNeedARestart() throws {
+        let running = try parse("socket /run/a.sock\nthreads 2\nmax-connections 5\n").configuration
+        let next = try parse("socket /run/b.sock\nthreads 4\nmax-connections 9\nsocket-mode 0600\n").configuration
+        #expect(running.restartOnlyChanges(to: next) == ["socket /run/a.sock → /run/b.sock", "socket-mode 0660 → 0600", "threads 2 → 4"])
+        let applied = running.reloaded(from: next)
+        #expect(applied.socketPath == "/run/a.sock" && applied.threads == 2 && applied.socketMode == 0o660)
+        #expect(applied.maxConnections == 9, "the others apply at once")
+        #expect(running.restartOnlyChanges(to: running.reloaded(from: next)).isEmpty)
+    }
+
+    /// Issue 17, item 4: idle connections do not hold their slot forever, and limits fit together.
+    @Test func connectionLimits() throws {
+        #expect(Configuration().idleTimeout == 300)
+        #expect(Configuration().maxConnectionsPerUser == 128 && Configuration().reserve == 16)
+        let small = try parse("max-connections 2\n").configuration
+        #expect(small.reserve == 0, "an eighth of a small limit")
+        let set = try parse("max-connections 10\nmax-connections-per-user 3\nreserved-connections 4\n").configuration
+        #expect(set.maxConnectionsPerUser == 3 && set.reserve == 4)
+        #expect(throws: ConfigurationFile.Errors.self) { try parse("max-connections 10\nreserved-connections 10\n") }
+        let (fitted, why) = DescriptorBudget.fit(set, limit: 70, loops: 1)
+        #expect(fitted.maxConnections == 4 && fitted.reserve == 3 && why?.contains("RLIMIT_NOFILE") == true)
+        #expect(DescriptorBudget.fit(set, limit: 4096, loops: 8).1 == nil)
+    }
+
     @Test func grantsAddUpAndRootHoldsAll() {
         var grants = Grants()
         grants.grant(user: 1000, .machinesRead)

@@ -20,7 +20,11 @@ typedef struct {
 } papa_event;
 
 int papa_epoll_create(void);
-/// op: 1 add, 2 delete, 3 modify (EPOLL_CTL_*).
+#define PAPA_EPOLL_CTL_ADD 1
+#define PAPA_EPOLL_CTL_DEL 2
+#define PAPA_EPOLL_CTL_MOD 3
+
+/// op: PAPA_EPOLL_CTL_ADD, _DEL or _MOD (EPOLL_CTL_*).
 int papa_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
 /// epoll_wait into an unpacked array; returns the count or -1 with errno.
 int papa_epoll_wait(int epfd, papa_event *out, int max, int timeout_ms);
@@ -78,7 +82,8 @@ void papa_gate_lock_exclusive(papa_gate *gate);
 void papa_gate_unlock(papa_gate *gate);
 
 /// recv that also takes file descriptors passed with SCM_RIGHTS (close-on-exec); *nfds
-/// receives how many were stored in fds.
+/// receives how many were stored in fds. At most max_fds (≤ 8) are installed: the
+/// kernel closes the others. EINTR is returned, not retried.
 ssize_t papa_recv_with_fds(int fd, void *buffer, size_t length, int *fds, int max_fds, int *nfds);
 /// Sends bytes with one file descriptor attached (SCM_RIGHTS).
 ssize_t papa_send_with_fd(int fd, const void *buffer, size_t length, int passed_fd);
@@ -87,6 +92,14 @@ long long papa_fsync_size(int fd);
 
 /// Names the calling thread (prctl PR_SET_NAME, 15 bytes kept).
 void papa_set_thread_name(const char *name);
+
+/// prctl(PR_SET_DUMPABLE, 0): no core file, no ptrace or /proc/PID/mem by the same uid.
+int papa_make_undumpable(void);
+/// Anonymous pages for buffers that hold secrets: left out of core dumps (MADV_DONTDUMP)
+/// and locked in memory when RLIMIT_MEMLOCK allows (never swapped). NULL on failure.
+void *papa_private_alloc(size_t length);
+/// Zeroes and unmaps what papa_private_alloc gave.
+void papa_private_free(void *pages, size_t length);
 
 /// The calling thread's errno.
 int papa_errno(void);

@@ -23,6 +23,8 @@ final class Daemon: @unchecked Sendable {
     let configPath: String
     let logPath: String
     private(set) var process: Process?
+    /// A command that runs papaoursd, such as `prlimit --nofile=…`; empty runs it directly.
+    var launcher: [String] = []
 
     /// `config` lines are appended after the socket and database lines.
     init(config: [String] = [], start: Bool = true) throws {
@@ -47,8 +49,9 @@ final class Daemon: @unchecked Sendable {
 
     func start(arguments: [String] = []) throws {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: productsDirectory() + "/papaoursd")
-        p.arguments = ["--config", configPath] + arguments
+        let command = launcher + [productsDirectory() + "/papaoursd", "--config", configPath] + arguments
+        p.executableURL = URL(fileURLWithPath: command[0])
+        p.arguments = Array(command.dropFirst())
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
