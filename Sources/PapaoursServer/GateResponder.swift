@@ -17,7 +17,7 @@ struct GateResponder {
         guard gate.transport == .tcp || connection.permissions.contains(.keysVerify) else {
             if !gate.warnedForbidden {
                 gate.warnedForbidden = true
-                Log.warning("HTTP gate: \(connection.peer.user) (uid \(connection.peer.uid)) connected to the http-socket without permission keys.verify; answering 500 until papaoursd.conf grants it")
+                Log.warning("HTTP gate: \(Log.token(connection.peer.user)) (uid \(connection.peer.uid)) connected to the http-socket without permission keys.verify; answering 500 until papaoursd.conf grants it")
             }
             return GateResponse.refusal(.gateForbidden, "the proxy's user (\(connection.peer.user), uid \(connection.peer.uid)) lacks permission keys.verify on papaoursd's http-socket")
         }
@@ -41,7 +41,9 @@ struct GateResponder {
         }
         // The client's address: the first of X-Forwarded-For, else X-Real-IP.
         let ip = request.firstListElement("x-forwarded-for") ?? request.value("x-real-ip") ?? ""
-        let verdict = Array(key.utf8).withUnsafeBytes { dispatcher.verdict(secret: $0, ip: ip) }
+        var secret = Array(key.utf8)
+        defer { Wipe.zero(&secret) }
+        let verdict = secret.withUnsafeBytes { dispatcher.verdict(secret: $0, ip: ip) }
         switch verdict {
         case .invalidIP(let message):
             return GateResponse.refusal(.badRequest, "the client address (X-Forwarded-For or X-Real-IP): \(message)")

@@ -68,7 +68,7 @@ enum HTTPGate {
                     .respond(to: request, usage: &usage)
                 dispatcher.stats.gateResponses.add(response.status)
                 let keepAlive = request.keepAlive && response.status != 400
-                connection.output += response.serialized(minorVersion: request.minorVersion, keepAlive: keepAlive, head: request.isHead)
+                connection.appendOutput(response.serialized(minorVersion: request.minorVersion, keepAlive: keepAlive, head: request.isHead))
                 if !keepAlive { connection.closeAfterFlush = true }
                 handled += 1
                 continue
@@ -88,7 +88,7 @@ enum HTTPGate {
         Log.debug("HTTP gate connection \(connection.serial): bad request: \(error.message)")
         let response = GateResponse.refusal(.badRequest, error.message)
         dispatcher.stats.gateResponses.add(response.status)
-        connection.output += response.serialized(minorVersion: 1, keepAlive: false)
+        connection.appendOutput(response.serialized(minorVersion: 1, keepAlive: false))
         connection.closeAfterFlush = true
         connection.inputStart = connection.input.count
     }
