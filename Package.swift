@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(name: "papaoursctl", dependencies: ["PapaoursCtlKit"]),
         .executableTarget(name: "papaours-bench", dependencies: ["PapaoursStore", "PapaoursCore", "CPapaoursSystem"]),
         .testTarget(name: "PapaoursCoreTests", dependencies: ["PapaoursCore"]),
-        .testTarget(name: "PapaoursStoreTests", dependencies: ["PapaoursStore", "PapaoursCore"]),
+        .testTarget(name: "PapaoursStoreTests", dependencies: ["PapaoursStore", "PapaoursCore"], exclude: ["Fixtures"]),
         .testTarget(name: "PapaoursServerTests", dependencies: ["PapaoursServer", "PapaoursStore", "PapaoursProtocol", "PapaoursCore"]),
         .testTarget(name: "PapaoursProtocolTests", dependencies: ["PapaoursProtocol", "PapaoursCore"]),
         .testTarget(name: "PapaoursHTTPTests", dependencies: ["PapaoursHTTP"]),

@@ -97,10 +97,14 @@ extension PapaoursClient {
     // MARK: audit and stats
 
     /// Events oldest first, after sequence number `after`, at most `limit` (the server's default when nil).
-    public func audit(machine: String? = nil, after: UInt64? = nil, limit: Int? = nil) throws(ClientError) -> [AuditEntry] {
+    /// `after`: the oldest events after it (protocol version 1's paging); `before`: the newest
+    /// events before it. Neither: from the oldest, as version 1 does.
+    public func audit(machine: String? = nil, after: UInt64? = nil, before: UInt64? = nil,
+                      limit: Int? = nil) throws(ClientError) -> [AuditEntry] {
         var attributes: [String: String] = [:]
         attributes["machine"] = machine
         attributes["after"] = after.map { String($0) }
+        attributes["before"] = before.map { String($0) }
         attributes["limit"] = limit.map { String($0) }
         return try listing(Request(verb: .audit, attributes: attributes), of: "EVENT", as: AuditEntry.init)
     }

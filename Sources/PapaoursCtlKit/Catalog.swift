@@ -60,6 +60,7 @@ public enum Catalog {
         .command(CommandSpec(["audit"], summary: .sumAudit,
                              options: [OptionSpec("machine", value: "MACHINE", help: .optAuditMachine),
                                        OptionSpec("after", value: "SEQ", help: .optAfter),
+                                       OptionSpec("before", value: "SEQ", help: .optBefore),
                                        OptionSpec("limit", value: "N", help: .optLimit)],
                              permission: .auditRead, run: AuditCommand.run)),
         .command(CommandSpec(["status"], summary: .sumStatus, permission: read, run: StatusCommand.run)),

@@ -34,6 +34,19 @@ public struct LineEncoder: Sendable {
         if needsQuotes(value, positional: false) { appendQuoted(value) } else { bytes.append(contentsOf: value.utf8) }
     }
 
+    /// `name=value` with the value's UTF-8 bytes as they stand in a record, quoted only when
+    /// they must be: no String is made when they need no quotes.
+    public mutating func attribute(_ name: String, utf8 value: UnsafeRawBufferPointer) {
+        guard value.allSatisfy(Tokenizer.isWordByte) else {
+            attribute(name, String(decoding: value, as: UTF8.self))
+            return
+        }
+        separate()
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: "="))
+        bytes.append(contentsOf: value)
+    }
+
     /// `name=value` for a value of bytes that need no quotes (a secret's alphabet), copied
     /// straight in: no String of it is made.
     public mutating func attribute(_ name: String, plainBytes value: [UInt8]) {

@@ -75,7 +75,7 @@ enum ReplyFormat {
                 $0.attribute("events-added", String(r.eventsAdded))
                 $0.attribute("events-skipped", String(r.eventsSkipped))
             }
-        case .journaled(let reply):
+        case .journaled(let reply), .counted(let reply):
             reply
         case .usageRecorded:
             []

@@ -54,6 +54,8 @@ public final class Server: @unchecked Sendable {
 
     /// Stops accepting, finishes requests already read, writes pending usage, and returns.
     public func stop() {
+        // A backup into a file that takes no data must not hold the stop (nor the store open).
+        Backup.cancelAll(waiting: 2)
         shared.stopping.store(true, ordering: .releasing)
         for loop in loops { loop.wake() }
         for loop in loops { loop.join() }

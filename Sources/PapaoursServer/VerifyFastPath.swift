@@ -77,16 +77,18 @@ struct MachineReply {
         self.tail = [UInt8(ascii: " ")] + tail.bytes + [0x0A]
     }
 
+    private static let keyPrefix = Array(KeyID.prefix.utf8)
+
     /// The whole OK line for one of its keys, read in place.
     func reply(for key: KeyView) -> [UInt8] {
-        var line: [UInt8] = []
-        line.reserveCapacity(head.count + tail.count + key.id.count + key.label.count + 16)
-        line += head
-        line += Array(KeyID.prefix.utf8)
-        line += key.id
-        line += Array(" ".utf8)
         var label = LineEncoder(capacity: key.label.count + 10)
-        label.attribute("label", String(decoding: key.label, as: UTF8.self))
+        label.attribute("label", utf8: key.label)
+        var line: [UInt8] = []
+        line.reserveCapacity(head.count + tail.count + key.id.count + label.bytes.count + 4)
+        line += head
+        line += MachineReply.keyPrefix
+        line += key.id
+        line.append(UInt8(ascii: " "))
         line += label.bytes
         line += tail
         return line

@@ -50,6 +50,8 @@ enum WriteOutcome: Sendable {
     case imported(ImportReport)
     /// Journaled, answered with a reply made before (a `denied` refusal, an export, a backup).
     case journaled(reply: [UInt8])
+    /// A repeated refusal, answered now and journaled with the others of its window (DeniedRepeats).
+    case counted(reply: [UInt8])
     case usageRecorded
     /// Refused by the rules: nothing of it was applied.
     case refused(StoreError)
@@ -58,7 +60,7 @@ enum WriteOutcome: Sendable {
 
     var isDone: Bool {
         switch self {
-        case .refused, .failed: false
+        case .refused, .failed, .counted: false
         case .journaled(let reply): reply.starts(with: Array("OK".utf8))
         default: true
         }

@@ -31,6 +31,8 @@ final class Writer: @unchecked Sendable {
     private var thread: OSThread?
     /// The writer's own snapshot, renewed for each batch.
     private let snapshot: Snapshot
+    /// Repeated refusals, counted between their journal entries (writer thread only).
+    private var deniedRepeats = DeniedRepeats()
 
     init(store: Store, stats: ServerStats) throws {
         self.store = store
@@ -63,7 +65,7 @@ final class Writer: @unchecked Sendable {
                 state.jobs.removeAll(keepingCapacity: true)
                 return (jobs, state.stopping)
             }
-            if !jobs.isEmpty { apply(jobs) }
+            if !jobs.isEmpty || !deniedRepeats.isEmpty { apply(jobs, closingAll: stopping) }
             if stopping && jobs.isEmpty { return }
             if jobs.isEmpty { waitForWork() }
         }
@@ -71,13 +73,14 @@ final class Writer: @unchecked Sendable {
 
     private func waitForWork() {
         var pfd = pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)
-        _ = poll(&pfd, 1, -1)
+        // While refusals are being counted, wake each second to journal their count on time.
+        _ = poll(&pfd, 1, deniedRepeats.isEmpty ? -1 : 1000)
         _ = papa_eventfd_drain(wakeFD)
     }
 
     /// Decides every operation of the batch in order (a refusal refuses only its own), then
     /// applies the decided change sets as one commit. Only a store failure fails the batch.
-    func apply(_ jobs: [Job]) {
+    func apply(_ jobs: [Job], closingAll: Bool = false) {
         let now = Timestamp.now()
         var outcomes: [[WriteOutcome]] = []
         var sets: [ChangeSet] = []
@@ -85,6 +88,14 @@ final class Writer: @unchecked Sendable {
             try snapshot.refresh()
             defer { snapshot.end() }
             let view = BatchView(over: snapshot)
+            let closeBy = closingAll ? Timestamp(seconds: Int64.max / 2) : now
+            for (source, repeats) in deniedRepeats.closed(at: closeBy) {
+                let set = try Decisions.denied(source.attempted, machineRef: nil,
+                                               details: "refused \(repeats.count) more time(s) in \(DeniedRepeats.window) s: lacks permission \(repeats.missing)",
+                                               by: Actor(uid: source.uid, user: repeats.user), at: now, reading: view)
+                try view.absorb(set)
+                sets.append(set)
+            }
             for job in jobs {
                 let actor = job.actor ?? Actor(uid: 0, user: "papaoursd")
                 outcomes.append(try job.operations.map { operation in
@@ -137,6 +148,7 @@ final class Writer: @unchecked Sendable {
 
     private func log(_ operation: WriteOperation, _ outcome: WriteOutcome, actor: Actor?) {
         if case .answered = operation { return }
+        if case .counted = outcome { return }  // journaled, and logged, with its window's count
         let who = actor.map { " by \(Log.token($0.user)) (uid \($0.uid))" } ?? ""
         switch outcome {
         case .usageRecorded:
@@ -176,6 +188,9 @@ final class Writer: @unchecked Sendable {
             let d = try Decisions.importRecords(batch, by: actor, at: now, reading: view)
             return (d.changes, .imported(d.value))
         case .denied(let attempted, let machineRef, let missing, let reply):
+            if deniedRepeats.absorb(.init(uid: actor.uid, attempted: attempted), user: actor.user, missing: missing, at: now) {
+                return (nil, .counted(reply: reply))
+            }
             let set = try Decisions.denied(attempted, machineRef: machineRef, details: "refused: lacks permission \(missing)",
                                            by: actor, at: now, reading: view)
             return (set, .journaled(reply: reply))

@@ -98,6 +98,7 @@ public final class Store: @unchecked Sendable {
     }
 
     /// `apply`, with `also` done in the same transaction (the store's own bookkeeping).
+    @discardableResult
     func apply(_ sets: [ChangeSet], also: (borrowing WriteTransaction) throws -> Void) throws(StoreError) -> UInt64 {
         guard let last = sets.last else { return changeSequence }
         do {

@@ -51,9 +51,15 @@ struct CtlJSONTests {
         let refused = try json("verify", stdin: "papa_nope\n", status: 1).object()
         #expect(refused["valid"] as? Bool == false && refused["code"] as? String == "malformed-key" && refused["text"] is String)
 
-        let events = try json("audit", "--machine", id, "--limit", "2").array()
+        let events = try json("audit", "--machine", id, "--limit", "2", "--after", "0").array()
         #expect(events.count == 2 && events.allSatisfy { Self.eventNames.isSubset(of: $0.keys) })
         #expect(events.map { $0["seq"] as? Int } == [1, 2] && events[0]["action"] as? String == "machine.create")
+        // Without --after, the newest events, still oldest first.
+        let all = try json("audit", "--machine", id, "--after", "0", "--limit", "1000").array().compactMap { $0["seq"] as? Int }
+        let newest = try json("audit", "--machine", id, "--limit", "2").array().compactMap { $0["seq"] as? Int }
+        #expect(all.count > 2 && newest == Array(all.suffix(2)))
+        #expect(try json("audit", "--before", "2").array().compactMap { $0["seq"] as? Int } == [1])
+        _ = try json("audit", "--after", "1", "--before", "5", status: 2)
         #expect(try json("audit", "--after", "99").array().isEmpty)
 
         let status = try json("status").object()

@@ -29,6 +29,25 @@ struct PermissionTests {
         #expect(admin.call("MACHINE SHOW web")["status"] == "active")
     }
 
+    @Test func repeatedRefusalsAreJournaledOnceWithTheirCount() throws {
+        let daemon = try Daemon()
+        let admin = try daemon.connect()
+        _ = admin.call("MACHINE CREATE web")
+        let lines = try runAsUser(uid: Self.nobody, gid: Self.nobody, socket: daemon.socketPath,
+                                  lines: Array(repeating: "MACHINE DELETE web", count: 500) + ["MACHINE CREATE evil"])
+        #expect(lines.count == 501 && lines.allSatisfy { $0.hasPrefix("NO forbidden") })
+        // The first refusal of each action is journaled at once; its repeats are only counted.
+        var denied = admin.request("AUDIT").filter { $0.contains("action=denied") }
+        #expect(denied.count == 2, "\(denied)")
+        #expect(admin.call("MACHINE CREATE root-writes-on").isOK)
+        // When the window closes (here: at the stop) the count is journaled in one event.
+        #expect(daemon.stop() == 0)
+        try daemon.start()
+        denied = try daemon.connect().request("AUDIT").filter { $0.contains("action=denied") }
+        #expect(denied.count == 3, "\(denied)")
+        #expect(denied.last?.contains("target=machine.delete") == true && denied.last?.contains("refused 499 more time(s)") == true)
+    }
+
     @Test func grantsByUserAndByGroup() throws {
         let daemon = try Daemon(config: ["grant user nobody keys.verify", "grant group nogroup machines.read"])
         let admin = try daemon.connect()

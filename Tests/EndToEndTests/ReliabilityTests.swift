@@ -213,6 +213,9 @@ struct ReliabilityTests {
             if !reply.isOK { refused = reply; break }
         }
         #expect(refused?.code == "unavailable")
+        // Said as what it is, with where and how much is left: not "Input/output error".
+        #expect(refused?.text.contains("the disk holding \(mount)/db is full") == true, "\(String(describing: refused))")
+        #expect(refused?.text.contains("bytes free") == true)
         #expect(c.call("VERIFY \(secret)").isOK, "reads go on")
         #expect(c.request("MACHINE LIST").last?.hasPrefix("OK count=") == true)
         try FileManager.default.removeItem(atPath: filler)
