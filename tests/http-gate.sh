@@ -21,7 +21,16 @@ bin=$(cd "$root" && swift build --show-bin-path)
 work=$(mktemp -d)
 chmod 0755 "$work"   # nginx's workers run as nobody and must reach the http-socket
 pids=()
-trap cleanup EXIT
+nginx_pid=""
+# nginx's workers outlive a master killed with SIGKILL: TERM it first, it stops them, then the rest.
+stop_all() {
+    if [[ -n $nginx_pid ]]; then
+        kill -TERM "$nginx_pid" 2>/dev/null
+        for _ in $(seq 50); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    cleanup
+}
+trap stop_all EXIT
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_for() { # seconds command...
@@ -103,7 +112,8 @@ http {
     include $work/nginx/papaours.conf;
 }
 CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" > "$work/nginx/stdout" 2>&1 & pids+=($!); disown $!
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" > "$work/nginx/stdout" 2>&1 &
+nginx_pid=$!; pids+=($!); disown $!
 
 # Caddy: the shipped Caddyfile with the test's addresses, no admin endpoint, an access log.
 mkdir -p "$work/caddy"
