@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer harness over PapaoursCore + PapaoursProtocol with ASan, into .build/fuzz/.
+# Builds the libFuzzer harnesses with ASan, into .build/fuzz/: the line codec (PapaoursCore +
+# PapaoursProtocol) and the HTTP gate's parser (PapaoursHTTP).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=.build/fuzz
@@ -11,4 +12,7 @@ swiftc "${flags[@]}" -module-name PapaoursProtocol -wmo -emit-module -emit-modul
   -c -o "$out/protocol.o" Sources/PapaoursProtocol/*.swift
 swiftc "${flags[@]}" -module-name RequestFuzzer Fuzz/RequestFuzzer.swift "$out/core.o" "$out/protocol.o" -lsodium \
   -o "$out/request-fuzzer"
-echo "$out/request-fuzzer"
+swiftc "${flags[@]}" -module-name PapaoursHTTP -wmo -emit-module -emit-module-path "$out/PapaoursHTTP.swiftmodule" \
+  -c -o "$out/http.o" Sources/PapaoursHTTP/*.swift
+swiftc "${flags[@]}" -module-name HTTPFuzzer Fuzz/HTTPFuzzer.swift "$out/http.o" -o "$out/http-fuzzer"
+echo "$out/request-fuzzer $out/http-fuzzer"

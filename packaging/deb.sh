@@ -140,7 +140,7 @@ cat > "$stage/DEBIAN/prerm" <<'EOF'
 #!/bin/sh
 set -e
 if [ "$1" = remove ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-    systemctl stop papaoursd.socket papaoursd.service || true
+    systemctl stop papaoursd.socket papaoursd-http.socket papaoursd.service || true
 fi
 exit 0
 EOF
@@ -157,7 +157,8 @@ if [ "$1" = purge ]; then
           /etc/papaours/papaoursd.conf.dpkg-dist /etc/papaours/papaoursd.conf.dpkg-new
     rmdir /etc/papaours 2>/dev/null || true
     # Enablement symlinks, dangling since the units went with the package.
-    rm -f /etc/systemd/system/sockets.target.wants/papaoursd.socket
+    rm -f /etc/systemd/system/sockets.target.wants/papaoursd.socket \
+          /etc/systemd/system/sockets.target.wants/papaoursd-http.socket
     # Purge means everything: the database goes too (remove keeps it).
     rm -rf /var/lib/papaours
 fi

@@ -4,6 +4,8 @@
 #   $PREFIX/sbin/papaoursd, $PREFIX/bin/papaoursctl    release binaries
 #   $PREFIX/share/man/man{1,5,7,8}/                    man pages from man/
 #   $PREFIX/lib/systemd/system/papaoursd.{service,socket}  (ExecStart=$PREFIX/sbin/papaoursd)
+#   $PREFIX/lib/systemd/system/papaoursd-http.socket   the HTTP gate's socket (not enabled)
+#   $PREFIX/share/doc/papaours/examples/               nginx and Caddy snippets for the gate
 #   $PREFIX/lib/sysusers.d/papaours.conf
 #   /etc/papaours/papaoursd.conf                       example configuration, never
 #                                                      overwritten: if one exists and differs,
@@ -50,6 +52,10 @@ manifest() {
     shopt -u nullglob
     entry "UNIT:$root/systemd/papaoursd.service" 0644 "$d/lib/systemd/system/papaoursd.service"
     entry "UNIT:$root/systemd/papaoursd.socket" 0644 "$d/lib/systemd/system/papaoursd.socket"
+    entry "UNIT:$root/systemd/papaoursd-http.socket" 0644 "$d/lib/systemd/system/papaoursd-http.socket"
+    for example in nginx-papaours.conf nginx-papaours-identity.conf Caddyfile.papaours; do
+        entry "$root/etc/$example" 0644 "$d/share/doc/papaours/examples/$example"
+    done
     entry "$root/systemd/sysusers.d/papaours.conf" 0644 "$d/lib/sysusers.d/papaours.conf"
 }
 

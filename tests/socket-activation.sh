@@ -10,8 +10,9 @@
 #     network) and seccomp filters built from the unit's SystemCallFilter=
 #     lines (expanded by systemd-analyze; other calls kill the daemon), with
 #     MemoryDenyWriteExecute= and RestrictAddressFamilies=AF_UNIX emulated.
-#     In it, a workload: writes, key verification, grants by group name
-#     (NSS), a refusal, SIGHUP, SIGTERM.
+#     In it, a workload: writes, key verification (line protocol and the HTTP
+#     gate on a second socket named http), grants by group name (NSS), a
+#     refusal, SIGHUP, SIGTERM.
 # Not emulated: ProtectKernel*/ProtectClock/RestrictNamespaces/LockPersonality/
 # RestrictRealtime (their system calls are outside the allow list anyway).
 # Usage: bash tests/socket-activation.sh (as root; installs what is missing).
@@ -223,9 +224,11 @@ fi
 
 # The sandbox has a private /tmp, where a checkout may live: run a copy from the sandbox's directory.
 install -m 0755 "$daemon" "$d/papaoursd"
-(umask 077; exec systemd-socket-activate -l "$d/s.sock" "${sandbox[@]}" "$d/papaoursd" --config "$d/conf" --database "$d/db") > "$d/log" 2>&1 &
+# A second socket named http, as papaoursd-http.socket passes it: the HTTP gate's.
+(umask 077; exec systemd-socket-activate -l "$d/s.sock" -l "$d/http.sock" --fdname=papaoursd.socket:http \
+    "${sandbox[@]}" "$d/papaoursd" --config "$d/conf" --database "$d/db") > "$d/log" 2>&1 &
 pid=$!; pids+=("$pid")
-if wait_for 10 test -S "$d/s.sock"; then chmod 0666 "$d/s.sock"; else fail "no socket for the sandboxed daemon" "$(cat "$d/log")"; finish; fi
+if wait_for 10 test -S "$d/http.sock"; then chmod 0666 "$d/s.sock" "$d/http.sock"; else fail "no socket for the sandboxed daemon" "$(cat "$d/log")"; finish; fi
 reply=$(hello "$d/s.sock")
 if [[ $reply == "OK server=papaoursd "* ]]; then
     pass "sandboxed daemon answers HELLO"
@@ -252,6 +255,13 @@ check "write: machine create" bash -c '"$@" >/dev/null' _ "${c[@]}" machine crea
 key=$("${c[@]}" key create web --label prod 2>/dev/null)
 check "write: key create" test -n "$key"
 check "verify the key (as nobody, granted keys.verify by user name)" bash -c 'printf "%s\n" "$1" | "${@:2}" verify --ip 192.0.2.7 >/dev/null' _ "$key" "${as_nobody[@]}" "${c_nobody[@]}"
+# The key goes through printf (a builtin) on a pipe, never on a command line.
+gate_verify() { # secret socket → the status line, as nobody
+    printf 'GET /verify HTTP/1.1\r\nX-API-KEY: %s\r\nConnection: close\r\n\r\n' "$1" |
+        "${as_nobody[@]}" timeout 5 socat -t 5 - "UNIX-CONNECT:$2" | head -n 1 | tr -d '\r'
+}
+reply=$(gate_verify "$key" "$d/http.sock")
+if [[ $reply == "HTTP/1.1 200 OK" ]]; then pass "HTTP gate on the socket named http, sandboxed (as nobody)"; else fail "HTTP gate in the sandbox: '$reply'" "$(tail -n 20 "$d/log")"; fi
 check "machine list as nobody (granted machines.read by group name)" bash -c '"$@" machine list | grep -q web' _ "${as_nobody[@]}" "${c_nobody[@]}"
 "${as_nobody[@]}" "${c_nobody[@]}" machine create intruder >/dev/null 2>&1
 check "machine create as nobody is refused (exit 1)" test $? -eq 1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks the systemd units: `systemd-analyze verify` on papaoursd.socket and
-# papaoursd.service, the settings the packaging relies on, and the sandbox gate:
+# Checks the systemd units: `systemd-analyze verify` on papaoursd.socket,
+# papaoursd-http.socket and papaoursd.service, the settings the packaging relies on, and the sandbox gate:
 # `systemd-analyze security` must rate papaoursd.service 1.0 or lower.
 # Usage: bash tests/systemd-units.sh (from anywhere; root installs what is missing).
 set -uo pipefail
@@ -14,6 +14,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 service=$root/systemd/papaoursd.service
 socket=$root/systemd/papaoursd.socket
+http_socket=$root/systemd/papaoursd-http.socket
 
 # verify checks that ExecStart= exists: point it at the built binary, else at a stand-in.
 daemon=""
@@ -24,13 +25,13 @@ else
     printf '#!/bin/sh\nexit 0\n' > "$daemon"
     chmod 0755 "$daemon"
 fi
-cp "$socket" "$work/papaoursd.socket"
+cp "$socket" "$http_socket" "$work/"
 sed "s|^ExecStart=/usr/sbin/papaoursd|ExecStart=$daemon|" "$service" > "$work/papaoursd.service"
 
-if out=$(cd "$work" && SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no papaoursd.socket papaoursd.service 2>&1) && [[ -z $out ]]; then
-    pass "systemd-analyze verify papaoursd.socket papaoursd.service"
+if out=$(cd "$work" && SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no papaoursd.socket papaoursd-http.socket papaoursd.service 2>&1) && [[ -z $out ]]; then
+    pass "systemd-analyze verify papaoursd.socket papaoursd-http.socket papaoursd.service"
 else
-    fail "systemd-analyze verify papaoursd.socket papaoursd.service" "$out"
+    fail "systemd-analyze verify papaoursd.socket papaoursd-http.socket papaoursd.service" "$out"
 fi
 
 # What the rest of the packaging counts on.
@@ -63,6 +64,13 @@ expect "$socket" ListenStream /run/papaours/papaoursd.sock
 expect "$socket" SocketGroup papaours
 expect "$socket" SocketMode 0660
 expect "$socket" WantedBy sockets.target
+# The HTTP gate's socket reaches the same service under the name papaoursd looks for.
+expect "$http_socket" ListenStream /run/papaours/papaoursd-http.sock
+expect "$http_socket" FileDescriptorName http
+expect "$http_socket" Service papaoursd.service
+expect "$http_socket" SocketGroup papaours
+expect "$http_socket" SocketMode 0660
+expect "$service" After papaoursd-http.socket
 # PrivateUsers= would map client uids to nobody: the grants would never match.
 if grep -q '^PrivateUsers=' "$service"; then fail "papaoursd.service must not set PrivateUsers="; else pass "papaoursd.service: no PrivateUsers="; fi
 # RuntimeDirectory= is removed at stop, taking the socket unit's socket with it.

@@ -1,6 +1,9 @@
 #include "CPapaoursSystem.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -279,4 +282,76 @@ void papa_private_free(void *pages, size_t length) {
     explicit_bzero(pages, length);
     munlock(pages, length);
     munmap(pages, length);
+}
+
+static int papa_parse_loopback(const char *address, struct sockaddr_storage *out, socklen_t *len) {
+    struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+    memset(out, 0, sizeof *out);
+    if (inet_pton(AF_INET, address, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        *len = sizeof *v4;
+        return (ntohl(v4->sin_addr.s_addr) >> 24) == 127 ? 1 : 0;
+    }
+    if (inet_pton(AF_INET6, address, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        *len = sizeof *v6;
+        return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr) ? 1 : 0;
+    }
+    return -1;
+}
+
+int papa_loopback_literal(const char *address) {
+    struct sockaddr_storage addr;
+    socklen_t len;
+    return papa_parse_loopback(address, &addr, &len);
+}
+
+int papa_tcp_listen(const char *address, int port, int backlog) {
+    struct sockaddr_storage addr;
+    socklen_t len;
+    if (papa_parse_loopback(address, &addr, &len) != 1 || port < 1 || port > 65535) return -2;
+    if (addr.ss_family == AF_INET) ((struct sockaddr_in *)&addr)->sin_port = htons((uint16_t)port);
+    else ((struct sockaddr_in6 *)&addr)->sin6_port = htons((uint16_t)port);
+    int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (addr.ss_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&addr, len) != 0 || listen(fd, backlog) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+int papa_listener_family(int fd) {
+    int type = 0, listening = 0;
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof type, alen = sizeof addr;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM) return -1;
+    len = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) return -1;
+    if (getsockname(fd, (struct sockaddr *)&addr, &alen) != 0) return -1;
+    return addr.ss_family;
+}
+
+int papa_peer_address(int fd, char *out, size_t size) {
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof addr;
+    char host[INET6_ADDRSTRLEN];
+    if (getpeername(fd, (struct sockaddr *)&addr, &len) != 0) return -1;
+    if (addr.ss_family == AF_INET) {
+        struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
+        if (!inet_ntop(AF_INET, &v4->sin_addr, host, sizeof host)) return -1;
+        return snprintf(out, size, "%s:%u", host, ntohs(v4->sin_port)) < (int)size ? 0 : -1;
+    }
+    if (addr.ss_family == AF_INET6) {
+        struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
+        if (!inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof host)) return -1;
+        return snprintf(out, size, "[%s]:%u", host, ntohs(v6->sin6_port)) < (int)size ? 0 : -1;
+    }
+    return -1;
 }

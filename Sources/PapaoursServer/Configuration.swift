@@ -6,6 +6,10 @@ public struct Configuration: Sendable, Equatable {
     public var socketMode: UInt32 = 0o660
     public var socketGroup: String?
     public var databasePath = "/var/lib/papaours"
+    /// The HTTP gate's Unix socket (same mode and group as the main one), if any.
+    public var httpSocketPath: String?
+    /// The HTTP gate's loopback TCP listeners.
+    public var httpListen: [LoopbackAddress] = []
     public var grants = Grants()
     public var maxConnections = 1024
     /// Connections one uid other than root may hold.
@@ -55,6 +59,8 @@ extension Configuration {
             ("socket-group", Log.token(socketGroup ?? "(none)"), Log.token(next.socketGroup ?? "(none)")),
             ("database", Log.token(databasePath), Log.token(next.databasePath)),
             ("threads", String(threads), String(next.threads)),
+            ("http-socket", Log.token(httpSocketPath ?? "(none)"), Log.token(next.httpSocketPath ?? "(none)")),
+            ("http-listen", httpListen.map(\.description).joined(separator: ","), next.httpListen.map(\.description).joined(separator: ",")),
         ]
         return settings.filter { $0.1 != $0.2 }.map { "\($0.0) \($0.1) → \($0.2)" }
     }
@@ -67,6 +73,8 @@ extension Configuration {
         applied.socketGroup = socketGroup
         applied.databasePath = databasePath
         applied.threads = threads
+        applied.httpSocketPath = httpSocketPath
+        applied.httpListen = httpListen
         return applied
     }
 }

@@ -38,6 +38,7 @@ public enum ConfigurationFile {
         var errors: [ConfigurationError] = []
         var warnings: [ConfigurationError] = []
         var lineNumber = 0
+        var httpSocketLine = 0
         // Lines are cut on LF bytes: as Characters, CR LF would be one and a Windows file one line.
         for rawLine in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -74,6 +75,23 @@ public enum ConfigurationFile {
                 // An error, not a warning: the daemon could not start with it.
                 if let v = one() {
                     if Accounts.gid(named: v) == nil { fail("socket-group \(v) does not exist") } else { config.socketGroup = v }
+                }
+            case "http-socket":
+                if let v = one() {
+                    if v.isEmpty || v.utf8.count >= 108 { fail("http-socket path must be 1 to 107 bytes") } else {
+                        config.httpSocketPath = v
+                        httpSocketLine = lineNumber
+                    }
+                }
+            case "http-listen":
+                if let v = one() {
+                    switch LoopbackAddress.parse(v) {
+                    case .success(let address):
+                        if config.httpListen.count >= GateListener.maxTCP { fail("at most \(GateListener.maxTCP) http-listen lines") }
+                        else if config.httpListen.contains(address) { fail("http-listen \(address) is given twice") }
+                        else { config.httpListen.append(address) }
+                    case .failure(let error): fail("http-listen: \(error.message)")
+                    }
                 }
             case "database":
                 if let v = one() { if v.isEmpty { fail("database needs a directory") } else { config.databasePath = v } }
@@ -119,6 +137,9 @@ public enum ConfigurationFile {
             default:
                 fail("unknown directive \"\(directive)\"")
             }
+        }
+        if let path = config.httpSocketPath, path == config.socketPath {
+            errors.append(ConfigurationError(file: file, line: httpSocketLine, message: "http-socket \(path) is the main socket's path: give the HTTP gate a socket of its own"))
         }
         if let reserved = config.reservedConnections, reserved >= config.maxConnections {
             errors.append(ConfigurationError(file: file, line: 0, message: "reserved-connections (\(reserved)) must be less than max-connections (\(config.maxConnections)), or no one but root and administrators could connect"))

@@ -38,6 +38,8 @@ final class Connection {
     var inputBase = 0
     /// Records staged between IMPORT BEGIN and IMPORT COMMIT.
     var importBatch: ImportBatch?
+    /// Set on the HTTP gate's connections, which speak HTTP/1.1 instead of lines (HTTPGate.swift).
+    var gate: GateState?
 
     init(fd: Int32, serial: UInt64, peer: PeerCredentials, permissions: Permissions, now: Int64) {
         self.fd = fd

@@ -239,47 +239,51 @@ struct Dispatcher {
     /// With `required` rights, a valid key whose machine lacks one is `NO missing-right` (HTTP's 403).
     func verify(secret presented: UnsafeRawBufferPointer, ip: String, requiring required: [Right] = [],
                 usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
+        let decided = verdict(secret: presented, ip: ip)
+        if case .storeFailure(let error) = decided { throw error }
+        if let missing = decided.missingRight(of: required) {
+            count(decided, as: .missingRight, ip: ip, usage: &usage)
+            return ReplyFormat.no(VerifyResult.missingRight.rawValue, VerifyVerdict.missingRightMessage(missing))
+        }
+        count(decided, ip: ip, usage: &usage)
+        return decided.reply
+    }
+
+    /// VERIFY's checks as a typed verdict, for the line reply above and the HTTP gate alike.
+    /// Not counted yet: the caller counts it (count(_:as:ip:usage:)) once its own checks are done.
+    func verdict(secret presented: UnsafeRawBufferPointer, ip: String) -> VerifyVerdict {
         if !ip.isEmpty {
             do { _ = try Validation.text(ip, field: "ip", length: 0...256) } catch {
-                return ReplyFormat.no("invalid", error.description)
+                return .invalidIP(error.description)
             }
         }
-        if case .failure(let why) = Secret.classify(presented) {
-            stats.verifyDenied.add(1, ordering: .relaxed)
-            return ReplyFormat.no("malformed-key", "the key is malformed: \(why)")
-        }
+        if case .failure(let why) = Secret.classify(presented) { return .malformed(why) }
         let tag = PresentedTag(of: presented)
         let now = Timestamp.now()
         if let hit = verifyCache.lookup(tag, commits: store.commits.load(ordering: .acquiring), now: now.seconds) {
-            return answer(hit, requiring: required, ip: ip, now: now, usage: &usage)
+            return .decided(hit, at: now)
         }
         let hash = SecretHash(of: presented)
-        try session.refresh()
-        let entry = try session.verify(hash, at: now, machines: machineCache, describe: MachineReply.init,
-                                       isActive: \.active) { outcome, key, machine in
-            VerifyCache.Entry(outcome, key: key, machine: machine)
+        do {
+            try session.refresh()
+            let entry = try session.verify(hash, at: now, machines: machineCache, describe: MachineReply.init,
+                                           isActive: \.active) { outcome, key, machine in
+                VerifyCache.Entry(outcome, key: key, machine: machine)
+            }
+            // Unknown keys are not kept: random ones would only push known keys out.
+            if !entry.isUnknown { verifyCache.remember(tag, entry, snapshot: session.generation) }
+            return .decided(entry, at: now)
+        } catch {
+            return .storeFailure(StoreError(any: error))
         }
-        // Unknown keys are not kept: random ones would only push known keys out.
-        if !entry.isUnknown { verifyCache.remember(tag, entry, snapshot: session.generation) }
-        return answer(entry, requiring: required, ip: ip, now: now, usage: &usage)
     }
 
-    private func answer(_ entry: VerifyCache.Entry, requiring required: [Right], ip: String, now: Timestamp,
-                        usage: inout [StoredID: UsageDelta]) -> [UInt8] {
-        if entry.key != nil, let missing = required.first(where: { !entry.rights.contains($0) }) {
-            stats.verifyDenied.add(1, ordering: .relaxed)
-            return ReplyFormat.no("missing-right", "the machine of this key lacks the right \(missing)")
-        }
-        count(entry, ip: ip, now: now, usage: &usage)
-        return entry.reply
-    }
-
-    private func count(_ entry: VerifyCache.Entry, ip: String, now: Timestamp, usage: inout [StoredID: UsageDelta]) {
-        guard let key = entry.key else {
-            stats.verifyDenied.add(1, ordering: .relaxed)
-            return
-        }
-        stats.verifyOK.add(1, ordering: .relaxed)
+    /// Counts a verdict by its result (or `result`, when the caller refused it after): STATS,
+    /// /metrics, and a use of the key when accepted.
+    func count(_ verdict: VerifyVerdict, as result: VerifyResult? = nil, ip: String, usage: inout [StoredID: UsageDelta]) {
+        guard let result = result ?? verdict.result else { return }
+        stats.record(result)
+        guard result == .ok, case .decided(let entry, let now) = verdict, let key = entry.key else { return }
         usage[key, default: UsageDelta(uses: 0, lastUsed: now, lastIP: ip)].merge(UsageDelta(uses: 1, lastUsed: now, lastIP: ip))
     }
 

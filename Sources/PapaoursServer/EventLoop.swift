@@ -12,6 +12,9 @@ import Glibc
 final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     static let listenerToken: UInt64 = 0
     static let wakeToken: UInt64 = 1
+    /// The HTTP gate's listener i, and back (connection serials start above 16).
+    static func gateToken(_ i: Int) -> UInt64 { UInt64(2 + i) }
+    static func gateIndex(_ token: UInt64) -> Int? { (2..<16).contains(token) ? Int(token - 2) : nil }
     /// Requests answered per connection per turn, so one busy client cannot starve others.
     static let requestsPerTurn = 64
     /// Writes of one connection sent to the writer as one group (and so one commit at most).
@@ -26,7 +29,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private let dispatcher: Dispatcher
     private let mailbox = Locked<[(UInt64, [UInt8])]>([])
     /// Accepted sockets handed over by another loop, with their peers.
-    private let incoming = Locked<[(Int32, PeerCredentials)]>([])
+    private let incoming = Locked<[(Int32, PeerCredentials, GateListener.Transport?)]>([])
     /// Kept open to be closed when out of descriptors, so that a client can still be told `NO busy`.
     private var spareFD: Int32 = -1
     /// Connections this loop serves (or has been handed), for spreading new ones.
@@ -59,9 +62,18 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         configuration = shared.configuration
         readBuffer = try PrivateBuffer(count: EventLoop.readChunk)
         _ = papa_epoll_ctl(epfd, 1, wakeFD, PAPA_EPOLLIN, EventLoop.wakeToken)
-        // EPOLLEXCLUSIVE: one loop wakes per new connection, not all of them.
-        _ = papa_epoll_ctl(epfd, PAPA_EPOLL_CTL_ADD, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
+        watchListeners(true)
         spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+    }
+
+    /// Adds (or removes) the listening sockets, the HTTP gate's too; EPOLLEXCLUSIVE: one loop
+    /// wakes per new connection, not all of them.
+    private func watchListeners(_ on: Bool) {
+        let op = on ? PAPA_EPOLL_CTL_ADD : PAPA_EPOLL_CTL_DEL
+        _ = papa_epoll_ctl(epfd, op, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
+        for (i, gate) in shared.gates.enumerated() {
+            _ = papa_epoll_ctl(epfd, op, gate.fd, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.gateToken(i))
+        }
     }
 
     func start() {
@@ -107,12 +119,16 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 for i in 0..<Int(n) {
                     let event = events[i]
                     switch event.data {
-                    case EventLoop.listenerToken: if !stopping { acceptConnections(now: now) }
+                    case EventLoop.listenerToken: if !stopping { acceptConnections(on: shared.listenFD, gate: nil, now: now) }
                     case EventLoop.wakeToken:
                         _ = papa_eventfd_drain(wakeFD)
                         woken = true
                     default:
-                        if let connection = connections[event.data] { handle(event.events, on: connection, now: now) }
+                        if let connection = connections[event.data] {
+                            handle(event.events, on: connection, now: now)
+                        } else if let i = EventLoop.gateIndex(event.data), i < shared.gates.count, !stopping {
+                            acceptConnections(on: shared.gates[i].fd, gate: shared.gates[i].transport, now: now)
+                        }
                     }
                 }
             }
@@ -140,25 +156,27 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
 
     // MARK: Connections
 
-    private func acceptConnections(now: Int64) {
+    /// `gate`: the HTTP gate's transport when `listenFD` is one of its listeners.
+    private func acceptConnections(on listenFD: Int32, gate: GateListener.Transport?, now: Int64) {
         for _ in 0..<64 {
             let fd: Int32
-            switch SystemCall.run("accept4", { papa_accept(shared.listenFD) }) {
+            switch SystemCall.run("accept4", { papa_accept(listenFD) }) {
             case .success(let accepted): fd = accepted
             case .failure(let error) where error.wouldBlock: return
-            case .failure(let error) where error.outOfDescriptors && refuseWithSpareDescriptor(): continue
+            case .failure(let error) where error.outOfDescriptors && refuseWithSpareDescriptor(on: listenFD, gate: gate): continue
             case .failure(let error) where error.outOfDescriptors || error.code == ENOBUFS || error.code == ENOMEM:
                 // Out of descriptors: stop listening for a moment instead of spinning on a ready listener.
                 Log.warning("cannot accept a connection: \(error); pausing accepts for 100 ms")
-                _ = papa_epoll_ctl(epfd, PAPA_EPOLL_CTL_DEL, shared.listenFD, 0, EventLoop.listenerToken)
+                watchListeners(false)
                 acceptPausedUntil = now + 100
                 return
             case .failure: continue  // the client gave up before we took it (ECONNABORTED…)
             }
-            guard let peer = PeerCredentials.of(socket: fd, userName: Accounts.userName(of:)) else { close(fd); continue }
+            let credentials = gate == .tcp ? GateState.tcpPeer(fd) : PeerCredentials.of(socket: fd, userName: Accounts.userName(of:))
+            guard let peer = credentials else { close(fd); continue }
             let administrator = configuration.grants.permissions(for: peer).contains(.machinesWrite)
             if let refusal = shared.admission.admit(peer, administrator: administrator, under: configuration) {
-                refuse(fd, refusal)
+                refuse(fd, refusal, gate: gate)
                 Log.warning("refused a connection from \(Log.token(peer.user)) (uid \(peer.uid)): \(refusal)")
                 continue
             }
@@ -166,49 +184,50 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             let target = peers.min { $0.load.load(ordering: .relaxed) < $1.load.load(ordering: .relaxed) } ?? self
             target.load.add(1, ordering: .relaxed)
             if target === self {
-                adopt(fd, peer: peer, now: now)
+                adopt(fd, peer: peer, gate: gate, now: now)
             } else {
-                target.incoming.withLock { $0.append((fd, peer)) }
+                target.incoming.withLock { $0.append((fd, peer, gate)) }
                 target.wake()
             }
         }
     }
 
-    /// `NO busy` and close, on a socket just accepted.
-    private func refuse(_ fd: Int32, _ why: String) {
-        let reply = ReplyFormat.no("busy", why)
+    /// `NO busy` (the gate's: 503) and close, on a socket just accepted.
+    private func refuse(_ fd: Int32, _ why: String, gate: GateListener.Transport?) {
+        let reply = gate == nil ? ReplyFormat.no("busy", why) : GateResponse.busy(why)
         _ = reply.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         close(fd)
     }
 
     /// Out of descriptors: frees the spare to accept one client and tell it `NO busy`, then
     /// takes the spare back. False when there was no spare to free.
-    private func refuseWithSpareDescriptor() -> Bool {
+    private func refuseWithSpareDescriptor(on listenFD: Int32, gate: GateListener.Transport?) -> Bool {
         guard spareFD >= 0 else { return false }
         close(spareFD)
-        let accepted = try? SystemCall.run("accept4", { papa_accept(shared.listenFD) }).get()
-        if let fd = accepted { refuse(fd, "too many connections: the daemon is out of file descriptors") }
+        let accepted = try? SystemCall.run("accept4", { papa_accept(listenFD) }).get()
+        if let fd = accepted { refuse(fd, "too many connections: the daemon is out of file descriptors", gate: gate) }
         spareFD = (try? SystemCall.run("open", { open("/dev/null", O_RDONLY | O_CLOEXEC) }).get()) ?? -1
         if accepted != nil { Log.warning("refused a connection: out of file descriptors") }
         return accepted != nil
     }
 
     /// Starts serving an accepted socket, its slot taken: its first read.
-    private func adopt(_ fd: Int32, peer: PeerCredentials, now: Int64) {
+    private func adopt(_ fd: Int32, peer: PeerCredentials, gate: GateListener.Transport?, now: Int64) {
         let connection = Connection(fd: fd, serial: shared.nextSerial(), peer: peer,
                                     permissions: configuration.grants.permissions(for: peer), now: now)
+        if let gate { connection.gate = GateState(transport: gate) }
         connections[connection.serial] = connection
         setInterest(connection, PAPA_EPOLLIN, adding: true)
         Log.debug("connection \(connection.serial) from \(Log.token(peer.user)) (uid \(peer.uid), pid \(peer.pid)) on loop \(index)")
     }
 
     private func adoptHandedOver(now: Int64) {
-        let handed = incoming.withLock { box -> [(Int32, PeerCredentials)] in
+        let handed = incoming.withLock { box -> [(Int32, PeerCredentials, GateListener.Transport?)] in
             let items = box
             box.removeAll(keepingCapacity: true)
             return items
         }
-        for (fd, peer) in handed { adopt(fd, peer: peer, now: now) }
+        for (fd, peer, gate) in handed { adopt(fd, peer: peer, gate: gate, now: now) }
     }
 
     private func handle(_ events: UInt32, on connection: Connection, now: Int64) {
@@ -249,6 +268,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     /// that see the writes before them).
     private func process(_ connection: Connection, now: Int64) {
         guard connections[connection.serial] != nil else { return }
+        if connection.gate != nil { return serveGate(connection, now: now) }
         var handled = 0
         var stalled = false
         var group: [WriteOperation] = []
@@ -306,6 +326,15 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             // EOF: answer what was complete, drop a half line, then close once flushed.
             if connection.nextLineAvailable == false { connection.closeAfterFlush = true }
         }
+        connection.compactInput()
+        markDirty(connection)
+    }
+
+    /// An HTTP gate connection: HTTPGate (HTTPGate.swift) answers its requests.
+    private func serveGate(_ connection: Connection, now: Int64) {
+        let more = HTTPGate.serve(connection, dispatcher: dispatcher, usage: &usage, outputLimit: configuration.outputLimit,
+                                  share: EventLoop.requestsPerTurn, now: now)
+        if more { ready.append(connection) }
         connection.compactInput()
         markDirty(connection)
     }
@@ -392,7 +421,9 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 continue
             }
             // Output drained below the limit: whatever is buffered can go on.
-            if connection.hasBufferedInput && !connection.awaitingWriter && connection.pendingOutput < configuration.outputLimit {
+            // Not a half request: that waits for a read, else the loop spins.
+            if connection.hasBufferedInput && connection.partialSince == 0 && !connection.awaitingWriter
+                && connection.pendingOutput < configuration.outputLimit {
                 ready.append(connection)
             }
             updateInterest(connection)
@@ -430,7 +461,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         if acceptPausedUntil != 0 && now >= acceptPausedUntil && !shared.stopping.load(ordering: .relaxed) {
             acceptPausedUntil = 0
             if spareFD < 0 { spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC) }
-            _ = papa_epoll_ctl(epfd, PAPA_EPOLL_CTL_ADD, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
+            watchListeners(true)
         }
         let lineLimit = Int64(configuration.lineTimeout) * 1000
         let idleLimit = Int64(configuration.idleTimeout) * 1000
@@ -461,12 +492,12 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private func finishStopping(now: Int64) -> Bool {
         if stopDeadline == 0 {
             stopDeadline = now + 4000
-            _ = papa_epoll_ctl(epfd, 2, shared.listenFD, 0, EventLoop.listenerToken)
+            watchListeners(false)
         }
         let busy = connections.values.contains { $0.awaitingWriter || (!ready.isEmpty) || $0.pendingOutput > 0 }
         guard !busy || now >= stopDeadline else { return false }
         for connection in Array(connections.values) { closeConnection(connection) }
-        for (fd, peer) in incoming.withLock({ $0 }) {
+        for (fd, peer, _) in incoming.withLock({ $0 }) {
             close(fd)
             shared.admission.release(uid: peer.uid)
         }

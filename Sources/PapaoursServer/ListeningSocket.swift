@@ -9,22 +9,40 @@ public struct ListeningSocket: Sendable {
     /// The path to unlink at exit; nil when systemd owns the socket.
     public let ownedPath: String?
 
-    /// systemd socket activation (sd_listen_fds(3)): LISTEN_PID is us and LISTEN_FDS ≥ 1, fd 3.
-    public static func fromSystemd() throws(ServerError) -> ListeningSocket? {
+    /// What systemd passed: the main socket and the HTTP gate's, named `http`.
+    public struct Activated: Sendable {
+        public let main: ListeningSocket
+        public let gates: [GateListener]
+    }
+
+    /// systemd socket activation (sd_listen_fds(3)): LISTEN_PID is us and LISTEN_FDS ≥ 1, from fd 3.
+    /// Sockets named `http` (LISTEN_FDNAMES) are the gate's; the first other one is the main socket.
+    public static func fromSystemd() throws(ServerError) -> Activated? {
         guard let pidText = getenv("LISTEN_PID").map({ String(cString: $0) }),
               let fdsText = getenv("LISTEN_FDS").map({ String(cString: $0) }),
               Int32(pidText) == getpid(), let count = Int(fdsText), count >= 1
         else { return nil }
+        let names = getenv("LISTEN_FDNAMES").map { String(cString: $0).split(separator: ":", omittingEmptySubsequences: false).map(String.init) } ?? []
         unsetenv("LISTEN_PID")
         unsetenv("LISTEN_FDS")
         unsetenv("LISTEN_FDNAMES")
-        let fd: Int32 = 3
+        var main: Int32?
+        var gates: [GateListener] = []
+        for i in 0..<min(count, 16) {
+            let fd = Int32(3 + i)
+            if i < names.count && names[i] == "http" {
+                gates.append(try GateListener.activated(fd: fd))
+            } else if main == nil {
+                main = fd
+            }
+        }
+        guard let fd = main else { throw ServerError("systemd passed only sockets named http: the main socket is missing") }
         guard papa_is_unix_listener(fd) == 1 else {
-            throw ServerError("the socket passed by systemd (fd 3) is not a listening Unix stream socket")
+            throw ServerError("the socket passed by systemd (fd \(fd)) is not a listening Unix stream socket")
         }
         _ = papa_set_nonblocking(fd)
         _ = papa_set_cloexec(fd)
-        return ListeningSocket(fd: fd, ownedPath: nil)
+        return Activated(main: ListeningSocket(fd: fd, ownedPath: nil), gates: gates)
     }
 
     /// Binds `path`: a stale socket left by a crash is replaced, a live daemon's is not. Its

@@ -14,13 +14,14 @@ public final class Server: @unchecked Sendable {
     /// RLIMIT_NOFILE, raised to its hard limit at start: max-connections is kept within it.
     private let descriptorLimit: Int
 
-    public init(configuration: Configuration, store: Store, listener: ListeningSocket) throws {
+    public init(configuration: Configuration, store: Store, listener: ListeningSocket, gates: [GateListener] = []) throws {
         let stats = ServerStats(started: Timestamp.now().seconds)
         let writer = try Writer(store: store, stats: stats)
         let count = configuration.threads > 0 ? configuration.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         descriptorLimit = DescriptorBudget.raiseLimit()
         shared = SharedState(store: store, writer: writer, stats: stats, version: Server.version,
-                             listenFD: listener.fd, configuration: Server.fitted(configuration, limit: descriptorLimit, loops: count))
+                             listenFD: listener.fd, gates: gates,
+                             configuration: Server.fitted(configuration, limit: descriptorLimit, loops: count))
         for index in 0..<count { loops.append(try EventLoop(index: index, shared: shared)) }
         for loop in loops { loop.peers = loops }
     }

@@ -10,8 +10,48 @@ public final class ServerStats: Sendable {
     public let writes = Atomic<UInt64>(0)
     /// How long each group commit took, apply and fsync included.
     public let commitLatency = LatencyHistogram()
+    /// Refused VERIFYs by code, in VerifyResult's order after `ok` (verifyOK counts those).
+    let refusals = (0..<VerifyResult.allCases.count - 1).map { _ in Counter() }
+    /// HTTP gate requests answered, by status.
+    let gateResponses = GateStatusCounters()
 
     public init(started: Int64) { self.started = started }
+
+    func record(_ result: VerifyResult) {
+        if result == .ok {
+            verifyOK.add(1, ordering: .relaxed)
+            return
+        }
+        verifyDenied.add(1, ordering: .relaxed)
+        refusals[result.index - 1].add()
+    }
+
+    func count(of result: VerifyResult) -> UInt64 {
+        if result == .ok { return verifyOK.load(ordering: .relaxed) }
+        return refusals[result.index - 1].value
+    }
+}
+
+/// The gate's answers by HTTP status, for /metrics.
+final class GateStatusCounters: Sendable {
+    static let statuses = [200, 400, 401, 403, 404, 500, 503]
+    private let counts = GateStatusCounters.statuses.map { _ in Counter() }
+
+    func add(_ status: Int) {
+        guard let i = GateStatusCounters.statuses.firstIndex(of: status) else { return }
+        counts[i].add()
+    }
+
+    func count(_ status: Int) -> UInt64 {
+        GateStatusCounters.statuses.firstIndex(of: status).map { counts[$0].value } ?? 0
+    }
+}
+
+/// One relaxed atomic counter, as a class so that counters can stand in arrays.
+final class Counter: Sendable {
+    private let count = Atomic<UInt64>(0)
+    func add(_ n: UInt64 = 1) { count.add(n, ordering: .relaxed) }
+    var value: UInt64 { count.load(ordering: .relaxed) }
 }
 
 /// A histogram of durations, in Prometheus' shape: counts per upper bound. Recorded once a

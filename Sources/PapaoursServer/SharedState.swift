@@ -10,6 +10,8 @@ final class SharedState: Sendable {
     let admission: Admission
     let version: String
     let listenFD: Int32
+    /// The HTTP gate's listeners; the loops watch listener i under token EventLoop.gateToken(i).
+    let gates: [GateListener]
     let stopping = Atomic<Bool>(false)
     let serials = Atomic<UInt64>(16)
     private let current: Locked<Configuration>
@@ -17,13 +19,14 @@ final class SharedState: Sendable {
     let configurationGeneration = Atomic<UInt64>(0)
     let tick = Locked<(@Sendable () -> Void)?>(nil)
 
-    init(store: Store, writer: Writer, stats: ServerStats, version: String, listenFD: Int32, configuration: Configuration) {
+    init(store: Store, writer: Writer, stats: ServerStats, version: String, listenFD: Int32, gates: [GateListener], configuration: Configuration) {
         self.store = store
         self.writer = writer
         self.stats = stats
         self.admission = Admission(stats: stats)
         self.version = version
         self.listenFD = listenFD
+        self.gates = gates
         self.current = Locked(configuration)
     }
 

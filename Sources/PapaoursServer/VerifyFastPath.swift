@@ -56,6 +56,8 @@ struct MachineReply {
     /// rights, groups, perimeters) is in the store; until then every role is one with no rights,
     /// as protocol.md says of version-1 roles, so this is empty and any `require=` is missing.
     let rights: Set<Right> = []
+    /// The record itself, for the HTTP gate's headers.
+    let record: MachineRecord
     /// `OK machine=<id> name=<name> key=`
     let head: [UInt8]
     /// ` organization=<org> roles=<list>` and LF
@@ -63,6 +65,7 @@ struct MachineReply {
 
     init(_ machine: MachineRecord) {
         active = machine.status == .active
+        record = machine
         var head = LineEncoder()
         head.word("OK")
         head.attribute("machine", machine.id.value)
@@ -97,6 +100,9 @@ struct MachineReply {
 /// (the store's commit count): a change is seen at once.
 final class VerifyCache {
     struct Entry {
+        /// What the store said, and who a valid key is: for the HTTP gate.
+        let outcome: VerifyOutcome
+        let identity: VerifyIdentity?
         let reply: [UInt8]
         /// The key to count a use for, when the answer is OK.
         let key: StoredID?
@@ -104,30 +110,27 @@ final class VerifyCache {
         var rights: Set<Right> = []
         /// The answer stands only before this time (a key with an expiry).
         let validUntil: Int64
-        let isUnknown: Bool
+        var isUnknown: Bool { outcome == .unknownKey }
 
-        init(reply: [UInt8], key: StoredID?, validUntil: Int64, isUnknown: Bool = false) {
-            (self.reply, self.key, self.validUntil, self.isUnknown) = (reply, key, validUntil, isUnknown)
+        init(outcome: VerifyOutcome, identity: VerifyIdentity? = nil, reply: [UInt8], key: StoredID?, validUntil: Int64) {
+            (self.outcome, self.identity, self.reply, self.key, self.validUntil) = (outcome, identity, reply, key, validUntil)
         }
 
         /// The answer to a VERIFY, from the store's outcome.
         init(_ outcome: VerifyOutcome, key: KeyView?, machine: MachineReply?) {
             let until = key?.expires?.seconds ?? .max
-            isUnknown = outcome == .unknownKey
+            self.outcome = outcome
             switch outcome {
             case .valid:
                 reply = machine!.reply(for: key!)
                 rights = machine!.rights
                 self.key = StoredID(key!.id)
+                identity = VerifyIdentity(machine: machine!.record, key: key!)
                 validUntil = until
-            case .unknownKey:
-                (reply, self.key, validUntil) = (ReplyFormat.no("unknown-key", "no such key"), nil, .max)
-            case .inactiveKey:
-                (reply, self.key, validUntil) = (ReplyFormat.no("inactive-key", "this key is inactive"), nil, until)
-            case .expiredKey(let expires):
-                (reply, self.key, validUntil) = (ReplyFormat.no("expired-key", "this key expired at \(expires)"), nil, .max)
-            case .inactiveMachine:
-                (reply, self.key, validUntil) = (ReplyFormat.no("inactive-machine", "the machine of this key is inactive"), nil, until)
+            case .unknownKey, .expiredKey:
+                (reply, self.key, identity, validUntil) = (outcome.refusalReply, nil, nil, .max)
+            case .inactiveKey, .inactiveMachine:
+                (reply, self.key, identity, validUntil) = (outcome.refusalReply, nil, nil, until)
             }
         }
     }

@@ -4,7 +4,7 @@ import Glibc
 
 /// papaours-bench's command line.
 struct Options {
-    enum Part: String, CaseIterable { case verify, create, rss, startup }
+    enum Part: String, CaseIterable { case verify, create, rss, startup, gate }
 
     var keys = 10_000
     var seconds = 3.0
@@ -30,14 +30,15 @@ struct Options {
 
     static let usage = """
     usage: papaours-bench [--keys N] [--seconds T] [--runs R] [--matrix "1x1,8x1,8x16,64x1"]
-                          [--only verify|create|rss|startup[,...]] [--load bulk|protocol] [--no-redis]
+                          [--only verify|create|rss|startup|gate[,...]] [--load bulk|protocol] [--no-redis]
                           [--markdown] [--tmpdir DIR]
 
       --keys N       keys loaded into the database (default 10000)
       --seconds T    measured seconds per batch (default 3; a 0.25 s warm-up precedes each)
       --runs R       runs of the VERIFY matrix; medians are reported (default 3)
       --matrix LIST  CxD cells: C connections, D pipelined requests each (default 1x1,8x1,8x16,64x1)
-      --only PART    verify, create, rss or startup; several with commas (default all)
+      --only PART    verify, create, rss, startup or gate (the HTTP gate against VERIFY at 8x1, and
+                     nginx with and without auth_request); several with commas (default all)
       --load HOW     bulk: keys written straight into the store before the daemon starts (default);
                      protocol: through the daemon's socket, as a provisioning script would (rate reported)
       --no-redis     leave redis-server out of the VERIFY comparison
@@ -84,7 +85,7 @@ struct Options {
                 var parts = Set<Part>()
                 for word in try value().split(separator: ",") {
                     guard let part = Part(rawValue: String(word)) else {
-                        throw UsageError(message: "--only takes verify, create, rss or startup, got \"\(word)\"")
+                        throw UsageError(message: "--only takes verify, create, rss, startup or gate, got \"\(word)\"")
                     }
                     parts.insert(part)
                 }

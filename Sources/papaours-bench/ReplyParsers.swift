@@ -8,6 +8,8 @@ enum Framing {
     case line
     /// redis: RESP, `$N\r\n…\r\n`, `$-1\r\n`, or a one-line `+…`, `-…`, `:…` reply.
     case resp
+    /// The HTTP gate and nginx: a head to its blank line, then Content-Length bytes.
+    case http
 
     /// The length of the first complete reply in `bytes`, or nil when it is not all there yet.
     @inline(__always)
@@ -15,6 +17,7 @@ enum Framing {
         switch self {
         case .line: return Framing.lineLength(bytes)
         case .resp: return Framing.respLength(bytes)
+        case .http: return Framing.httpLength(bytes)
         }
     }
 

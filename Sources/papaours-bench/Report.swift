@@ -158,6 +158,27 @@ struct Report {
         }
     }
 
+    mutating func gate(_ runs: [[GateScenario.Target: BatchResult]]) {
+        output.heading("HTTP gate at \(GateScenario.cell): medians of \(runs.count) run(s) of \(fixed(options.seconds, 1)) s")
+        var medians: [GateScenario.Target: Medians] = [:]
+        var rows: [[String]] = []
+        for target in GateScenario.Target.allCases {
+            let results = runs.compactMap { $0[target] }
+            guard !results.isEmpty else { continue }
+            let m = Report.medians(results)
+            medians[target] = m
+            rows.append([target.rawValue, grouped(m.ops), fixed(m.p50, 1), fixed(m.p99, 1), m.voidRuns == 0 ? "0" : "\(m.voidRuns) VOID"])
+        }
+        output.table(["target", "req/s", "p50 µs", "p99 µs", "void runs"], rows)
+        if let gate = medians[.gate], let line = medians[.lineVerify] {
+            output.line(output.markdown ? "\ngate ÷ line VERIFY: **\(fixed(gate.ops / line.ops, 2))×**" : "gate / line VERIFY: \(fixed(gate.ops / line.ops, 2))×")
+        }
+        if let protected = medians[.nginxProtected], let open = medians[.nginxOpen] {
+            output.line(output.markdown ? "\nnginx protected ÷ unprotected: **\(fixed(protected.ops / open.ops, 2))×** (p99 \(fixed(protected.p99, 1)) µs vs \(fixed(open.p99, 1)) µs)"
+                        : "nginx protected / unprotected: \(fixed(protected.ops / open.ops, 2))× (p99 \(fixed(protected.p99, 1)) µs vs \(fixed(open.p99, 1)) µs)")
+        }
+    }
+
     mutating func create(_ results: [Options.Cell: [BatchResult]]) {
         output.heading("KEY CREATE (durable commits): medians of \(options.runs) run(s) of \(fixed(options.seconds, 1)) s")
         var rows: [[String]] = []

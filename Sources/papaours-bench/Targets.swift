@@ -30,6 +30,7 @@ struct Launcher {
         # Written by papaours-bench.
         socket "\(daemonSocket)"
         socket-mode 0600
+        http-socket "\(directory)/http.sock"
         database "\(databasePath)"
         log-level warning
 

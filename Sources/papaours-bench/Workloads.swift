@@ -31,8 +31,26 @@ func put(_ out: UnsafeMutablePointer<UInt8>, _ bytes: [UInt8], _ offset: Int, _ 
     bytes.withUnsafeBufferPointer { (out).update(from: $0.baseAddress! + offset, count: length) }
 }
 
-/// `VERIFY <secret>\n`: 80% valid keys, 10% inactive, 10% unknown. For the floor, the same
-/// requests and any `OK` line as the answer.
+extension KeySet {
+    /// Writes one secret of the VERIFY mix at `at`: 80% valid keys, 10% inactive, 10% unknown.
+    @inline(__always)
+    func writeMixedSecret(_ at: UnsafeMutablePointer<UInt8>, _ random: inout FastRandom) -> Expectation {
+        let roll = random.below(10)
+        if roll < 8 {
+            let index = Int(active[random.below(active.count)])
+            put(at, secrets, index * KeySet.secretLength, KeySet.secretLength)
+            return Expectation(.valid, key: index)
+        } else if roll == 8 {
+            let index = Int(inactive[random.below(inactive.count)])
+            put(at, secrets, index * KeySet.secretLength, KeySet.secretLength)
+            return Expectation(.inactive, key: index)
+        }
+        put(at, unknown, random.below(unknownCount) * KeySet.secretLength, KeySet.secretLength)
+        return Expectation(.unknown)
+    }
+}
+
+/// `VERIFY <secret>\n`: the mix above. For the floor, the same requests and any `OK` line as the answer.
 struct VerifyWorkload: Workload {
     static let verb = Array("VERIFY ".utf8)
     let keys: KeySet
@@ -46,20 +64,7 @@ struct VerifyWorkload: Workload {
         let verb = VerifyWorkload.verb
         put(out, verb, 0, verb.count)
         let at = out + verb.count
-        let roll = random.below(10)
-        let expected: Expectation
-        if roll < 8 {
-            let index = Int(keys.active[random.below(keys.active.count)])
-            put(at, keys.secrets, index * KeySet.secretLength, KeySet.secretLength)
-            expected = Expectation(.valid, key: index)
-        } else if roll == 8 {
-            let index = Int(keys.inactive[random.below(keys.inactive.count)])
-            put(at, keys.secrets, index * KeySet.secretLength, KeySet.secretLength)
-            expected = Expectation(.inactive, key: index)
-        } else {
-            put(at, keys.unknown, random.below(keys.unknownCount) * KeySet.secretLength, KeySet.secretLength)
-            expected = Expectation(.unknown)
-        }
+        let expected = keys.writeMixedSecret(at, &random)
         at[KeySet.secretLength] = 10
         return (maxRequestLength, floor ? Expectation(.ok) : expected)
     }

@@ -54,7 +54,7 @@ func benchmark(_ options: Options, _ output: Output) throws {
         progress("start-up: \(StartupScenario.starts) starts of papaoursd")
         report.startup(try StartupScenario(launcher: launcher).run(), keys: options.keys)
     }
-    let needsDaemon: Set<Options.Part> = [.rss, .verify, .create]
+    let needsDaemon: Set<Options.Part> = [.rss, .verify, .create, .gate]
     if !options.parts.isDisjoint(with: needsDaemon) {
         let (daemon, _) = try launcher.startDaemon()
         defer { daemon.stop() }
@@ -66,6 +66,10 @@ func benchmark(_ options: Options, _ output: Output) throws {
             progress("VERIFY: \(options.runs) run(s) of \(options.matrix.map(\.description).joined(separator: ","))")
             let (runs, targets) = try VerifyScenario(options: options, launcher: launcher, keys: keys).run(daemon: daemon, output: output)
             report.verify(runs, targets: targets, keys: options.keys)
+        }
+        if options.parts.contains(.gate) {
+            progress("HTTP gate: \(options.runs) run(s) at \(GateScenario.cell)")
+            report.gate(try GateScenario(options: options, launcher: launcher, keys: keys).run(daemon: daemon, output: output))
         }
         if options.parts.contains(.create) {
             progress("KEY CREATE: 1 client, 32 clients, 1 connection with 256 in flight")

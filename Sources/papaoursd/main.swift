@@ -103,9 +103,11 @@ do {
 }
 
 let listener: ListeningSocket
+var gates: [GateListener] = []
 do {
     if let activated = try ListeningSocket.fromSystemd() {
-        listener = activated
+        listener = activated.main
+        gates = activated.gates
     } else {
         listener = try ListeningSocket.bind(path: configuration.socketPath, mode: configuration.socketMode, group: configuration.socketGroup)
     }
@@ -113,12 +115,23 @@ do {
     store.close()
     fail(error.message, status: 1)
 }
+// The HTTP gate: systemd's `http` socket when it passed one, else papaoursd.conf's listeners.
+if gates.isEmpty {
+    do {
+        gates = try GateListener.open(for: configuration)
+    } catch {
+        listener.close()
+        store.close()
+        fail(error.message, status: 1)
+    }
+}
 
 let server: Server
 do {
-    server = try Server(configuration: configuration, store: store, listener: listener)
+    server = try Server(configuration: configuration, store: store, listener: listener, gates: gates)
 } catch {
     listener.close()
+    for gate in gates { gate.close() }
     store.close()
     fail("\(error)", status: 1)
 }
@@ -137,6 +150,7 @@ if let interval = notifier.watchdogInterval {
 server.start()
 let where_ = listener.ownedPath.map(Log.token) ?? "the socket from systemd"
 Log.info("papaoursd \(Server.version) serving on \(where_) (database \(Log.token(configuration.databasePath)), \(server.loopCount) event loop(s))")
+for gate in gates { Log.info("HTTP gate listening on \(Log.token(gate.name))") }
 notifier.send("READY=1\nSTATUS=serving on \(where_)\nMAINPID=\(getpid())")
 
 while true {
@@ -166,6 +180,7 @@ while true {
     notifier.send("STOPPING=1\nSTATUS=stopping")
     server.stop()
     listener.close()
+    for gate in gates { gate.close() }
     store.close()
     Log.info("stopped")
     exit(0)

@@ -30,7 +30,7 @@ import Testing
 
 @Suite struct VerifyCacheTests {
     let hash = Array("papa_example".utf8).withUnsafeBytes { PresentedTag(of: $0) }
-    let entry = VerifyCache.Entry(reply: Array("OK\n".utf8), key: StoredID(KeyID.random()), validUntil: 100)
+    let entry = VerifyCache.Entry(outcome: .valid, reply: Array("OK\n".utf8), key: StoredID(KeyID.random()), validUntil: 100)
 
     @Test func anAnswerHoldsUntilTheNextCommit() {
         let cache = VerifyCache()

@@ -46,6 +46,17 @@ int papa_set_cloexec(int fd);
 /// 1 when fd is a listening Unix stream socket, 0 otherwise.
 int papa_is_unix_listener(int fd);
 
+/// The HTTP gate's TCP side: 1 when address is an IPv4 or IPv6 literal of the loopback
+/// (127.0.0.0/8, ::1), 0 for any other literal, -1 when it is not an address at all.
+int papa_loopback_literal(const char *address);
+/// A nonblocking, close-on-exec TCP socket bound and listening at a loopback literal and port
+/// (SO_REUSEADDR); -1 with errno, -2 when address is not a loopback literal.
+int papa_tcp_listen(const char *address, int port, int backlog);
+/// The address family of a listening stream socket (AF_UNIX, AF_INET, AF_INET6), -1 otherwise.
+int papa_listener_family(int fd);
+/// "address:port" of a TCP socket's peer into out (at most size bytes, NUL included); -1 on failure.
+int papa_peer_address(int fd, char *out, size_t size);
+
 /// SO_PEERCRED of a connected Unix socket.
 int papa_peer_credentials(int fd, uint32_t *uid, uint32_t *gid, int32_t *pid);
 /// SO_PEERGROUPS: up to max supplementary groups; returns the count or -1.
