@@ -29,7 +29,8 @@ extension Store {
         _ = removeTree(staging)
         guard mkdir(staging, 0o700) == 0 else { throw StoreError(.cannotOpen, "cannot create \(staging): \(String(cString: strerror(errno)))") }
         defer { _ = removeTree(staging) }
-        try checkLength(of: path)
+        // Every page checked before LMDB maps the file: a damaged one must be a refusal, not a signal.
+        try DataFile.check(path, pages: .all)
         try copyFile(from: path, to: staging + "/data.mdb")
         let summary: RestoreSummary
         do {
@@ -58,39 +59,6 @@ extension Store {
         try read { snapshot in
             let counts = try snapshot.counts()
             return RestoreSummary(machines: counts.machines, keys: counts.keys, events: try snapshot.lastEventSequence())
-        }
-    }
-
-    /// LMDB maps the file and would touch pages past its end (SIGBUS) if it were cut short:
-    /// read the newer meta page (lmdb.h's MDB_meta) and check the file holds every page it names.
-    static func checkLength(of path: String) throws(StoreError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw StoreError(.notFound, "cannot open \(path): \(String(cString: strerror(errno)))") }
-        defer { Glibc.close(fd) }
-        var info = stat()
-        fstat(fd, &info)
-        let size = Int(info.st_size)
-        func field<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T? {
-            var value: T = 0
-            let n = withUnsafeMutableBytes(of: &value) { pread(fd, $0.baseAddress, MemoryLayout<T>.size, off_t(offset)) }
-            return n == MemoryLayout<T>.size ? T(littleEndian: value) : nil
-        }
-        // Page header 16 bytes, then MDB_meta: magic, version, address, mapsize, two MDB_db of
-        // 48 bytes (the first's md_pad holds the page size), last page number, transaction id.
-        let magic: UInt32 = 0xBEEF_C0DE
-        guard size >= 4096, field(16, UInt32.self) == magic, let pageSize = field(40, UInt32.self),
-              pageSize >= 512, pageSize <= 65536, size >= 2 * Int(pageSize)
-        else { throw StoreError(.corrupt, "\(path) is not an LMDB database file (\(size) bytes)") }
-        var lastPage: UInt64 = 0
-        var newest: UInt64 = 0
-        for meta in [0, Int(pageSize)] {
-            guard field(meta + 16, UInt32.self) == magic, let last = field(meta + 136, UInt64.self),
-                  let txn = field(meta + 144, UInt64.self) else { continue }
-            if txn >= newest { newest = txn; lastPage = last }
-        }
-        let needed = (Int(lastPage) + 1) * Int(pageSize)
-        guard needed <= size else {
-            throw StoreError(.corrupt, "\(path) is cut short: its meta page needs \(needed) bytes, the file has \(size)")
         }
     }
 

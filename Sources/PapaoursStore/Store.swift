@@ -38,6 +38,12 @@ public final class Store: @unchecked Sendable {
         try Store.prepareDirectory(directory)
         lockFD = try Store.lockExclusively(directory)
         do {
+            try Store.checkDataFile(in: directory)
+        } catch {
+            Glibc.close(lockFD)
+            throw error
+        }
+        do {
             environment = try Environment(path: directory, mapSize: mapSize,
                                           maxDatabases: UInt32(Schema.databases.count + Schema.version2Databases.count),
                                           maxReaders: 512)
@@ -180,6 +186,22 @@ public final class Store: @unchecked Sendable {
     }
 
     // MARK: Opening
+
+    /// Every page is walked at open up to this size (a larger file gets its length and meta
+    /// pages checked), so that a start stays quick; a restore walks every page whatever the size.
+    public static let pageWalkAtOpenLimit = 64 << 20
+
+    /// A data file that is there must be whole: never an empty store over one that held data,
+    /// never LMDB on a file cut short or with damaged meta pages.
+    static func checkDataFile(in directory: String) throws(StoreError) {
+        let path = directory + "/data.mdb"
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        guard info.st_size > 0 else {
+            throw StoreError(.corrupt, "\(path) is empty (0 bytes): refusing to start an empty store over it; restore a backup (papaoursd --restore) or move the file away to start afresh")
+        }
+        try DataFile.check(path, pages: Int(info.st_size) <= pageWalkAtOpenLimit ? .all : .none)
+    }
 
     static func prepareDirectory(_ path: String) throws(StoreError) {
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
