@@ -36,6 +36,10 @@ final class Connection {
     var lineDescriptor: Int32?
     /// Bytes dropped from the front of `input` so far: input[0] is byte `inputBase` of the connection.
     var inputBase = 0
+    /// A listing being sent part by part; later requests wait for its end.
+    var listing: Listing?
+    /// Monotonic ms of the last byte the peer took: a peer that takes none is dropped.
+    var lastSent: Int64 = 0
     /// Records staged between IMPORT BEGIN and IMPORT COMMIT.
     var importBatch: ImportBatch?
     /// Set on the HTTP gate's connections, which speak HTTP/1.1 instead of lines (HTTPGate.swift).

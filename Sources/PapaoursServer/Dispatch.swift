@@ -12,6 +12,8 @@ enum Outcome {
     case close([UInt8])
     /// Copy the store into this file descriptor, then reply.
     case backup(Int32)
+    /// Send this listing part by part as the output drains.
+    case stream(Listing)
 }
 
 /// Answers the requests an event loop can answer itself (all but the writes), from
@@ -72,14 +74,7 @@ struct Dispatcher {
             case .keyEdit:
                 return .write(.editKey(ref: request.arguments[0], KeyChanges(label: request[attribute: "label"], status: request[attribute: "status"])))
             case .machineList:
-                try session.refresh()
-                var out: [UInt8] = []
-                let machines = try session.allMachines()
-                for m in machines {
-                    let keys = try session.keyCount(machine: m.id)
-                    out += ReplyFormat.item("MACHINE") { ReplyFormat.machine(m, keys: keys, into: &$0) }
-                }
-                return .reply(out + ReplyFormat.ok { $0.attribute("count", String(machines.count)) })
+                return .stream(try Listing(.machines, store: store))
             case .machineShow:
                 try session.refresh()
                 guard let m = try session.machine(ref: request.arguments[0]) else {
@@ -92,10 +87,7 @@ struct Dispatcher {
                 guard let m = try session.machine(ref: request.arguments[0]) else {
                     return .reply(ReplyFormat.no("not-found", "no machine \(request.arguments[0])"))
                 }
-                let keys = try session.keys(machine: m.id)
-                var out: [UInt8] = []
-                for k in keys { out += ReplyFormat.item("KEY") { ReplyFormat.key(k, into: &$0) } }
-                return .reply(out + ReplyFormat.ok { $0.attribute("count", String(keys.count)) })
+                return .stream(try Listing(.keys(m.id), store: store))
             case .keyShow:
                 try session.refresh()
                 guard let k = try session.key(ref: request.arguments[0]) else {
@@ -110,8 +102,7 @@ struct Dispatcher {
                 }
                 return .backup(fd)
             case .export:
-                let (reply, summary) = try export()
-                return .write(.journal(.storeExport, details: summary, reply: reply))
+                return .stream(try Listing(.export, store: store))
             case .keyImport:
                 let presented = Array(request.arguments[1].utf8)
                 guard case .success = Secret.classify(presented), let secret = try? Secret(validating: presented) else {
@@ -179,31 +170,6 @@ struct Dispatcher {
             return ReplyFormat.no("invalid", "record \(connection.importBatch!.count + 1): \(error)")
         }
         return ReplyFormat.ok()
-    }
-
-    /// Every machine, key (with its hash, never a secret: there is none) and event, and what
-    /// the journal says of it; the reply leaves once that `store.export` event is committed.
-    func export() throws -> (reply: [UInt8], summary: String) {
-        try session.refresh()
-        let batch = try session.exportRecords()
-        var out: [UInt8] = []
-        var keyCounts: [MachineID: Int] = [:]
-        for k in batch.keys { keyCounts[k.machine, default: 0] += 1 }
-        for m in batch.machines { out += ReplyFormat.item("MACHINE") { ReplyFormat.machine(m, keys: keyCounts[m.id] ?? 0, into: &$0) } }
-        for k in batch.keys {
-            out += ReplyFormat.item("KEY") {
-                ReplyFormat.key(k, into: &$0)
-                $0.attribute("hash", Hex.encode(k.hash.bytes))
-            }
-        }
-        for e in batch.events { out += ReplyFormat.item("EVENT") { ReplyFormat.event(e, into: &$0) } }
-        out += ReplyFormat.ok {
-            $0.attribute("count", String(batch.count))
-            $0.attribute("machines", String(batch.machines.count))
-            $0.attribute("keys", String(batch.keys.count))
-            $0.attribute("events", String(batch.events.count))
-        }
-        return (out, "exported \(batch.machines.count) machine(s), \(batch.keys.count) key(s), \(batch.events.count) event(s)")
     }
 
     /// VERIFY cut by the fast path: the same checks and answers as the general one.

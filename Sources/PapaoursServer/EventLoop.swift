@@ -272,7 +272,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         var handled = 0
         var stalled = false
         var group: [WriteOperation] = []
-        while !connection.awaitingWriter && !connection.closeAfterFlush
+        continueListing(connection)
+        while !connection.awaitingWriter && !connection.closeAfterFlush && connection.listing == nil
                 && connection.pendingOutput < configuration.outputLimit {
             if handled == EventLoop.requestsPerTurn || group.count == EventLoop.writesPerGroup {
                 if connection.hasBufferedInput { ready.append(connection) }
@@ -362,12 +363,45 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         case .close(let bytes):
             connection.appendOutput(bytes)
             connection.closeAfterFlush = true
+        case .stream(let listing):
+            connection.listing = listing
+            continueListing(connection)
         case .backup(let fd):
             connection.awaitingWriter = true
             Backup.start(store: shared.store, writer: shared.writer, into: fd, by: connection.actor, sink: self,
                          connection: connection.serial)
         }
         return true
+    }
+
+    /// Sends the next parts of the connection's listing while its output is below the limit; at
+    /// its end the final line (EXPORT's once journaled) and the requests after it.
+    private func continueListing(_ connection: Connection) {
+        guard let listing = connection.listing else { return }
+        do {
+            while connection.pendingOutput < configuration.outputLimit {
+                var part: [UInt8] = []
+                let end = try listing.next(into: &part)
+                connection.appendOutput(part)
+                guard let end else { continue }
+                connection.listing = nil
+                switch end {
+                case .reply(let line):
+                    connection.appendOutput(line)
+                case .journal(let action, let details, let line):
+                    connection.awaitingWriter = true
+                    shared.writer.submit(Writer.Job(operations: [.journal(action, details: details, reply: line)],
+                                                    actor: connection.actor, sink: self, connection: connection.serial))
+                }
+                return
+            }
+        } catch {
+            // Lines already sent cannot be taken back: the final line says the listing failed.
+            connection.listing = nil
+            let failure = StoreError(any: error)
+            Log.error("a listing failed: \(failure)")
+            connection.appendOutput(ReplyFormat.no(failure))
+        }
     }
 
     private func deliverCompletions(now: Int64) {
@@ -407,6 +441,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 }
                 if n > 0 {
                     connection.outputSent += n
+                    connection.lastSent = monotonicMilliseconds()
                 } else if n < 0 {
                     let error = papa_errno()
                     if error != EAGAIN && error != EWOULDBLOCK && error != EINTR {
@@ -420,10 +455,10 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 closeConnection(connection)
                 continue
             }
-            // Output drained below the limit: whatever is buffered can go on.
+            // Output drained below the limit: whatever is buffered can go on, and a listing.
             // Not a half request: that waits for a read, else the loop spins.
-            if connection.hasBufferedInput && connection.partialSince == 0 && !connection.awaitingWriter
-                && connection.pendingOutput < configuration.outputLimit {
+            if (connection.hasBufferedInput && connection.partialSince == 0 || connection.listing != nil)
+                && !connection.awaitingWriter && connection.pendingOutput < configuration.outputLimit {
                 ready.append(connection)
             }
             updateInterest(connection)
@@ -472,6 +507,11 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             } else if idleLimit > 0 && !connection.hasBufferedInput && connection.pendingOutput == 0
                         && !connection.awaitingWriter && now - connection.lastActivity > idleLimit {
                 Log.debug("closing idle connection \(connection.serial)")
+                closeConnection(connection)
+            } else if idleLimit > 0 && connection.pendingOutput > 0
+                        && now - max(connection.lastSent, connection.lastActivity) > idleLimit {
+                // Replies (or a listing, with its snapshot) waiting on a peer that takes none of them.
+                Log.info("dropping connection \(connection.serial) of \(Log.token(connection.peer.user)): it read nothing of its replies for \(configuration.idleTimeout) s")
                 closeConnection(connection)
             }
         }

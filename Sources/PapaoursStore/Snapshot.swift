@@ -98,6 +98,32 @@ public final class Snapshot: Transaction, RecordReading {
         return records
     }
 
+    /// At most `limit` machines after `after` (from the first when nil), in id order.
+    public func machines(after: MachineID?, limit: Int) throws -> [MachineRecord] {
+        var records: [MachineRecord] = []
+        let start = after.map { $0.stored + [0] }
+        try store.machines.scan(from: start, in: self) { _, value in
+            records.append(try value.withUnsafeBytes { try Store.decoded($0, "machine", RecordCoding.decodeMachine) })
+            return records.count < limit
+        }
+        return records
+    }
+
+    /// At most `limit` of a machine's keys after `after` (from its first when nil), in id order.
+    public func keys(machine: MachineID, after: KeyID?, limit: Int) throws -> [KeyRecord] {
+        var ids: [KeyID] = []
+        let skip = after?.stored
+        try store.machineKeyIDs.duplicates(of: machine.stored, from: skip, in: self) { value in
+            if value == skip { return true }
+            ids.append(KeyID(stored: value))
+            return ids.count < limit
+        }
+        return try ids.map { id in
+            guard let record = try key(id: id) else { throw StoreError(.corrupt, "machine \(machine) lists key \(id), which does not exist") }
+            return record
+        }
+    }
+
     public func keys(machine: MachineID) throws -> [KeyRecord] {
         try keyIDs(machine: machine).map { id in
             guard let record = try key(id: id) else {
