@@ -24,6 +24,8 @@ public struct Configuration: Sendable, Equatable {
     public var idleTimeout = 300
     /// Bytes of unread replies past which the daemon stops reading from a client.
     public var outputLimit = 1 << 20
+    /// Bytes the imports being staged may hold, over every connection.
+    public var importStagingLimit = 256 << 20
     /// Seconds between usage flushes; each rewrites every key used since the last, so not too often.
     public var usageFlushInterval = 30
     /// Event loops; 0 means one per CPU.

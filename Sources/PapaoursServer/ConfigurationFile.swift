@@ -128,6 +128,7 @@ public enum ConfigurationFile {
             case "line-timeout": if let n = integer(1...3600) { config.lineTimeout = n }
             case "idle-timeout": if let n = integer(0...86400 * 7) { config.idleTimeout = n }
             case "output-limit": if let n = integer(65536...(1 << 30)) { config.outputLimit = n }
+            case "import-staging-limit": if let n = integer((1 << 20)...(1 << 40)) { config.importStagingLimit = n }
             case "usage-flush-interval": if let n = integer(1...60) { config.usageFlushInterval = n }
             case "threads": if let n = integer(0...256) { config.threads = n }
             case "log-level":

@@ -40,6 +40,8 @@ final class Connection {
     var listing: Listing?
     /// Monotonic ms of the last byte the peer took: a peer that takes none is dropped.
     var lastSent: Int64 = 0
+    /// What this connection's staged records hold of the daemon's import staging.
+    var importCharge = 0
     /// Records staged between IMPORT BEGIN and IMPORT COMMIT.
     var importBatch: ImportBatch?
     /// Set on the HTTP gate's connections, which speak HTTP/1.1 instead of lines (HTTPGate.swift).
@@ -84,6 +86,13 @@ final class Connection {
         }
         scanned = input.count
         return input.count - inputStart >= limit ? .tooLong : .none
+    }
+
+    /// Drops the open import, if any, and gives back what it held of the staging.
+    func endImport(releasing staging: ImportStaging) {
+        importBatch = nil
+        staging.release(importCharge)
+        importCharge = 0
     }
 
     /// Where reading stands, to put a line back that must wait (see EventLoop.process).

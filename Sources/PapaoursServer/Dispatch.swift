@@ -23,6 +23,7 @@ struct Dispatcher {
     let session: Snapshot
     let stats: ServerStats
     let version: String
+    let importStaging: ImportStaging
     let verifyCache = VerifyCache()
     let machineCache = MachineCache<MachineReply>()
 
@@ -122,11 +123,11 @@ struct Dispatcher {
                 return .reply(stage(request, on: connection))
             case .importCommit:
                 guard let batch = connection.importBatch else { return .reply(ReplyFormat.no("invalid", "no import is open: send IMPORT BEGIN first")) }
-                connection.importBatch = nil
+                connection.endImport(releasing: importStaging)
                 return .write(.importRecords(batch))
             case .importAbort:
                 let dropped = connection.importBatch?.count ?? 0
-                connection.importBatch = nil
+                connection.endImport(releasing: importStaging)
                 return .reply(ReplyFormat.ok { $0.attribute("dropped", String(dropped)) })
             case .audit:
                 return .reply(try audit(request))
@@ -160,6 +161,10 @@ struct Dispatcher {
         guard connection.importBatch!.count < Dispatcher.maxImportRecords else {
             return ReplyFormat.no("invalid", "an import holds at most \(Dispatcher.maxImportRecords) records")
         }
+        guard let cost = importStaging.charge(lineBytes: request.encoded().count) else {
+            return ReplyFormat.no("busy", "the imports being staged hold import-staging-limit (\(importStaging.limit.load(ordering: .relaxed)) bytes) already: record \(connection.importBatch!.count + 1) is not taken; try again when they are committed, or raise the limit")
+        }
+        connection.importCharge += cost
         do {
             switch request.verb {
             case .importMachine: connection.importBatch!.machines.append(try ImportParsing.machine(request))

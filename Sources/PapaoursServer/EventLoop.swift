@@ -58,7 +58,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         wakeFD = papa_eventfd()
         guard epfd >= 0, wakeFD >= 0 else { throw ServerError("cannot create the event loop: \(String(cString: strerror(errno)))") }
         session = try Snapshot(store: shared.store)
-        dispatcher = Dispatcher(store: shared.store, session: session, stats: shared.stats, version: shared.version)
+        dispatcher = Dispatcher(store: shared.store, session: session, stats: shared.stats, version: shared.version,
+                                importStaging: shared.importStaging)
         configuration = shared.configuration
         readBuffer = try PrivateBuffer(count: EventLoop.readChunk)
         _ = papa_epoll_ctl(epfd, 1, wakeFD, PAPA_EPOLLIN, EventLoop.wakeToken)
@@ -484,6 +485,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         guard connections.removeValue(forKey: connection.serial) != nil else { return }
         close(connection.fd)
         connection.closeDescriptors()
+        connection.endImport(releasing: shared.importStaging)
         shared.admission.release(uid: connection.peer.uid)
         load.subtract(1, ordering: .relaxed)
         Log.debug("connection \(connection.serial) closed")

@@ -8,6 +8,7 @@ final class SharedState: Sendable {
     let writer: Writer
     let stats: ServerStats
     let admission: Admission
+    let importStaging: ImportStaging
     let version: String
     let listenFD: Int32
     /// The HTTP gate's listeners; the loops watch listener i under token EventLoop.gateToken(i).
@@ -24,6 +25,7 @@ final class SharedState: Sendable {
         self.writer = writer
         self.stats = stats
         self.admission = Admission(stats: stats)
+        self.importStaging = ImportStaging(limit: configuration.importStagingLimit)
         self.version = version
         self.listenFD = listenFD
         self.gates = gates
@@ -34,6 +36,7 @@ final class SharedState: Sendable {
 
     func replace(_ configuration: Configuration) {
         current.withLock { $0 = configuration }
+        importStaging.limit.store(configuration.importStagingLimit, ordering: .relaxed)
         configurationGeneration.add(1, ordering: .releasing)
     }
 
