@@ -62,7 +62,9 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                                 importStaging: shared.importStaging)
         configuration = shared.configuration
         readBuffer = try PrivateBuffer(count: EventLoop.readChunk)
-        _ = papa_epoll_ctl(epfd, 1, wakeFD, PAPA_EPOLLIN, EventLoop.wakeToken)
+        guard control(PAPA_EPOLL_CTL_ADD, wakeFD, PAPA_EPOLLIN, EventLoop.wakeToken) else {
+            throw ServerError("cannot watch the event loop's eventfd")
+        }
         watchListeners(true)
         spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
     }
@@ -71,9 +73,21 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     /// wakes per new connection, not all of them.
     private func watchListeners(_ on: Bool) {
         let op = on ? PAPA_EPOLL_CTL_ADD : PAPA_EPOLL_CTL_DEL
-        _ = papa_epoll_ctl(epfd, op, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
+        control(op, shared.listenFD, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.listenerToken)
         for (i, gate) in shared.gates.enumerated() {
-            _ = papa_epoll_ctl(epfd, op, gate.fd, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.gateToken(i))
+            control(op, gate.fd, PAPA_EPOLLIN | PAPA_EPOLLEXCLUSIVE, EventLoop.gateToken(i))
+        }
+    }
+
+    /// epoll_ctl(2) through the gate; false (and said in the log) when the kernel refused it,
+    /// out of memory or watches.
+    @discardableResult
+    private func control(_ op: Int32, _ fd: Int32, _ events: UInt32, _ token: UInt64) -> Bool {
+        switch SystemCall.run("epoll_ctl", { papa_epoll_ctl(epfd, op, fd, events, token) }) {
+        case .success: return true
+        case .failure(let error):
+            Log.error("epoll_ctl(\(op == PAPA_EPOLL_CTL_ADD ? "ADD" : op == PAPA_EPOLL_CTL_DEL ? "DEL" : "MOD")) on descriptor \(fd) failed: \(error)")
+            return false
         }
     }
 
@@ -476,14 +490,17 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         if wanted != connection.interest { setInterest(connection, wanted, adding: false) }
     }
 
+    /// What epoll watches of a connection; one it cannot watch is closed (it would never be served).
     private func setInterest(_ connection: Connection, _ events: UInt32, adding: Bool) {
-        _ = papa_epoll_ctl(epfd, adding ? 1 : 3, connection.fd, events, connection.serial)
+        guard control(adding ? PAPA_EPOLL_CTL_ADD : PAPA_EPOLL_CTL_MOD, connection.fd, events, connection.serial) else {
+            return closeConnection(connection)
+        }
         connection.interest = events
     }
 
     private func closeConnection(_ connection: Connection) {
         guard connections.removeValue(forKey: connection.serial) != nil else { return }
-        close(connection.fd)
+        SystemCall.close(connection.fd)
         connection.closeDescriptors()
         connection.endImport(releasing: shared.importStaging)
         shared.admission.release(uid: connection.peer.uid)

@@ -27,3 +27,11 @@ enum SystemCall {
         }
     }
 }
+
+extension SystemCall {
+    /// close(2), once: never retried (on Linux the descriptor is gone even when it says EINTR),
+    /// and EBADF, a descriptor closed twice, stops the daemon.
+    static func close(_ fd: Int32) {
+        if Glibc.close(fd) != 0 && papa_errno() == EBADF { fatalError("close(\(fd)) failed with EBADF: a bug in papaoursd") }
+    }
+}
