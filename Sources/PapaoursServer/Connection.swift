@@ -19,11 +19,20 @@ final class Connection {
     var output: [UInt8] = []
     var outputSent = 0
 
-    /// A write of this connection is with the writer: later requests wait, to keep order.
-    var awaitingWriter = false
-    /// Close once the output is flushed (QUIT, BAD too-long, end of input).
-    var closeAfterFlush = false
-    /// The peer will send no more (EOF seen).
+    /// Where the connection stands between its requests and its replies.
+    enum Phase {
+        /// Reading and answering requests.
+        case serving
+        /// Writes (a group of them, or a backup) are with the writer: later requests wait, to keep order.
+        case awaitingWriter
+        /// A listing is being sent part by part; later requests wait for its end.
+        case streaming(Listing)
+        /// To be closed once the output is flushed (QUIT, BAD too-long, end of input).
+        case closing
+    }
+
+    var phase = Phase.serving
+    /// The peer will send no more (EOF seen); the phase decides when that closes the connection.
     var inputEnded = false
     /// Monotonic ms of the last byte read, and since when a partial line is pending.
     var lastActivity: Int64
@@ -36,8 +45,6 @@ final class Connection {
     var lineDescriptor: Int32?
     /// Bytes dropped from the front of `input` so far: input[0] is byte `inputBase` of the connection.
     var inputBase = 0
-    /// A listing being sent part by part; later requests wait for its end.
-    var listing: Listing?
     /// Monotonic ms of the last byte the peer took: a peer that takes none is dropped.
     var lastSent: Int64 = 0
     /// What this connection's staged records hold of the daemon's import staging.
@@ -54,6 +61,11 @@ final class Connection {
         self.permissions = permissions
         self.lastActivity = now
     }
+
+    var isServing: Bool { if case .serving = phase { true } else { false } }
+    var isAwaitingWriter: Bool { if case .awaitingWriter = phase { true } else { false } }
+    var isClosing: Bool { if case .closing = phase { true } else { false } }
+    var listing: Listing? { if case .streaming(let listing) = phase { listing } else { nil } }
 
     var actor: Actor { Actor(uid: peer.uid, user: peer.user) }
 

@@ -288,8 +288,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         var stalled = false
         var group: [WriteOperation] = []
         continueListing(connection)
-        while !connection.awaitingWriter && !connection.closeAfterFlush && connection.listing == nil
-                && connection.pendingOutput < configuration.outputLimit {
+        while connection.isServing && connection.pendingOutput < configuration.outputLimit {
             if handled == EventLoop.requestsPerTurn || group.count == EventLoop.writesPerGroup {
                 if connection.hasBufferedInput { ready.append(connection) }
                 break
@@ -304,7 +303,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                     break
                 }
                 connection.appendOutput(ReplyFormat.bad(ProtocolError(.tooLong, "request line longer than \(Tokenizer.maxLineLength) bytes; closing")))
-                connection.closeAfterFlush = true
+                connection.phase = .closing
             case .line(let line):
                 connection.bindDescriptor(toLineAt: line.startIndex)
                 if group.isEmpty {
@@ -334,13 +333,13 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             break
         }
         if !group.isEmpty {
-            connection.awaitingWriter = true
+            connection.phase = .awaitingWriter
             shared.writer.submit(Writer.Job(operations: group, actor: connection.actor, sink: self, connection: connection.serial))
         }
         connection.partialSince = stalled ? (connection.partialSince == 0 ? now : connection.partialSince) : 0
-        if connection.inputEnded && !connection.awaitingWriter && !connection.closeAfterFlush {
+        if connection.inputEnded && connection.isServing {
             // EOF: answer what was complete, drop a half line, then close once flushed.
-            if connection.nextLineAvailable == false { connection.closeAfterFlush = true }
+            if connection.nextLineAvailable == false { connection.phase = .closing }
         }
         connection.compactInput()
         markDirty(connection)
@@ -377,12 +376,12 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             connection.appendOutput(bytes)
         case .close(let bytes):
             connection.appendOutput(bytes)
-            connection.closeAfterFlush = true
+            connection.phase = .closing
         case .stream(let listing):
-            connection.listing = listing
+            connection.phase = .streaming(listing)
             continueListing(connection)
         case .backup(let fd):
-            connection.awaitingWriter = true
+            connection.phase = .awaitingWriter
             Backup.start(store: shared.store, writer: shared.writer, into: fd, by: connection.actor, sink: self,
                          connection: connection.serial)
         }
@@ -399,12 +398,12 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 let end = try listing.next(into: &part)
                 connection.appendOutput(part)
                 guard let end else { continue }
-                connection.listing = nil
+                connection.phase = .serving
                 switch end {
                 case .reply(let line):
                     connection.appendOutput(line)
                 case .journal(let action, let details, let line):
-                    connection.awaitingWriter = true
+                    connection.phase = .awaitingWriter
                     shared.writer.submit(Writer.Job(operations: [.journal(action, details: details, reply: line)],
                                                     actor: connection.actor, sink: self, connection: connection.serial))
                 }
@@ -412,7 +411,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             }
         } catch {
             // Lines already sent cannot be taken back: the final line says the listing failed.
-            connection.listing = nil
+            connection.phase = .serving
             let failure = StoreError(any: error)
             Log.error("a listing failed: \(failure)")
             connection.appendOutput(ReplyFormat.no(failure))
@@ -430,7 +429,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             defer { Wipe.zero(&done[i].1) }
             guard let connection = connections[done[i].0] else { continue }
             connection.appendOutput(done[i].1)
-            connection.awaitingWriter = false
+            connection.phase = .serving
             process(connection, now: now)
         }
     }
@@ -466,14 +465,14 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 }
                 connection.compactOutput()
             }
-            if connection.pendingOutput == 0 && connection.closeAfterFlush && !connection.awaitingWriter {
+            if connection.pendingOutput == 0 && connection.isClosing {
                 closeConnection(connection)
                 continue
             }
             // Output drained below the limit: whatever is buffered can go on, and a listing.
             // Not a half request: that waits for a read, else the loop spins.
-            if (connection.hasBufferedInput && connection.partialSince == 0 || connection.listing != nil)
-                && !connection.awaitingWriter && connection.pendingOutput < configuration.outputLimit {
+            if (connection.isServing && connection.hasBufferedInput && connection.partialSince == 0 || connection.listing != nil)
+                && connection.pendingOutput < configuration.outputLimit {
                 ready.append(connection)
             }
             updateInterest(connection)
@@ -482,7 +481,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
 
     private func updateInterest(_ connection: Connection) {
         var wanted: UInt32 = 0
-        let reading = !connection.inputEnded && !connection.closeAfterFlush
+        let reading = !connection.inputEnded && !connection.isClosing
             && connection.pendingOutput < configuration.outputLimit
             && connection.input.count - connection.inputStart < Tokenizer.maxLineLength * 8
         if reading { wanted |= PAPA_EPOLLIN }
@@ -524,7 +523,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
                 Log.info("dropping connection \(connection.serial) of \(Log.token(connection.peer.user)): a line left unfinished for \(configuration.lineTimeout) s")
                 closeConnection(connection)
             } else if idleLimit > 0 && !connection.hasBufferedInput && connection.pendingOutput == 0
-                        && !connection.awaitingWriter && now - connection.lastActivity > idleLimit {
+                        && connection.isServing && now - connection.lastActivity > idleLimit {
                 Log.debug("closing idle connection \(connection.serial)")
                 closeConnection(connection)
             } else if idleLimit > 0 && connection.pendingOutput > 0
@@ -553,7 +552,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             stopDeadline = now + 4000
             watchListeners(false)
         }
-        let busy = connections.values.contains { $0.awaitingWriter || (!ready.isEmpty) || $0.pendingOutput > 0 }
+        let busy = !ready.isEmpty || connections.values.contains { !$0.isServing && !$0.isClosing || $0.pendingOutput > 0 }
         guard !busy || now >= stopDeadline else { return false }
         for connection in Array(connections.values) { closeConnection(connection) }
         for (fd, peer, _) in incoming.withLock({ $0 }) {

@@ -38,7 +38,7 @@ enum HTTPGate {
         var more = false
         // Stopped on a request not all there yet (not on the share or the output limit): the line timeout runs.
         var waiting = false
-        while !connection.closeAfterFlush && connection.pendingOutput < outputLimit {
+        while !connection.isClosing && connection.pendingOutput < outputLimit {
             if let error = skipBody(connection, gate) {
                 refuse(connection, error, dispatcher: dispatcher)
                 break
@@ -69,17 +69,17 @@ enum HTTPGate {
                 dispatcher.stats.gateResponses.add(response.status)
                 let keepAlive = request.keepAlive && response.status != 400
                 connection.appendOutput(response.serialized(minorVersion: request.minorVersion, keepAlive: keepAlive, head: request.isHead))
-                if !keepAlive { connection.closeAfterFlush = true }
+                if !keepAlive { connection.phase = .closing }
                 handled += 1
                 continue
             }
             break
         }
         connection.scanned = connection.inputStart
-        let partial = waiting && !connection.closeAfterFlush
+        let partial = waiting && !connection.isClosing
         connection.partialSince = partial ? (connection.partialSince == 0 ? now : connection.partialSince) : 0
         // EOF: what was complete is answered (maybe later turns); a half request is dropped with the connection.
-        if connection.inputEnded && (waiting || !connection.hasBufferedInput) { connection.closeAfterFlush = true }
+        if connection.inputEnded && (waiting || !connection.hasBufferedInput) { connection.phase = .closing }
         return more
     }
 
@@ -89,7 +89,7 @@ enum HTTPGate {
         let response = GateResponse.refusal(.badRequest, error.message)
         dispatcher.stats.gateResponses.add(response.status)
         connection.appendOutput(response.serialized(minorVersion: 1, keepAlive: false))
-        connection.closeAfterFlush = true
+        connection.phase = .closing
         connection.inputStart = connection.input.count
     }
 

@@ -43,6 +43,16 @@ import Testing
         }
         #expect(machines == count && last == "OK count=\(count)")
         #expect(reader.readLine() == "OK", "the request after the listing is answered after it")
+        // A peer that half-closes after its request still gets the whole listing.
+        let halfClosed = try daemon.connect()
+        halfClosed.send("MACHINE LIST\n")
+        shutdown(halfClosed.fd, Int32(SHUT_WR))
+        var received = 0
+        while let line = halfClosed.readLine(timeout: 30) {
+            if line.hasPrefix("MACHINE ") { received += 1 } else { last = line; break }
+        }
+        #expect(received == count && last == "OK count=\(count)")
+        #expect(halfClosed.readLine(timeout: 5) == nil, "then the daemon closes")
         // EXPORT streams too, and still ends with its counts once journaled.
         reader.send("EXPORT\n")
         var lines = 0
