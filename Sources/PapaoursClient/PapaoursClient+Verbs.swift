@@ -13,7 +13,8 @@ extension PapaoursClient {
         try send(Request(verb: .ping)).checked()
     }
 
-    public func verify(_ secret: String, ip: String? = nil) throws(ClientError) -> VerifyResult {
+    /// `require`: rights such as `contrats:read` the key's machine must hold (protocol 1.1).
+    public func verify(_ secret: String, ip: String? = nil, require: [String] = []) throws(ClientError) -> VerifyResult {
         // Keys the daemon would refuse as malformed-key but that the protocol cannot carry
         // (a control character) or a request line cannot hold: refused the same way here.
         if secret.utf8.count > VerifyRefusal.maxKeyLength {
@@ -24,6 +25,7 @@ extension PapaoursClient {
         }
         var attributes: [String: String] = [:]
         if let ip { attributes["ip"] = ip }
+        if !require.isEmpty { attributes["require"] = require.joined(separator: ",") }
         let reply = try send(Request(verb: .verify, arguments: [secret], attributes: attributes))
         if case .no(let code) = reply.final.kind, let reason = VerifyRefusal.Reason(rawValue: code) {
             return .refused(VerifyRefusal(reason: reason, text: reply.final.text))

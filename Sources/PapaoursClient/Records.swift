@@ -228,6 +228,8 @@ public struct VerifyRefusal: Sendable, Equatable {
         case inactiveKey = "inactive-key"
         case expiredKey = "expired-key"
         case inactiveMachine = "inactive-machine"
+        /// The key is good but its machine lacks a required right (HTTP's 403, not 401).
+        case missingRight = "missing-right"
     }
 
     /// No well-formed key is longer (protocol.md: 20 to 256 characters, or 43 for `papa_` keys).

@@ -6,7 +6,7 @@ public enum Message: String, Sendable, CaseIterable {
     case unknownCommand, unknownSubcommand, unknownOption, unknownOptionFor, didYouMean
     case optionNeedsValue, optionTakesNoValue, optionRepeated, missingCommand, missingSubcommand
     case missingArgument, extraArgument, missingOption, conflictingOptions, nothingToChange
-    case notANumber, optionsExclusive, notATime, noKeyOnInput, deleteNeedsYes, tryHelp
+    case notANumber, optionsExclusive, badRights, notATime, noKeyOnInput, deleteNeedsYes, tryHelp
     // Reaching papaoursd
     case cannotReach, reachNoSocket, reachRefused, reachPermission, reachPathTooLong
     case connectionLost, timedOut, protocolError, badRequest
@@ -36,7 +36,7 @@ public enum Message: String, Sendable, CaseIterable {
     case argName, argMachine, argKey, argTopic, argBackupFile, argImportFile
     case optSocket, optJSON, optHelp, optVersion, optDescription, optOrganization, optRole, optNoRoles
     case optName, optActive, optInactive, optYes, optLabel, optExpires, optOutput, optKeyFile, optIP
-    case optAuditMachine, optAfter, optBefore, optLimit, optImportKeyFile, optExportOutput, optLang, optVerbose, argKeyLabel
+    case optAuditMachine, optAfter, optBefore, optRequire, optLimit, optImportKeyFile, optExportOutput, optLang, optVerbose, argKeyLabel
     // Values checked before anything is sent
     case unknownLanguage, durationZero, durationTooLong, expiresInPast, textLength, textTooLong, controlCharacter
     case badRole, tooManyRoles, numberOutOfRange
@@ -73,6 +73,8 @@ public enum Message: String, Sendable, CaseIterable {
         case .conflictingOptions: ("options '{0}' and '{1}' cannot be used together", "les options « {0} » et « {1} » s'excluent")
         case .nothingToChange: ("nothing to change: give at least one of {0}", "rien à modifier : donnez au moins une option parmi {0}")
         case .notANumber: ("option '{0}' needs a whole number, not '{1}'", "l'option « {0} » attend un nombre entier, pas « {1} »")
+        case .badRights: ("'{0}' is not a list of rights: use permission:operation, such as contrats:read,factures:write (operations: read, write, delete, archive)",
+                          "« {0} » n'est pas une liste de droits : écrivez permission:opération, par exemple contrats:read,factures:write (opérations : read, write, delete, archive)")
         case .optionsExclusive: ("options '{0}' and '{1}' cannot be used together", "les options « {0} » et « {1} » ne vont pas ensemble")
         case .notATime:
             ("'{0}' is not a time: use 2027-01-31T00:00:00Z, 2027-01-31 or a duration such as 90d, 12h, 4w",
@@ -300,6 +302,8 @@ public enum Message: String, Sendable, CaseIterable {
         case .optAuditMachine: ("only the events of this machine", "seulement les événements de cette machine")
         case .optAfter: ("the oldest events after this sequence number (default: the newest events)",
                          "les plus anciens événements après ce numéro (par défaut : les plus récents)")
+        case .optRequire: ("rights the key's machine must hold, such as contrats:read,factures:write",
+                           "droits que la machine de la clé doit avoir, par exemple contrats:read,factures:write")
         case .optBefore: ("the newest events before this sequence number", "les plus récents événements avant ce numéro")
         case .optLimit: ("at most this many events", "au plus ce nombre d'événements")
         case .optImportKeyFile:

@@ -34,7 +34,6 @@ enum Refusal {
         case "unavailable": return text(.noUnavailable)
         default:
             if let reason = VerifyRefusal.Reason(rawValue: code) { return verifySentence(reason, secret: nil, text: text) }
-            if code == "missing-right" { return text(.missingRight) }
             return text(.noOther, code)
         }
     }
@@ -49,6 +48,7 @@ enum Refusal {
         case .inactiveKey: return text(.noInactiveKey)
         case .expiredKey: return text(.noExpiredKey)
         case .inactiveMachine: return text(.noInactiveMachine)
+        case .missingRight: return text(.missingRight)
         }
     }
 

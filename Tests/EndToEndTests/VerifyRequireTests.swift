@@ -1,3 +1,4 @@
+import PapaoursClient
 import PapaoursProtocol
 import Testing
 
@@ -24,5 +25,23 @@ import Testing
         // (a BAD request verifies nothing).
         let stats = c.call("STATS")
         #expect(stats["verify-ok"] == "1" && stats["verify-denied"] == "2")
+    }
+}
+
+/// The client library and papaoursctl send `require=` too.
+@Suite struct VerifyRequireClientTests {
+    @Test func theClientAndTheToolSayAMissingRightInTheirWords() throws {
+        let daemon = try Daemon()
+        let made = try makeMachineWithKey(on: daemon, name: "svc")
+        #expect(try daemon.client.verify(made.secret).isValid)
+        guard case .refused(let refusal) = try daemon.client.verify(made.secret, require: ["contrats:read"]) else {
+            Issue.record("a missing right must be refused")
+            return
+        }
+        #expect(refusal.reason == .missingRight)
+        let fr = try Ctl(daemon, .fr)("verify", "--require", "contrats:read", stdin: made.secret + "\n")
+        #expect(fr.status == 1 && fr.stderr == "papaoursctl: la machine de cette clé n'a pas un des droits exigés\n", "\(fr)")
+        let bad = try Ctl(daemon)("verify", "--require", "contrats", stdin: made.secret + "\n")
+        #expect(bad.status == 2 && bad.stderr.contains("is not a list of rights"), "\(bad)")
     }
 }

@@ -7,7 +7,12 @@ import PapaoursProtocol
 enum VerifyCommand {
     static func run(_ context: CommandContext) throws {
         let secret = try context.readKey()
-        let result = try context.client.verify(secret, ip: context.command.value("ip"))
+        var required: [String] = []
+        if let text = context.command.value("require") {
+            guard let rights = Right.list(text) else { throw UsageError(.badRights, [text], command: context.command.spec.path) }
+            required = rights.map(\.description)
+        }
+        let result = try context.client.verify(secret, ip: context.command.value("ip"), require: required)
         switch result {
         case .valid(let key):
             if context.json { return context.console.print(JSON.object([("valid", .bool(true))]).adding(recordMembers(key))) }
