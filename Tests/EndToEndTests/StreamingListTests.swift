@@ -32,7 +32,8 @@ import Testing
         #expect(c.call("VERIFY \(secret)").isOK)
         #expect(Date().timeIntervalSince(started) < 0.5, "the others are answered at once")
         let grown = Self.residentKiB(pid) - before
-        #expect(grown < 30 * 1024, "the stalled listings hold \(grown) KiB, not their lists")
+        // A sanitizer's allocator keeps freed memory in quarantine: resident size says nothing there.
+        if !MemoryTests.sanitized { #expect(grown < 30 * 1024, "the stalled listings hold \(grown) KiB, not their lists") }
         // A peer that reads gets every line, then the count, then its next answer.
         let reader = try daemon.connect()
         reader.send("MACHINE LIST\nPING\n")
