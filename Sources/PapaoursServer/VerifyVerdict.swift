@@ -36,16 +36,20 @@ enum VerifyResult: String, CaseIterable, Sendable {
 }
 
 /// Who a valid key is, for the HTTP gate's headers (the line reply has it encoded already).
+/// Made for every VERIFY that reads the store: the key's id is kept in two words and spelled
+/// out only when a gate response asks for it.
 struct VerifyIdentity {
     let machine: MachineRecord
-    let keyID: String
+    let key: StoredID
     let label: String
 
     init(machine: MachineRecord, key: KeyView) {
         self.machine = machine
-        keyID = KeyID.prefix + String(decoding: key.id, as: UTF8.self)
+        self.key = StoredID(key.id)!
         label = String(decoding: key.label, as: UTF8.self)
     }
+
+    var keyID: String { key.id(as: KeyID.self).value }
 }
 
 /// What VERIFY's checks decided about a presented secret (Dispatcher.verdict), before any

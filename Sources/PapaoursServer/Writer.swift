@@ -118,9 +118,12 @@ final class Writer: @unchecked Sendable {
             return finish(jobs, failing: StoreError(any: error))
         }
         do {
-            let started = monotonicNanoseconds()
-            try store.apply(sets)
-            stats.commitLatency.record(nanoseconds: monotonicNanoseconds() - started)
+            // A batch of refusals only (answered, or counted) commits nothing.
+            if !sets.isEmpty {
+                let started = monotonicNanoseconds()
+                try store.apply(sets)
+                stats.commitLatency.record(nanoseconds: monotonicNanoseconds() - started)
+            }
         } catch {
             return finish(jobs, failing: error)
         }

@@ -173,6 +173,8 @@ public struct KeyView {
         id = try r.shortTextBytes()
         machine = try r.shortTextBytes()
         label = try r.shortTextBytes()
+        // Ids are stored without their prefix: 16 characters, always (StoredID holds them).
+        guard id.count == 16, machine.count == 16 else { throw RecordReader.Corrupt() }
     }
 
     public func isExpired(at now: Timestamp) -> Bool { expires.map { $0 <= now } ?? false }
