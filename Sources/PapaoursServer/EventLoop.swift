@@ -388,26 +388,24 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         return true
     }
 
-    /// Sends the next parts of the connection's listing while its output is below the limit; at
-    /// its end the final line (EXPORT's once journaled) and the requests after it.
+    /// Sends the next part of the connection's listing when its output is below the limit (one
+    /// part a turn, so that long listings share the loop with everyone else); at its end the
+    /// final line (EXPORT's once journaled), then the requests after it.
     private func continueListing(_ connection: Connection) {
-        guard let listing = connection.listing else { return }
+        guard let listing = connection.listing, connection.pendingOutput < configuration.outputLimit else { return }
         do {
-            while connection.pendingOutput < configuration.outputLimit {
-                var part: [UInt8] = []
-                let end = try listing.next(into: &part)
-                connection.appendOutput(part)
-                guard let end else { continue }
-                connection.phase = .serving
-                switch end {
-                case .reply(let line):
-                    connection.appendOutput(line)
-                case .journal(let action, let details, let line):
-                    connection.phase = .awaitingWriter
-                    shared.writer.submit(Writer.Job(operations: [.journal(action, details: details, reply: line)],
-                                                    actor: connection.actor, sink: self, connection: connection.serial))
-                }
-                return
+            var part: [UInt8] = []
+            let end = try listing.next(into: &part)
+            connection.appendOutput(part)
+            guard let end else { return }
+            connection.phase = .serving
+            switch end {
+            case .reply(let line):
+                connection.appendOutput(line)
+            case .journal(let action, let details, let line):
+                connection.phase = .awaitingWriter
+                shared.writer.submit(Writer.Job(operations: [.journal(action, details: details, reply: line)],
+                                                actor: connection.actor, sink: self, connection: connection.serial))
             }
         } catch {
             // Lines already sent cannot be taken back: the final line says the listing failed.

@@ -30,7 +30,8 @@ import Testing
         usleep(500_000)
         let started = Date()
         #expect(c.call("VERIFY \(secret)").isOK)
-        #expect(Date().timeIntervalSince(started) < 0.5, "the others are answered at once")
+        // At once: each loop turn makes one 64 KiB part per listing, then serves the others.
+        #expect(Date().timeIntervalSince(started) < (MemoryTests.sanitized ? 5 : 0.5), "the others are answered at once")
         let grown = Self.residentKiB(pid) - before
         // A sanitizer's allocator keeps freed memory in quarantine: resident size says nothing there.
         if !MemoryTests.sanitized { #expect(grown < 30 * 1024, "the stalled listings hold \(grown) KiB, not their lists") }
