@@ -188,28 +188,6 @@ int papa_notify_send(const char *path, const char *message, size_t length) {
 
 int papa_errno(void) { return errno; }
 
-struct papa_gate { pthread_rwlock_t lock; };
-
-papa_gate *papa_gate_create(void) {
-    papa_gate *gate = calloc(1, sizeof *gate);
-    if (!gate) return NULL;
-    pthread_rwlockattr_t attr;
-    pthread_rwlockattr_init(&attr);
-    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-    pthread_rwlock_init(&gate->lock, &attr);
-    pthread_rwlockattr_destroy(&attr);
-    return gate;
-}
-
-void papa_gate_destroy(papa_gate *gate) {
-    pthread_rwlock_destroy(&gate->lock);
-    free(gate);
-}
-
-void papa_gate_lock_shared(papa_gate *gate) { pthread_rwlock_rdlock(&gate->lock); }
-void papa_gate_lock_exclusive(papa_gate *gate) { pthread_rwlock_wrlock(&gate->lock); }
-void papa_gate_unlock(papa_gate *gate) { pthread_rwlock_unlock(&gate->lock); }
-
 void papa_set_thread_name(const char *name) { prctl(PR_SET_NAME, name, 0, 0, 0); }
 
 ssize_t papa_recv_with_fds(int fd, void *buffer, size_t length, int *fds, int max_fds, int *nfds) {

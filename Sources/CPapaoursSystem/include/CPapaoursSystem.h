@@ -73,14 +73,6 @@ void papa_ignore_sigpipe(void);
 /// Sends one sd_notify datagram to the socket named by path ('@' = abstract).
 int papa_notify_send(const char *path, const char *message, size_t length);
 
-/// A writer-preferring reader/writer lock (readers: the event loops; writer: map growth).
-typedef struct papa_gate papa_gate;
-papa_gate *papa_gate_create(void);
-void papa_gate_destroy(papa_gate *gate);
-void papa_gate_lock_shared(papa_gate *gate);
-void papa_gate_lock_exclusive(papa_gate *gate);
-void papa_gate_unlock(papa_gate *gate);
-
 /// recv that also takes file descriptors passed with SCM_RIGHTS (close-on-exec); *nfds
 /// receives how many were stored in fds. At most max_fds (≤ 8) are installed: the
 /// kernel closes the others. EINTR is returned, not retried.

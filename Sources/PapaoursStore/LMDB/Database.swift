@@ -119,7 +119,7 @@ struct Database: Sendable {
     /// from the last < `before` back); `body` returns false to stop.
     func duplicates<T: Transaction & ~Copyable>(of key: [UInt8], from: [UInt8]? = nil, before: [UInt8]? = nil,
                                                 in txn: borrowing T, _ body: ([UInt8]) throws -> Bool) throws {
-        guard key.count > 0 && key.count <= Database.maxKeySize else { return }
+        guard key.withUnsafeBytes(Database.isStorable) else { return }
         let cursor = try Cursor(self, in: txn)
         var found: ([UInt8], [UInt8])?
         if let before {

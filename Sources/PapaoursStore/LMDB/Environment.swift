@@ -8,14 +8,12 @@ import Glibc
 final class Environment: @unchecked Sendable {
     let handle: OpaquePointer
     let path: String
-    private(set) var mapSize: Int
 
     init(path: String, mapSize: Int, maxDatabases: UInt32, maxReaders: UInt32) throws(LMDBError) {
         var env: OpaquePointer?
         try LMDBError.check(mdb_env_create(&env), "create environment")
         self.handle = env!
         self.path = path
-        self.mapSize = mapSize
         do {
             try LMDBError.check(mdb_env_set_maxdbs(handle, maxDatabases), "set max databases")
             try LMDBError.check(mdb_env_set_maxreaders(handle, maxReaders), "set max readers")
@@ -26,8 +24,6 @@ final class Environment: @unchecked Sendable {
             mdb_env_close(handle)
             throw error
         }
-        var info = MDB_envinfo()
-        if mdb_env_info(handle, &info) == 0 { self.mapSize = info.me_mapsize }
     }
 
     func beginRead() throws(LMDBError) -> ReadTransaction {
@@ -36,12 +32,6 @@ final class Environment: @unchecked Sendable {
 
     func beginWrite() throws(LMDBError) -> WriteTransaction {
         try WriteTransaction(environment: handle)
-    }
-
-    /// Grows the map; only when no transaction of this process is active.
-    func setMapSize(_ size: Int) throws(LMDBError) {
-        try LMDBError.check(mdb_env_set_mapsize(handle, size), "set map size")
-        mapSize = size
     }
 
     /// A consistent, compacted copy of the environment into an open file (hot backup).

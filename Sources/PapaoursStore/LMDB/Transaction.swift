@@ -15,14 +15,6 @@ struct ReadTransaction: Transaction, ~Copyable {
         handle = txn!
     }
 
-    /// Releases the snapshot but keeps the reader slot, for `renew()` (lmdb.h: mdb_txn_reset).
-    func reset() { mdb_txn_reset(handle) }
-
-    /// Takes a fresh snapshot after `reset()` (mdb_txn_renew).
-    func renew() throws(LMDBError) {
-        try LMDBError.check(mdb_txn_renew(handle), "renew read transaction")
-    }
-
     consuming func abort() {
         mdb_txn_abort(handle)
         discard self
