@@ -47,6 +47,12 @@ struct Attributes {
         return value
     }
 
+    /// A count a version-1 server does not send.
+    func optionalCount<N: FixedWidthInteger>(_ name: String, as type: N.Type = N.self) throws(ClientError) -> N? {
+        guard line[name] != nil else { return nil }
+        return try count(name, as: type)
+    }
+
     func status(_ name: String) throws(ClientError) -> Status {
         let text = try string(name)
         guard let status = Status(wire: text) else { throw malformed(name, text) }

@@ -89,13 +89,13 @@ extension PapaoursClient {
         try importRecords(exported.records)
     }
 
-    /// `MACHINE`, `KEY` and `EVENT` lines as EXPORT sends them.
+    /// `ROLE`, `GROUP`, `MACHINE`, `KEY` and `EVENT` lines as EXPORT sends them.
     public func importRecords(_ lines: [ReplyLine]) throws(ClientError) -> ImportReport {
         var records: [ImportRecord] = []
         records.reserveCapacity(lines.count)
         for (index, line) in lines.enumerated() {
             guard let record = ImportRecord(line) else {
-                throw ClientError.refused("invalid", "record \(index + 1): not a MACHINE, KEY or EVENT line")
+                throw ClientError.refused("invalid", "record \(index + 1): not a ROLE, GROUP, MACHINE, KEY or EVENT line")
             }
             records.append(record)
         }
@@ -153,6 +153,9 @@ public struct BackupResult: Sendable, Equatable {
 
 /// Everything `EXPORT` sent, grouped by type, each line as the daemon wrote it.
 public struct ExportedStore: Sendable, Equatable {
+    /// Roles and groups: empty from a version-1 daemon.
+    public let roles: [ReplyLine]
+    public let groups: [ReplyLine]
     public let machines: [ReplyLine]
     /// Each with `hash=`, the SHA-256 of its secret.
     public let keys: [ReplyLine]
@@ -165,8 +168,11 @@ public struct ExportedStore: Sendable, Equatable {
     public init(_ reply: Reply) throws(ClientError) {
         let ok = try reply.checked()
         var machines: [ReplyLine] = [], keys: [ReplyLine] = [], events: [ReplyLine] = []
+        var roles: [ReplyLine] = [], groups: [ReplyLine] = []
         for item in reply.items {
             switch item.kind {
+            case .item(type: "ROLE"): roles.append(item)
+            case .item(type: "GROUP"): groups.append(item)
             case .item(type: "MACHINE"): machines.append(item)
             case .item(type: "KEY"):
                 guard item["hash"] != nil else { throw ClientError.violation("an exported KEY line without hash=") }
@@ -177,19 +183,23 @@ public struct ExportedStore: Sendable, Equatable {
         }
         let a = Attributes(ok)
         let announced: (Int, Int, Int, Int) = (try a.count("count"), try a.count("machines"), try a.count("keys"), try a.count("events"))
-        guard announced == (reply.items.count, machines.count, keys.count, events.count) else {
+        guard announced == (reply.items.count, machines.count, keys.count, events.count),
+              try (a.optionalCount("roles") ?? 0, a.optionalCount("groups") ?? 0) == (roles.count, groups.count) else {
             throw ClientError.violation("EXPORT announced \(announced.1) machine(s), \(announced.2) key(s), \(announced.3) event(s) "
                                         + "but sent \(machines.count), \(keys.count), \(events.count)")
         }
+        self.roles = roles
+        self.groups = groups
         self.machines = machines
         self.keys = keys
         self.events = events
         final = ok
     }
 
-    /// Machines, keys, then events: the order an import needs (a key's machine first).
+    /// Roles, groups, machines, keys, then events: the order an import needs (what a record
+    /// names comes before it).
     public var records: [ImportRecord] {
-        (machines + keys + events).compactMap(ImportRecord.init)
+        (roles + groups + machines + keys + events).compactMap(ImportRecord.init)
     }
 }
 
@@ -197,10 +207,12 @@ public struct ExportedStore: Sendable, Equatable {
 /// attributes EXPORT sends (`ImportFields`).
 public struct ImportRecord: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
-        case machine = "MACHINE", key = "KEY", event = "EVENT"
+        case machine = "MACHINE", key = "KEY", event = "EVENT", role = "ROLE", group = "GROUP"
 
         var verb: Verb {
             switch self {
+            case .role: .importRole
+            case .group: .importGroup
             case .machine: .importMachine
             case .key: .importKey
             case .event: .importEvent
@@ -225,7 +237,7 @@ public struct ImportRecord: Sendable, Equatable {
         self.attributes = attributes
     }
 
-    /// A `MACHINE`, `KEY` or `EVENT` data line; nil for any other.
+    /// A `ROLE`, `GROUP`, `MACHINE`, `KEY` or `EVENT` data line; nil for any other.
     public init?(_ line: ReplyLine) {
         guard case .item(let type) = line.kind, let kind = Kind(rawValue: type) else { return nil }
         self.init(kind: kind, attributes: line.attributes)
@@ -261,6 +273,9 @@ public struct ImportReport: Sendable, Equatable {
     public let machinesAdded: Int, machinesSkipped: Int
     public let keysAdded: Int, keysSkipped: Int
     public let eventsAdded: Int, eventsSkipped: Int
+    /// Zero from a version-1 daemon.
+    public let rolesAdded: Int, rolesSkipped: Int
+    public let groupsAdded: Int, groupsSkipped: Int
     public let raw: ReplyLine
 
     public init(_ line: ReplyLine) throws(ClientError) {
@@ -271,9 +286,13 @@ public struct ImportReport: Sendable, Equatable {
         keysSkipped = try a.count("keys-skipped")
         eventsAdded = try a.count("events-added")
         eventsSkipped = try a.count("events-skipped")
+        rolesAdded = try a.optionalCount("roles-added") ?? 0
+        rolesSkipped = try a.optionalCount("roles-skipped") ?? 0
+        groupsAdded = try a.optionalCount("groups-added") ?? 0
+        groupsSkipped = try a.optionalCount("groups-skipped") ?? 0
         raw = line
     }
 
-    public var added: Int { machinesAdded + keysAdded + eventsAdded }
-    public var skipped: Int { machinesSkipped + keysSkipped + eventsSkipped }
+    public var added: Int { machinesAdded + keysAdded + eventsAdded + rolesAdded + groupsAdded }
+    public var skipped: Int { machinesSkipped + keysSkipped + eventsSkipped + rolesSkipped + groupsSkipped }
 }

@@ -142,7 +142,8 @@ public struct FieldChange: Sendable, Equatable {
 public struct ServerInfo: Sendable, Equatable {
     public let server: String
     public let version: String
-    public let protocolVersion: Int
+    /// `1` or `1.1`: the protocol version the server speaks.
+    public let protocolVersion: String
     public let user: String
     public let uid: UInt32
     /// Permission names as sent; `permissions` keeps only those this client knows.
@@ -154,7 +155,7 @@ public struct ServerInfo: Sendable, Equatable {
         let a = Attributes(line)
         server = try a.string("server")
         version = try a.string("version")
-        protocolVersion = try a.count("protocol")
+        protocolVersion = try a.string("protocol")
         user = try a.string("user")
         uid = try a.count("uid")
         permissionNames = try a.list("permissions")

@@ -7,7 +7,9 @@ public struct Permissions: OptionSet, Sendable, Hashable, CustomStringConvertibl
     public static let machinesWrite = Permissions(rawValue: 1 << 1)
     public static let keysVerify = Permissions(rawValue: 1 << 2)
     public static let auditRead = Permissions(rawValue: 1 << 3)
-    public static let all: Permissions = [.machinesRead, .machinesWrite, .keysVerify, .auditRead]
+    /// Administers protected machines, roles and groups; `all` in a scoped grant leaves it out.
+    public static let rightsAdmin = Permissions(rawValue: 1 << 4)
+    public static let all: Permissions = [.machinesRead, .machinesWrite, .keysVerify, .auditRead, .rightsAdmin]
 
     /// Wire names in the order HELLO lists them.
     public static let names: [(String, Permissions)] = [
@@ -15,6 +17,7 @@ public struct Permissions: OptionSet, Sendable, Hashable, CustomStringConvertibl
         ("machines.write", .machinesWrite),
         ("keys.verify", .keysVerify),
         ("audit.read", .auditRead),
+        ("rights.admin", .rightsAdmin),
     ]
 
     /// A permission by its wire name, or `all`.

@@ -20,9 +20,16 @@ public struct MachineRecord: Sendable, Equatable {
     public var created: Timestamp
     public var createdBy: String
     public var updated: Timestamp
+    /// Names of existing groups.
+    public var groups: [String]
+    /// Administered by the platform: only `rights.admin` may change it or its keys.
+    public var protected: Bool
+    /// The effective rights (EffectiveRights), kept up to date by every write that changes them.
+    public var rights: [Right]
 
     public init(id: MachineID, name: String, description: String, organization: String, roles: [String],
-                status: Status, created: Timestamp, createdBy: String, updated: Timestamp) {
+                status: Status, created: Timestamp, createdBy: String, updated: Timestamp,
+                groups: [String] = [], protected: Bool = false, rights: [Right] = []) {
         self.id = id
         self.name = name
         self.description = description
@@ -32,6 +39,9 @@ public struct MachineRecord: Sendable, Equatable {
         self.created = created
         self.createdBy = createdBy
         self.updated = updated
+        self.groups = groups
+        self.protected = protected
+        self.rights = rights
     }
 }
 
@@ -85,6 +95,12 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case storeBackup = "store.backup"
     case storeExport = "store.export"
     case storeRestore = "store.restore"
+    case roleCreate = "role.create"
+    case roleEdit = "role.edit"
+    case roleDelete = "role.delete"
+    case groupCreate = "group.create"
+    case groupEdit = "group.edit"
+    case groupDelete = "group.delete"
 }
 
 /// One field an audited write changed, as data (EVENT's `changed=`, `old-…=`, `new-…=`).

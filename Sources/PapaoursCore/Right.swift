@@ -1,5 +1,5 @@
 /// A right: a permission with an operation, `contrats:read` (protocol.md, "Rights").
-public struct Right: Hashable, Sendable, CustomStringConvertible {
+public struct Right: Hashable, Sendable, Comparable, CustomStringConvertible {
     public enum Operation: String, Sendable, CaseIterable {
         case read, write, delete, archive
     }
@@ -30,4 +30,7 @@ public struct Right: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(permission):\(operation.rawValue)" }
+
+    /// By their text, as lists show them.
+    public static func < (a: Right, b: Right) -> Bool { a.description < b.description }
 }

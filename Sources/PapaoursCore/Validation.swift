@@ -75,22 +75,27 @@ public enum Validation {
 
     /// A comma-separated role list; empty means no role. Duplicates are kept once, in order.
     public static func roles(_ list: String) throws(ValidationError) -> [String] {
+        try names(list, field: "roles", noun: "role", most: maxRoles)
+    }
+
+    /// A list of names of the role form ([A-Za-z0-9._:-], 1 to 64 each), each kept once, in order.
+    static func names(_ list: String, field: String, noun: String, most: Int) throws(ValidationError) -> [String] {
         if list.isEmpty { return [] }
-        var roles: [String] = []
+        var names: [String] = []
         for part in list.split(separator: ",", omittingEmptySubsequences: false) {
             guard roleLength.contains(part.utf8.count) else {
-                throw ValidationError(field: "roles", problem: "has a role of \(part.utf8.count) characters; each must be 1 to \(roleLength.upperBound)")
+                throw ValidationError(field: field, problem: "has a \(noun) of \(part.utf8.count) characters; each must be 1 to \(roleLength.upperBound)")
             }
             for byte in part.utf8 where !isRoleByte(byte) {
-                throw ValidationError(field: "roles", problem: "has role \"\(part)\" with a character outside [A-Za-z0-9._:-]")
+                throw ValidationError(field: field, problem: "has \(noun) \"\(part)\" with a character outside [A-Za-z0-9._:-]")
             }
-            let role = String(part)
-            if !roles.contains(role) { roles.append(role) }
+            let name = String(part)
+            if !names.contains(name) { names.append(name) }
         }
-        guard roles.count <= maxRoles else {
-            throw ValidationError(field: "roles", problem: "must list at most \(maxRoles) roles")
+        guard names.count <= most else {
+            throw ValidationError(field: field, problem: "must list at most \(most) \(noun)s")
         }
-        return roles
+        return names
     }
 
     public static func status(_ value: String) throws(ValidationError) -> Status {

@@ -5,19 +5,23 @@ import PapaoursProtocol
 /// The file of `papaoursctl export` and `papaoursctl import`: JSON Lines, one object per
 /// line, members named after the protocol's attributes (papaours-protocol(7)):
 ///
+///     {"type":"role","name":"lecteur-contrats","rights":["contrats:read"],"perimeter":"*",…}
+///     {"type":"group","name":"facturation","roles":["lecteur-contrats"],"perimeter":"CFA Jean Bosco",…}
 ///     {"type":"machine","id":"m_…","name":"web",…,"roles":["api"],"status":"active",…,"keys":1}
 ///     {"type":"key","id":"k_…","machine":"m_…","label":"prod",…,"expires":null,…,"hash":"<64 hex>"}
 ///     {"type":"event","seq":1,"time":"…","uid":0,"user":"root","action":"machine.create",…}
-///     {"type":"end","machines":1,"keys":1,"events":1}
+///     {"type":"end","machines":1,"keys":1,"events":1,"roles":1,"groups":1}
 ///
 /// Lists are arrays, counts numbers, an absent time null. The end line comes last and
 /// counts the records, so that a file cut anywhere, even between two lines, is refused.
 enum ExportFile {
     enum RecordType: String, CaseIterable {
-        case machine, key, event
+        case role, group, machine, key, event
 
         var kind: ImportRecord.Kind {
             switch self {
+            case .role: .role
+            case .group: .group
             case .machine: .machine
             case .key: .key
             case .event: .event
@@ -30,18 +34,21 @@ enum ExportFile {
     /// The whole file for an export, every line ending with LF.
     static func encode(_ store: ExportedStore) -> String {
         var out = ""
-        for (type, lines) in [(RecordType.machine, store.machines), (.key, store.keys), (.event, store.events)] {
+        for (type, lines) in [(RecordType.role, store.roles), (.group, store.groups), (.machine, store.machines),
+                              (.key, store.keys), (.event, store.events)] {
             for line in lines {
                 out += JSON.record(line).prepending(("type", .string(type.rawValue))).encoded(pretty: false)
                 out += "\n"
             }
         }
-        out += end(machines: store.machines.count, keys: store.keys.count, events: store.events.count).encoded(pretty: false)
+        out += end(machines: store.machines.count, keys: store.keys.count, events: store.events.count,
+                   roles: store.roles.count, groups: store.groups.count).encoded(pretty: false)
         return out + "\n"
     }
 
-    static func end(machines: Int, keys: Int, events: Int) -> JSON {
-        .object([("type", .string(endType)), ("machines", .integer(machines)), ("keys", .integer(keys)), ("events", .integer(events))])
+    static func end(machines: Int, keys: Int, events: Int, roles: Int = 0, groups: Int = 0) -> JSON {
+        .object([("type", .string(endType)), ("machines", .integer(machines)), ("keys", .integer(keys)), ("events", .integer(events)),
+                 ("roles", .integer(roles)), ("groups", .integer(groups))])
     }
 
     /// What is wrong with one line, in the user's language: a phrase, and for a bad value
@@ -67,8 +74,8 @@ enum ExportFile {
     }
 
     /// Attributes whose JSON value is not a string.
-    static let listFields: Set<String> = ["roles"]
-    static let countFields: Set<String> = ["keys", "uses", "seq", "uid"]
+    static let listFields: Set<String> = ["roles", "groups", "rights"]
+    static let countFields: Set<String> = ["keys", "uses", "seq", "uid", "machines"]
     static let nullableTimes: Set<String> = ["expires", "last-used"]
 
     static func read(_ bytes: [UInt8]) -> Contents {
@@ -121,7 +128,8 @@ enum ExportFile {
             case .failure(let failure):
                 problem(failure.message, failure.arguments, detail: failure.detail)
             case .success(let record):
-                let identity = type == .event ? "seq " + (record["seq"] ?? "") : record["id"] ?? ""
+                let identity = type == .event ? "seq " + (record["seq"] ?? "")
+                    : type == .role || type == .group ? record["name"] ?? "" : record["id"] ?? ""
                 if let first = seen.updateValue(lineNumber, forKey: type.rawValue + " " + identity) {
                     seen[type.rawValue + " " + identity] = first
                     problem(.importDuplicate, [type.rawValue, identity, String(first)])
@@ -142,7 +150,7 @@ enum ExportFile {
                                  report: (Message, [String], Phrase?) -> Void) {
         var announced: [String: Int] = [:]
         for member in members where member.key != "type" {
-            guard ["machines", "keys", "events"].contains(member.key) else {
+            guard ["machines", "keys", "events", "roles", "groups"].contains(member.key) else {
                 return report(.importUnknownField, [endType, member.key], nil)
             }
             guard case .number(let digits) = member.value, let n = Int(digits), n >= 0 else {
@@ -153,10 +161,11 @@ enum ExportFile {
         for name in ["machines", "keys", "events"] where announced[name] == nil {
             return report(.importMissingField, [endType, name], nil)
         }
-        let held = [counts[.machine] ?? 0, counts[.key] ?? 0, counts[.event] ?? 0]
-        let said = [announced["machines"]!, announced["keys"]!, announced["events"]!]
+        // A file of version 1.0 has no roles or groups, and says nothing of them.
+        let held = [counts[.machine] ?? 0, counts[.key] ?? 0, counts[.event] ?? 0, counts[.role] ?? 0, counts[.group] ?? 0]
+        let said = [announced["machines"]!, announced["keys"]!, announced["events"]!, announced["roles"] ?? 0, announced["groups"] ?? 0]
         if held != said {
-            func phrase(_ n: [Int]) -> String { "machines=\(n[0]) keys=\(n[1]) events=\(n[2])" }
+            func phrase(_ n: [Int]) -> String { "machines=\(n[0]) keys=\(n[1]) events=\(n[2]) roles=\(n[3]) groups=\(n[4])" }
             report(.importCountMismatch, [phrase(said), phrase(held)], nil)
         }
     }
@@ -235,13 +244,25 @@ enum ExportFile {
         }
         func status() -> Phrase? { Status(wire: r["status"] ?? "active") == nil ? Phrase(.mustBeStatus, ["status"]) : nil }
         func first(_ checks: Phrase?...) -> Phrase? { checks.lazy.compactMap { $0 }.first }
+        func rights() -> Phrase? { (try? Validation.rights(r["rights"] ?? "")) == nil ? Phrase(.mustBeRights, ["rights"]) : nil }
+        func perimeter() -> Phrase? { (try? Perimeter(parsing: r["perimeter"] ?? "*")) == nil ? Phrase(.mustBePerimeter, ["perimeter"]) : nil }
+        func protected() -> Phrase? { (try? Validation.protected(r["protected"] ?? "no")) == nil ? Phrase(.mustBeYesNo, ["protected"]) : nil }
+        func name() -> Phrase? { (try? Validation.roleName(r["name"] ?? "")) == nil ? Phrase(.badRole, [r["name"] ?? ""]) : nil }
         switch type {
+        case .role:
+            return first(name(), text("description", Validation.descriptionLength, lineBreaks: true), rights(), perimeter(), protected(),
+                         time("created"), time("updated"), text("created-by", 0...128))
+        case .group:
+            let roles = (r["roles"] ?? "").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return first(name(), text("description", Validation.descriptionLength, lineBreaks: true),
+                         (r["roles"] ?? "").isEmpty ? nil : Bounds.roles(roles), perimeter(), protected(),
+                         time("created"), time("updated"), text("created-by", 0...128))
         case .machine:
             let roles = (r["roles"] ?? "").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             return first(machineID("id"), text("name", Validation.nameLength),
                          text("description", Validation.descriptionLength, lineBreaks: true),
                          text("organization", Validation.organizationLength), (r["roles"] ?? "").isEmpty ? nil : Bounds.roles(roles),
-                         status(), time("created"), time("updated"), text("created-by", 0...128))
+                         status(), time("created"), time("updated"), text("created-by", 0...128), protected())
         case .key:
             let hash = Hex.decode(r["hash"] ?? "")
             return first(KeyID(r["id"] ?? "") == nil ? Phrase(.mustBeKeyID, ["id"]) : nil, machineID("machine"),

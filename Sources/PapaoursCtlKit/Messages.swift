@@ -48,6 +48,7 @@ public enum Message: String, Sendable, CaseIterable {
     // Reaching papaoursd: what is at the socket path
     case mustBeWholeNumber, mustBeOnce, mustBeStrings, mustBeTimeOrNull, mustBeString, mustBeGiven, mustBeTime
     case mustBeMachineID, mustBeKeyID, mustBeHash, mustBeSeq, mustBeUID, mustBeAction, mustBeStatus
+    case mustBeRights, mustBePerimeter, mustBeYesNo
     case sysPermission, sysNoEntry, sysIsDirectory, sysNotDirectory, sysNoSpace, sysReadOnly, sysExists, sysOther, reachSystem
     case importNameTaken, reachOwnerOnly, importKeyMalformed, reachNothing, reachNoDirectory, reachDirectory, reachFile, reachNotSocket, reachSearch
     // Status words and audit
@@ -167,6 +168,10 @@ public enum Message: String, Sendable, CaseIterable {
         case .mustBeUID: ("{0} must be a uid", "{0} doit être un uid")
         case .mustBeAction: ("{0} must be one of {1}", "{0} doit être l'un de {1}")
         case .mustBeStatus: ("{0} must be active or inactive", "{0} doit être active ou inactive")
+        case .mustBeRights: ("{0} must list rights such as contrats:read (read, write, delete or archive)",
+                             "{0} doit lister des droits comme contrats:read (read, write, delete ou archive : lecture, écriture, suppression, archivage)")
+        case .mustBePerimeter: ("{0} must be * or a list of organisations", "{0} doit être * ou une liste d'organisations")
+        case .mustBeYesNo: ("{0} must be yes or no", "{0} doit être yes ou no")
         case .importDuplicate: ("{0} {1} appears twice (first on line {2})", "{0} {1} apparaît deux fois (d'abord ligne {2})")
         case .importAfterEnd: ("a line after the end line", "une ligne après la ligne de fin")
         case .importNoEnd:

@@ -5,8 +5,8 @@ import PapaoursProtocol
 /// server's order: lists as arrays, counts as numbers, an absent time
 /// (`expires=` empty, `last-used=never`) as null; anything else as a string.
 extension JSON {
-    static let listAttributes: Set<String> = ["roles", "permissions"]
-    static let countAttributes: Set<String> = ["keys", "uses", "seq", "uid", "protocol", "count"]
+    static let listAttributes: Set<String> = ["roles", "permissions", "groups", "rights"]
+    static let countAttributes: Set<String> = ["keys", "uses", "seq", "uid", "count", "machines"]
     static let optionalTimes: [String: String] = ["expires": "", "last-used": "never"]
 
     /// `numbers`: every all-digit value is a number (STATS, whose counters are open-ended).

@@ -1,4 +1,4 @@
-/// Every request of protocol version 1, with the shape of its arguments.
+/// Every request of protocol version 1.1, with the shape of its arguments.
 public enum Verb: String, Sendable, CaseIterable {
     case hello = "HELLO"
     case ping = "PING"
@@ -25,12 +25,27 @@ public enum Verb: String, Sendable, CaseIterable {
     case importEvent = "IMPORT EVENT"
     case importCommit = "IMPORT COMMIT"
     case importAbort = "IMPORT ABORT"
+    // Rights (protocol.md, "Rights: roles, groups, perimeters").
+    case roleCreate = "ROLE CREATE"
+    case roleList = "ROLE LIST"
+    case roleShow = "ROLE SHOW"
+    case roleEdit = "ROLE EDIT"
+    case roleDelete = "ROLE DELETE"
+    case groupCreate = "GROUP CREATE"
+    case groupList = "GROUP LIST"
+    case groupShow = "GROUP SHOW"
+    case groupEdit = "GROUP EDIT"
+    case groupDelete = "GROUP DELETE"
+    case importRole = "IMPORT ROLE"
+    case importGroup = "IMPORT GROUP"
 
     /// Names of the positional arguments, all required, in order.
     public var arguments: [String] {
         switch self {
         case .hello, .ping, .quit, .machineList, .audit, .stats, .backup, .export,
-             .importBegin, .importMachine, .importKey, .importEvent, .importCommit, .importAbort: []
+             .importBegin, .importMachine, .importKey, .importEvent, .importCommit, .importAbort,
+             .roleList, .groupList, .importRole, .importGroup: []
+        case .roleCreate, .roleShow, .roleEdit, .roleDelete, .groupCreate, .groupShow, .groupEdit, .groupDelete: ["name"]
         case .machineCreate: ["name"]
         case .machineShow, .machineEdit, .machineDelete, .keyCreate, .keyList: ["machine"]
         case .keyImport: ["machine", "secret"]
@@ -45,8 +60,14 @@ public enum Verb: String, Sendable, CaseIterable {
     /// Attributes the verb takes.
     public var attributes: Set<String> {
         switch self {
-        case .machineCreate: ["description", "organization", "roles"]
-        case .machineEdit: ["name", "description", "organization", "roles", "status"]
+        case .machineCreate: ["description", "organization", "roles", "groups", "protected"]
+        case .machineEdit: ["name", "description", "organization", "roles", "status", "groups", "protected"]
+        case .roleCreate: ["description", "rights", "perimeter", "protected"]
+        case .roleEdit: ["name", "description", "rights", "perimeter", "protected"]
+        case .groupCreate: ["description", "roles", "perimeter", "protected"]
+        case .groupEdit: ["name", "description", "roles", "perimeter", "protected"]
+        case .importRole: ImportFields.role
+        case .importGroup: ImportFields.group
         case .keyCreate, .keyImport: ["label", "expires"]
         case .importMachine: ImportFields.machine
         case .importKey: ImportFields.key
@@ -70,28 +91,33 @@ public enum Verb: String, Sendable, CaseIterable {
         case .importMachine: ["id", "name"]
         case .importKey: ["id", "machine", "label", "hash"]
         case .importEvent: ["seq", "time", "action"]
+        case .importRole, .importGroup: ["name"]
         default: []
         }
     }
 
     /// EDIT verbs need at least one attribute.
-    public var needsAnAttribute: Bool { self == .machineEdit || self == .keyEdit }
+    public var needsAnAttribute: Bool { [.machineEdit, .keyEdit, .roleEdit, .groupEdit].contains(self) }
 
     /// Whether the verb changes the store (and so goes to the writer).
     public var isWrite: Bool {
         switch self {
-        case .machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit, .keyImport, .importCommit: true
+        case .machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit, .keyImport, .importCommit,
+             .roleCreate, .roleEdit, .roleDelete, .groupCreate, .groupEdit, .groupDelete: true
         default: false
         }
     }
 
     /// First words that take a second word.
-    static let groups: Set<String> = ["MACHINE", "KEY", "IMPORT"]
+    static let groups: Set<String> = ["MACHINE", "KEY", "IMPORT", "ROLE", "GROUP"]
 }
 
 /// The attributes of exported records, as EXPORT sends them and IMPORT takes them back.
 public enum ImportFields {
-    public static let machine: Set<String> = ["id", "name", "description", "organization", "roles", "status", "created", "created-by", "updated", "keys"]
+    public static let machine: Set<String> = ["id", "name", "description", "organization", "roles", "status", "created", "created-by", "updated", "keys",
+                                              "groups", "protected", "rights"]
+    public static let role: Set<String> = ["name", "description", "rights", "perimeter", "protected", "created", "created-by", "updated", "machines"]
+    public static let group: Set<String> = ["name", "description", "roles", "perimeter", "protected", "created", "created-by", "updated", "machines"]
     public static let key: Set<String> = ["id", "machine", "label", "status", "created", "created-by", "updated", "expires", "last-used", "uses", "last-ip", "hash"]
     public static let event: Set<String> = ["seq", "time", "uid", "user", "action", "target", "machine", "details", "changed"]
 }

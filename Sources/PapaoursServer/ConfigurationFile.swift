@@ -97,12 +97,27 @@ public enum ConfigurationFile {
                 if let v = one() { if v.isEmpty { fail("database needs a directory") } else { config.databasePath = v } }
             case "grant":
                 guard args.count >= 3, args[0] == "user" || args[0] == "group" else {
-                    fail("grant takes: grant user|group NAME PERMISSION[,PERMISSION…]")
+                    fail("grant takes: grant user|group NAME PERMISSION[,PERMISSION…] [organization=ORG[,ORG…]]")
+                    continue
+                }
+                var permissionWords = Array(args.dropFirst(2))
+                var scope: Set<String>?
+                if let last = permissionWords.last, last.hasPrefix("organization=") {
+                    permissionWords.removeLast()
+                    let names = last.dropFirst("organization=".count).split(separator: ",", omittingEmptySubsequences: false)
+                    guard !names.isEmpty, !names.contains(where: \.isEmpty), !permissionWords.isEmpty else {
+                        fail("grant \(args[0]) \(args[1]): organization= needs one or more organisation names, comma-separated, after the permissions")
+                        continue
+                    }
+                    scope = Set(names.map { Perimeter.canonical(String($0)) })
+                }
+                if let stray = permissionWords.first(where: { $0.contains("=") }) {
+                    fail("grant \(args[0]) \(args[1]): unknown attribute \(stray); the only one is organization=ORG[,ORG…], last")
                     continue
                 }
                 var permissions: Permissions = []
                 var bad: [String] = []
-                for word in args.dropFirst(2) {
+                for word in permissionWords {
                     for name in word.split(separator: ",", omittingEmptySubsequences: false) {
                         if let p = Permissions(name: String(name)) { permissions.formUnion(p) } else { bad.append(String(name)) }
                     }
@@ -112,14 +127,14 @@ public enum ConfigurationFile {
                     continue
                 }
                 if !bad.isEmpty {
-                    fail("unknown permission \(bad.joined(separator: ", ")); known: machines.read, machines.write, keys.verify, audit.read, all")
+                    fail("unknown permission \(bad.joined(separator: ", ")); known: machines.read, machines.write, keys.verify, audit.read, rights.admin, all")
                     continue
                 }
                 if args[0] == "user" {
-                    if let uid = Accounts.uid(named: args[1]) { config.grants.grant(user: uid, permissions) }
+                    if let uid = Accounts.uid(named: args[1]) { config.grants.grant(user: uid, permissions, organizations: scope) }
                     else { warnings.append(ConfigurationError(file: file, line: lineNumber, message: "user \(args[1]) does not exist; grant ignored")) }
                 } else {
-                    if let gid = Accounts.gid(named: args[1]) { config.grants.grant(group: gid, permissions) }
+                    if let gid = Accounts.gid(named: args[1]) { config.grants.grant(group: gid, permissions, organizations: scope) }
                     else { warnings.append(ConfigurationError(file: file, line: lineNumber, message: "group \(args[1]) does not exist; grant ignored")) }
                 }
             case "max-connections": if let n = integer(1...1_000_000) { config.maxConnections = n }

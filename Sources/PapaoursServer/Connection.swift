@@ -10,7 +10,9 @@ final class Connection {
     /// Unique for the daemon's life, unlike fds which are reused.
     let serial: UInt64
     let peer: PeerCredentials
-    var permissions: Permissions
+    /// What its grants allow, and where (scoped grants); renewed on SIGHUP.
+    var access: Access
+    var permissions: Permissions { access.permissions }
 
     var input: [UInt8] = []
     /// Where the unconsumed input starts, and how far it was searched for LF.
@@ -54,11 +56,11 @@ final class Connection {
     /// Set on the HTTP gate's connections, which speak HTTP/1.1 instead of lines (HTTPGate.swift).
     var gate: GateState?
 
-    init(fd: Int32, serial: UInt64, peer: PeerCredentials, permissions: Permissions, now: Int64) {
+    init(fd: Int32, serial: UInt64, peer: PeerCredentials, access: Access, now: Int64) {
         self.fd = fd
         self.serial = serial
         self.peer = peer
-        self.permissions = permissions
+        self.access = access
         self.lastActivity = now
     }
 

@@ -49,7 +49,7 @@ struct Dispatcher {
                 return .reply(ReplyFormat.ok {
                     $0.attribute("server", "papaoursd")
                     $0.attribute("version", version)
-                    $0.attribute("protocol", "1")
+                    $0.attribute("protocol", "1.1")
                     $0.attribute("user", connection.peer.user)
                     $0.attribute("uid", String(connection.peer.uid))
                     $0.attribute("permissions", connection.permissions.description)
@@ -61,12 +61,31 @@ struct Dispatcher {
             case .machineCreate:
                 return .write(.createMachine(MachineDraft(
                     name: request.arguments[0], description: request[attribute: "description"] ?? "",
-                    organization: request[attribute: "organization"] ?? "", roles: request[attribute: "roles"] ?? "")))
+                    organization: request[attribute: "organization"] ?? "", roles: request[attribute: "roles"] ?? "",
+                    groups: request[attribute: "groups"] ?? "", protected: request[attribute: "protected"] ?? "no")))
             case .machineEdit:
                 return .write(.editMachine(ref: request.arguments[0], MachineChanges(
                     name: request[attribute: "name"], description: request[attribute: "description"],
                     organization: request[attribute: "organization"], roles: request[attribute: "roles"],
-                    status: request[attribute: "status"])))
+                    status: request[attribute: "status"], groups: request[attribute: "groups"],
+                    protected: request[attribute: "protected"])))
+            case .roleCreate, .groupCreate:
+                let draft = RoleDraft(name: request.arguments[0], description: request[attribute: "description"] ?? "",
+                                      members: request[attribute: verb == .roleCreate ? "rights" : "roles"] ?? "",
+                                      perimeter: request[attribute: "perimeter"] ?? "*", protected: request[attribute: "protected"] ?? "no")
+                return .write(verb == .roleCreate ? .createRole(draft) : .createGroup(draft))
+            case .roleEdit, .groupEdit:
+                let changes = RoleChanges(name: request[attribute: "name"], description: request[attribute: "description"],
+                                          members: request[attribute: verb == .roleEdit ? "rights" : "roles"],
+                                          perimeter: request[attribute: "perimeter"], protected: request[attribute: "protected"])
+                let name = request.arguments[0]
+                return .write(verb == .roleEdit ? .editRole(name: name, changes) : .editGroup(name: name, changes))
+            case .roleDelete:
+                return .write(.deleteRole(name: request.arguments[0]))
+            case .groupDelete:
+                return .write(.deleteGroup(name: request.arguments[0]))
+            case .roleList, .roleShow, .groupList, .groupShow:
+                return .reply(try rights(request))
             case .machineDelete:
                 return .write(.deleteMachine(ref: request.arguments[0]))
             case .keyCreate:
@@ -75,23 +94,24 @@ struct Dispatcher {
             case .keyEdit:
                 return .write(.editKey(ref: request.arguments[0], KeyChanges(label: request[attribute: "label"], status: request[attribute: "status"])))
             case .machineList:
-                return .stream(try Listing(.machines, store: store))
+                return .stream(try Listing(.machines, store: store, scope: connection.access.scope(of: .machinesRead)))
             case .machineShow:
                 try session.refresh()
-                guard let m = try session.machine(ref: request.arguments[0]) else {
+                guard let m = try visibleMachine(request.arguments[0], to: connection) else {
                     return .reply(ReplyFormat.no("not-found", "no machine \(request.arguments[0])"))
                 }
                 let keys = try session.keyCount(machine: m.id)
                 return .reply(ReplyFormat.ok { ReplyFormat.machine(m, keys: keys, into: &$0) })
             case .keyList:
                 try session.refresh()
-                guard let m = try session.machine(ref: request.arguments[0]) else {
+                guard let m = try visibleMachine(request.arguments[0], to: connection) else {
                     return .reply(ReplyFormat.no("not-found", "no machine \(request.arguments[0])"))
                 }
                 return .stream(try Listing(.keys(m.id), store: store))
             case .keyShow:
                 try session.refresh()
-                guard let k = try session.key(ref: request.arguments[0]) else {
+                guard let k = try session.key(ref: request.arguments[0]),
+                      try session.machine(id: k.machine).map({ connection.access.sees($0.organization, through: .machinesRead) }) ?? false else {
                     return .reply(ReplyFormat.no("not-found", "no key \(request.arguments[0])"))
                 }
                 return .reply(ReplyFormat.ok { ReplyFormat.key(k, into: &$0) })
@@ -103,7 +123,7 @@ struct Dispatcher {
                 }
                 return .backup(fd)
             case .export:
-                return .stream(try Listing(.export, store: store))
+                return .stream(try Listing(.export, store: store, scope: connection.access.scope(of: .machinesWrite)))
             case .keyImport:
                 let presented = Array(request.arguments[1].utf8)
                 guard case .success = Secret.classify(presented), let secret = try? Secret(validating: presented) else {
@@ -119,7 +139,7 @@ struct Dispatcher {
                 guard connection.importBatch == nil else { return .reply(ReplyFormat.no("invalid", "an import is already open on this connection")) }
                 connection.importBatch = ImportBatch()
                 return .reply(ReplyFormat.ok())
-            case .importMachine, .importKey, .importEvent:
+            case .importMachine, .importKey, .importEvent, .importRole, .importGroup:
                 return .reply(stage(request, on: connection))
             case .importCommit:
                 guard let batch = connection.importBatch else { return .reply(ReplyFormat.no("invalid", "no import is open: send IMPORT BEGIN first")) }
@@ -130,7 +150,7 @@ struct Dispatcher {
                 connection.endImport(releasing: importStaging)
                 return .reply(ReplyFormat.ok { $0.attribute("dropped", String(dropped)) })
             case .audit:
-                return .reply(try audit(request))
+                return .reply(try audit(request, scope: connection.access.scope(of: .auditRead)))
             case .stats:
                 try session.refresh()
                 let counts = try session.counts()
@@ -169,6 +189,8 @@ struct Dispatcher {
             switch request.verb {
             case .importMachine: connection.importBatch!.machines.append(try ImportParsing.machine(request))
             case .importKey: connection.importBatch!.keys.append(try ImportParsing.key(request))
+            case .importRole: connection.importBatch!.roles.append(try ImportParsing.role(request))
+            case .importGroup: connection.importBatch!.groups.append(try ImportParsing.group(request))
             default: connection.importBatch!.events.append(try ImportParsing.event(request))
             }
         } catch {
@@ -260,7 +282,72 @@ struct Dispatcher {
 
     /// AUDIT: `after=` (or neither, as in version 1) pages forward from the oldest, `before=` back
     /// from the newest end.
-    func audit(_ request: Request) throws -> [UInt8] {
+    /// A scoped auditor's page: the events of its organisations' machines that still exist, read
+    /// on until the page is full or the journal ends (at most 100 pages of the journal a request).
+    func scopedEvents(_ range: Snapshot.EventRange, machine: MachineID?, limit: Int, _ reach: Authority) throws -> [AuditEvent] {
+        var found: [AuditEvent] = []
+        var range = range
+        for _ in 0..<100 {
+            let page = try session.auditEvents(range, machine: machine, limit: limit)
+            let seen = try page.filter { event in
+                guard let id = event.machine, let m = try session.machine(id: id) else { return false }
+                return reach.covers(m.organization)
+            }
+            switch range {
+            case .after:
+                found += seen.prefix(limit - found.count)
+                range = .after(page.last?.seq ?? 0)
+            case .before:
+                found = Array(seen.suffix(limit - found.count)) + found
+                range = .before(page.first?.seq ?? 0)
+            }
+            if found.count >= limit || page.count < limit { break }
+        }
+        return found
+    }
+
+    /// A machine as a peer's read grant sees it: outside its scope, absent.
+    func visibleMachine(_ ref: String, to connection: Connection) throws -> MachineRecord? {
+        guard let m = try session.machine(ref: ref), connection.access.sees(m.organization, through: .machinesRead) else { return nil }
+        return m
+    }
+
+    /// ROLE LIST / SHOW, GROUP LIST / SHOW: few records, answered whole.
+    func rights(_ request: Request) throws -> [UInt8] {
+        try session.refresh()
+        switch request.verb {
+        case .roleShow:
+            guard let role = try session.role(name: request.arguments[0]) else {
+                return ReplyFormat.no("not-found", "no role \(Log.token(request.arguments[0]))")
+            }
+            let machines = try session.holderCount(role: role.name)
+            return ReplyFormat.ok { ReplyFormat.role(role, machines: machines, into: &$0) }
+        case .groupShow:
+            guard let group = try session.group(name: request.arguments[0]) else {
+                return ReplyFormat.no("not-found", "no group \(Log.token(request.arguments[0]))")
+            }
+            let machines = try session.holderCount(group: group.name)
+            return ReplyFormat.ok { ReplyFormat.group(group, machines: machines, into: &$0) }
+        case .roleList:
+            var out: [UInt8] = []
+            let roles = try session.allRoles()
+            for role in roles {
+                let machines = try session.holderCount(role: role.name)
+                out += ReplyFormat.item("ROLE") { ReplyFormat.role(role, machines: machines, into: &$0) }
+            }
+            return out + ReplyFormat.ok { $0.attribute("count", String(roles.count)) }
+        default:
+            var out: [UInt8] = []
+            let groups = try session.allGroups()
+            for group in groups {
+                let machines = try session.holderCount(group: group.name)
+                out += ReplyFormat.item("GROUP") { ReplyFormat.group(group, machines: machines, into: &$0) }
+            }
+            return out + ReplyFormat.ok { $0.attribute("count", String(groups.count)) }
+        }
+    }
+
+    func audit(_ request: Request, scope: Set<String>? = nil) throws -> [UInt8] {
         func sequence(_ name: String) -> Result<UInt64?, Never>? {
             guard let text = request[attribute: name] else { return .success(nil) }
             guard let n = UInt64(text) else { return nil }
@@ -281,16 +368,19 @@ struct Dispatcher {
             limit = n
         }
         try session.refresh()
+        let reach = Authority(rightsAdmin: false, scope: scope)
         var machine: MachineID?
         if let ref = request[attribute: "machine"] {
-            // A deleted machine's events stay reachable by its id.
-            guard let id = try session.machine(ref: ref)?.id ?? MachineID(ref) else {
+            // A deleted machine's events stay reachable by its id (unscoped peers only: its organisation is gone).
+            let found = try session.machine(ref: ref)
+            guard let id = found?.id ?? (reach.isScoped ? nil : MachineID(ref)), found.map({ reach.covers($0.organization) }) ?? true else {
                 return ReplyFormat.no("not-found", "no machine \(Log.token(ref))")
             }
             machine = id
         }
         let range: Snapshot.EventRange = before.map { .before($0) } ?? .after(after ?? 0)
-        let events = try session.auditEvents(range, machine: machine, limit: limit)
+        let events = try reach.isScoped ? scopedEvents(range, machine: machine, limit: limit, reach)
+                                        : session.auditEvents(range, machine: machine, limit: limit)
         var out: [UInt8] = []
         for e in events { out += ReplyFormat.item("EVENT") { ReplyFormat.event(e, into: &$0) } }
         return out + ReplyFormat.ok { $0.attribute("count", String(events.count)) }

@@ -165,7 +165,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         configurationGeneration = generation
         configuration = shared.configuration
         for connection in connections.values {
-            connection.permissions = configuration.grants.permissions(for: connection.peer)
+            connection.access = configuration.grants.access(for: connection.peer)
         }
     }
 
@@ -229,7 +229,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     /// Starts serving an accepted socket, its slot taken: its first read.
     private func adopt(_ fd: Int32, peer: PeerCredentials, gate: GateListener.Transport?, now: Int64) {
         let connection = Connection(fd: fd, serial: shared.nextSerial(), peer: peer,
-                                    permissions: configuration.grants.permissions(for: peer), now: now)
+                                    access: configuration.grants.access(for: peer), now: now)
         if let gate { connection.gate = GateState(transport: gate) }
         connections[connection.serial] = connection
         setInterest(connection, PAPA_EPOLLIN, adding: true)
@@ -334,7 +334,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         }
         if !group.isEmpty {
             connection.phase = .awaitingWriter
-            shared.writer.submit(Writer.Job(operations: group, actor: connection.actor, sink: self, connection: connection.serial))
+            shared.writer.submit(Writer.Job(operations: group, actor: connection.actor, sink: self, connection: connection.serial,
+                                            authority: connection.access.authority))
         }
         connection.partialSince = stalled ? (connection.partialSince == 0 ? now : connection.partialSince) : 0
         if connection.inputEnded && connection.isServing {

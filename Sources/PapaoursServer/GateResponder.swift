@@ -63,21 +63,20 @@ struct GateResponder {
                 return GateResponse.refusal(.missingRight, VerifyVerdict.missingRightMessage(missing))
             }
             dispatcher.count(verdict, ip: ip, usage: &usage)
-            return headers(identity, rights: entry.rights)
+            return headers(identity)
         }
     }
 
     /// 200 with the machine's identity in headers, percent-encoded so that any text decodes exactly.
-    private func headers(_ identity: VerifyIdentity, rights: Set<Right>) -> HTTPResponse {
+    private func headers(_ identity: VerifyIdentity) -> HTTPResponse {
         let machine = identity.machine
         let values: [(String, String)] = [
             ("X-Papaours-Machine", machine.id.value),
             ("X-Papaours-Machine-Name", machine.name),
             ("X-Papaours-Organization", machine.organization),
             ("X-Papaours-Roles", machine.roles.joined(separator: ",")),
-            // Groups come with the rights model (roles with rights, groups, perimeters); none until then.
-            ("X-Papaours-Groups", ""),
-            ("X-Papaours-Rights", rights.map(\.description).sorted().joined(separator: ",")),
+            ("X-Papaours-Groups", machine.groups.joined(separator: ",")),
+            ("X-Papaours-Rights", machine.rights.map(\.description).joined(separator: ",")),
             ("X-Papaours-Key", identity.keyID),
             ("X-Papaours-Key-Label", identity.label),
         ]

@@ -28,6 +28,34 @@ enum ImportParsing {
             roles: try Validation.roles(r[attribute: "roles"] ?? ""), status: try status(r[attribute: "status"]),
             created: try time(r[attribute: "created"], "created", optional: true) ?? now,
             createdBy: try Validation.text(r[attribute: "created-by"] ?? "", field: "created-by", length: 0...128),
+            updated: try time(r[attribute: "updated"], "updated", optional: true) ?? now,
+            groups: try Validation.groups(r[attribute: "groups"] ?? ""),
+            protected: try Validation.protected(r[attribute: "protected"] ?? "no"))
+    }
+
+    static func role(_ r: Request) throws(ValidationError) -> RoleRecord {
+        let now = Timestamp.now()
+        return RoleRecord(
+            name: try Validation.roleName(r[attribute: "name"] ?? ""),
+            description: try Validation.description(r[attribute: "description"] ?? ""),
+            rights: try Validation.rights(r[attribute: "rights"] ?? ""),
+            perimeter: try Perimeter(parsing: r[attribute: "perimeter"] ?? "*"),
+            protected: try Validation.protected(r[attribute: "protected"] ?? "no"),
+            created: try time(r[attribute: "created"], "created", optional: true) ?? now,
+            createdBy: try Validation.text(r[attribute: "created-by"] ?? "", field: "created-by", length: 0...128),
+            updated: try time(r[attribute: "updated"], "updated", optional: true) ?? now)
+    }
+
+    static func group(_ r: Request) throws(ValidationError) -> GroupRecord {
+        let now = Timestamp.now()
+        return GroupRecord(
+            name: try Validation.groupName(r[attribute: "name"] ?? ""),
+            description: try Validation.description(r[attribute: "description"] ?? ""),
+            roles: try Validation.roles(r[attribute: "roles"] ?? ""),
+            perimeter: try Perimeter(parsing: r[attribute: "perimeter"] ?? "*"),
+            protected: try Validation.protected(r[attribute: "protected"] ?? "no"),
+            created: try time(r[attribute: "created"], "created", optional: true) ?? now,
+            createdBy: try Validation.text(r[attribute: "created-by"] ?? "", field: "created-by", length: 0...128),
             updated: try time(r[attribute: "updated"], "updated", optional: true) ?? now)
     }
 

@@ -19,26 +19,37 @@ final class Listing {
         case journal(AuditAction, details: String, reply: [UInt8])
     }
 
-    /// Where an export stands: its machines, then every machine's keys, then the journal.
-    private enum Phase { case machines, keys, events }
+    /// Where an export stands: roles and groups, its machines, then every machine's keys, then the journal.
+    private enum Phase { case rights, machines, keys, events }
 
     static let partBytes = 64 * 1024
     private static let recordsPerRead = 256
 
     private let kind: Kind
     private let snapshot: Snapshot
-    private var phase = Phase.machines
+    /// Whose machines the peer sees (a scoped grant sees its organisations' only).
+    private let scope: Authority
+    private var phase: Phase
     private var afterMachine: MachineID?
     /// EXPORT's keys phase: the machine whose keys are being sent, and the last key sent.
     private var keysOf: MachineID?
     private var afterKey: KeyID?
     private var afterEvent: UInt64 = 0
-    private var counts = (machines: 0, keys: 0, events: 0)
+    private var counts = (machines: 0, keys: 0, events: 0, roles: 0, groups: 0)
 
-    init(_ kind: Kind, store: Store) throws {
+    init(_ kind: Kind, store: Store, scope: Set<String>? = nil) throws {
         self.kind = kind
+        self.scope = Authority(rightsAdmin: false, scope: scope)
+        phase = if case .export = kind { .rights } else { .machines }
         snapshot = try Snapshot(store: store)
         try snapshot.refresh()
+    }
+
+    /// An event is shown to a scoped peer when it names a machine of its scope that still exists.
+    private func sees(_ event: AuditEvent) throws -> Bool {
+        guard scope.isScoped else { return true }
+        guard let id = event.machine, let machine = try snapshot.machine(id: id) else { return false }
+        return scope.covers(machine.organization)
     }
 
     /// Appends the next part's lines to `out`; the end when nothing is left.
@@ -46,13 +57,25 @@ final class Listing {
         let start = out.count
         while out.count - start < Listing.partBytes {
             switch (kind, phase) {
+            case (.export, .rights):
+                for role in try snapshot.allRoles() {
+                    let machines = try snapshot.holderCount(role: role.name)
+                    out += ReplyFormat.item("ROLE") { ReplyFormat.role(role, machines: machines, into: &$0) }
+                    counts.roles += 1
+                }
+                for group in try snapshot.allGroups() {
+                    let machines = try snapshot.holderCount(group: group.name)
+                    out += ReplyFormat.item("GROUP") { ReplyFormat.group(group, machines: machines, into: &$0) }
+                    counts.groups += 1
+                }
+                phase = .machines
             case (.machines, _), (.export, .machines):
                 let page = try snapshot.machines(after: afterMachine, limit: Listing.recordsPerRead)
-                for m in page {
+                for m in page where scope.covers(m.organization) {
+                    counts.machines += 1
                     let keys = try snapshot.keyCount(machine: m.id)
                     out += ReplyFormat.item("MACHINE") { ReplyFormat.machine(m, keys: keys, into: &$0) }
                 }
-                counts.machines += page.count
                 afterMachine = page.last?.id
                 if page.count < Listing.recordsPerRead {
                     if case .machines = kind { return .reply(ReplyFormat.ok { $0.attribute("count", String(counts.machines)) }) }
@@ -70,7 +93,9 @@ final class Listing {
                         phase = .events
                         continue
                     }
-                    (keysOf, afterKey, afterMachine) = (machine.id, nil, machine.id)
+                    afterMachine = machine.id
+                    guard scope.covers(machine.organization) else { continue }
+                    (keysOf, afterKey) = (machine.id, nil)
                 }
                 let page = try snapshot.keys(machine: keysOf!, after: afterKey, limit: Listing.recordsPerRead)
                 for k in page {
@@ -84,18 +109,22 @@ final class Listing {
                 if page.count < Listing.recordsPerRead { keysOf = nil }
             case (.export, .events):
                 let page = try snapshot.auditEvents(.after(afterEvent), machine: nil, limit: Listing.recordsPerRead)
-                for e in page { out += ReplyFormat.item("EVENT") { ReplyFormat.event(e, into: &$0) } }
-                counts.events += page.count
+                for e in page where try sees(e) {
+                    out += ReplyFormat.item("EVENT") { ReplyFormat.event(e, into: &$0) }
+                    counts.events += 1
+                }
                 afterEvent = page.last?.seq ?? afterEvent
                 if page.count < Listing.recordsPerRead {
                     let c = counts
                     let reply = ReplyFormat.ok {
-                        $0.attribute("count", String(c.machines + c.keys + c.events))
+                        $0.attribute("count", String(c.machines + c.keys + c.events + c.roles + c.groups))
                         $0.attribute("machines", String(c.machines))
                         $0.attribute("keys", String(c.keys))
                         $0.attribute("events", String(c.events))
+                        $0.attribute("roles", String(c.roles))
+                        $0.attribute("groups", String(c.groups))
                     }
-                    return .journal(.storeExport, details: "exported \(c.machines) machine(s), \(c.keys) key(s), \(c.events) event(s)",
+                    return .journal(.storeExport, details: "exported \(c.roles) role(s), \(c.groups) group(s), \(c.machines) machine(s), \(c.keys) key(s), \(c.events) event(s)",
                                     reply: reply)
                 }
             }

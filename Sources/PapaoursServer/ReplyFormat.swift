@@ -15,6 +15,33 @@ enum ReplyFormat {
         line.attribute("created-by", m.createdBy)
         line.attribute("updated", m.updated.description)
         line.attribute("keys", String(keys))
+        line.attribute("groups", m.groups.joined(separator: ","))
+        line.attribute("protected", m.protected ? "yes" : "no")
+        line.attribute("rights", m.rights.map(\.description).joined(separator: ","))
+    }
+
+    static func role(_ r: RoleRecord, machines: Int, into line: inout LineEncoder) {
+        line.attribute("name", r.name)
+        line.attribute("description", r.description)
+        line.attribute("rights", r.rights.map(\.description).joined(separator: ","))
+        line.attribute("perimeter", r.perimeter.description)
+        line.attribute("protected", r.protected ? "yes" : "no")
+        line.attribute("created", r.created.description)
+        line.attribute("created-by", r.createdBy)
+        line.attribute("updated", r.updated.description)
+        line.attribute("machines", String(machines))
+    }
+
+    static func group(_ g: GroupRecord, machines: Int, into line: inout LineEncoder) {
+        line.attribute("name", g.name)
+        line.attribute("description", g.description)
+        line.attribute("roles", g.roles.joined(separator: ","))
+        line.attribute("perimeter", g.perimeter.description)
+        line.attribute("protected", g.protected ? "yes" : "no")
+        line.attribute("created", g.created.description)
+        line.attribute("created-by", g.createdBy)
+        line.attribute("updated", g.updated.description)
+        line.attribute("machines", String(machines))
     }
 
     static func key(_ k: KeyRecord, into line: inout LineEncoder) {
@@ -74,7 +101,17 @@ enum ReplyFormat {
                 $0.attribute("keys-skipped", String(r.keysSkipped))
                 $0.attribute("events-added", String(r.eventsAdded))
                 $0.attribute("events-skipped", String(r.eventsSkipped))
+                $0.attribute("roles-added", String(r.rolesAdded))
+                $0.attribute("roles-skipped", String(r.rolesSkipped))
+                $0.attribute("groups-added", String(r.groupsAdded))
+                $0.attribute("groups-skipped", String(r.groupsSkipped))
             }
+        case .roleSaved(let record, let machines):
+            ok { role(record, machines: machines, into: &$0) }
+        case .groupSaved(let record, let machines):
+            ok { group(record, machines: machines, into: &$0) }
+        case .roleDeleted(let name):
+            ok { $0.attribute("name", name) }
         case .journaled(let reply), .counted(let reply):
             reply
         case .usageRecorded:
@@ -117,7 +154,7 @@ enum ReplyFormat {
     /// A store refusal as its NO code; what cannot be served at all is `unavailable`.
     static func no(_ error: StoreError) -> [UInt8] {
         switch error.code {
-        case .notFound, .exists, .invalid, .unavailable: no(error.code.rawValue, error.message)
+        case .notFound, .exists, .invalid, .unavailable, .forbidden: no(error.code.rawValue, error.message)
         case .cannotOpen, .corrupt: no("unavailable", "the store cannot serve this request: \(error.message)")
         }
     }

@@ -7,11 +7,13 @@ extension Verb {
         switch self {
         case .hello, .ping, .quit: []
         case .machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit: .machinesWrite
-        case .machineList, .machineShow, .keyList, .keyShow, .stats: .machinesRead
+        case .roleCreate, .roleEdit, .roleDelete, .groupCreate, .groupEdit, .groupDelete: .machinesWrite
+        case .machineList, .machineShow, .keyList, .keyShow, .stats, .roleList, .roleShow, .groupList, .groupShow: .machinesRead
         case .verify: .keysVerify
         case .audit: .auditRead
         case .backup, .export: [.machinesWrite, .auditRead]
-        case .keyImport, .importBegin, .importMachine, .importKey, .importEvent, .importCommit, .importAbort: .machinesWrite
+        case .keyImport, .importBegin, .importMachine, .importKey, .importEvent, .importCommit, .importAbort,
+             .importRole, .importGroup: .machinesWrite
         }
     }
 

@@ -52,19 +52,19 @@ struct PlainVerify {
 /// id and what comes after its label.
 struct MachineReply {
     let active: Bool
-    /// The machine's effective rights. Roles carry no rights until the rights model (roles with
-    /// rights, groups, perimeters) is in the store; until then every role is one with no rights,
-    /// as protocol.md says of version-1 roles, so this is empty and any `require=` is missing.
-    let rights: Set<Right> = []
+    /// The machine's effective rights, computed when it or its roles and groups were last
+    /// written (EffectiveRights): `require=` is a set lookup.
+    let rights: Set<Right>
     /// The record itself, for the HTTP gate's headers.
     let record: MachineRecord
     /// `OK machine=<id> name=<name> key=`
     let head: [UInt8]
-    /// ` organization=<org> roles=<list>` and LF
+    /// ` organization=<org> roles=<list> groups=<list> rights=<list>` and LF
     let tail: [UInt8]
 
     init(_ machine: MachineRecord) {
         active = machine.status == .active
+        rights = Set(machine.rights)
         record = machine
         var head = LineEncoder()
         head.word("OK")
@@ -74,6 +74,8 @@ struct MachineReply {
         var tail = LineEncoder()
         tail.attribute("organization", machine.organization)
         tail.attribute("roles", machine.roles.joined(separator: ","))
+        tail.attribute("groups", machine.groups.joined(separator: ","))
+        tail.attribute("rights", machine.rights.map(\.description).joined(separator: ","))
         self.tail = [UInt8(ascii: " ")] + tail.bytes + [0x0A]
     }
 

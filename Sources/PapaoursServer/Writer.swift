@@ -22,6 +22,8 @@ final class Writer: @unchecked Sendable {
         let actor: Actor?
         let sink: (any WriteCompletionSink)?
         let connection: UInt64
+        /// What the peer's grants allow its writes (scope, rights.admin); the daemon's own: all.
+        var authority: Authority = .full
     }
 
     private let store: Store
@@ -100,7 +102,7 @@ final class Writer: @unchecked Sendable {
                 let actor = job.actor ?? Actor(uid: 0, user: "papaoursd")
                 outcomes.append(try job.operations.map { operation in
                     do {
-                        let (set, outcome) = try decide(operation, by: actor, at: now, reading: view)
+                        let (set, outcome) = try decide(operation, by: actor, authority: job.authority, at: now, reading: view)
                         if let set {
                             try view.absorb(set)
                             sets.append(set)
@@ -110,6 +112,16 @@ final class Writer: @unchecked Sendable {
                         // A refusal (validation included) refuses its own write; anything else is the store's.
                         let failure = StoreError(any: error)
                         guard failure.isRefusal else { throw failure }
+                        if failure.code == .forbidden {
+                            // Refused by the grants' reach (protected, out of scope): journaled as `denied` like the rest.
+                            let refusal = WriteOperation.denied(attempted: operation.actionName, machineRef: operation.machineRef,
+                                                                missing: [], reply: ReplyFormat.no(failure))
+                            if let set = try decide(refusal, by: actor, authority: job.authority, at: now, reading: view,
+                                                    reason: failure.message).0 {
+                                try view.absorb(set)
+                                sets.append(set)
+                            }
+                        }
                         return .refused(failure)
                     }
                 })
@@ -163,38 +175,57 @@ final class Writer: @unchecked Sendable {
         }
     }
 
-    private func decide(_ operation: WriteOperation, by actor: Actor, at now: Timestamp,
-                        reading view: BatchView) throws -> (ChangeSet?, WriteOutcome) {
+    private func decide(_ operation: WriteOperation, by actor: Actor, authority: Authority, at now: Timestamp,
+                        reading view: BatchView, reason: String? = nil) throws -> (ChangeSet?, WriteOutcome) {
         switch operation {
         case .createMachine(let draft):
-            let d = try Decisions.createMachine(draft, by: actor, at: now, reading: view)
+            let d = try Decisions.createMachine(draft, authority: authority, by: actor, at: now, reading: view)
             return (d.changes, .machineCreated(d.value))
         case .editMachine(let ref, let changes):
-            let d = try Decisions.editMachine(ref, changes, by: actor, at: now, reading: view)
+            let d = try Decisions.editMachine(ref, changes, authority: authority, by: actor, at: now, reading: view)
             return (d.changes, .machineEdited(d.value, keys: try view.keyIDs(machine: d.value.id).count))
         case .deleteMachine(let ref):
-            let d = try Decisions.deleteMachine(ref, by: actor, at: now, reading: view)
+            let d = try Decisions.deleteMachine(ref, authority: authority, by: actor, at: now, reading: view)
             return (d.changes, .machineDeleted(d.value.id))
         case .createKey(let machine, let label, let expires):
             let secret = Secret.generate()
             let d = try Decisions.createKey(machine: machine, label: label, expires: expires, secret: secret,
-                                            by: actor, at: now, reading: view)
+                                            authority: authority, by: actor, at: now, reading: view)
             return (d.changes, .keyCreated(d.value, secret: secret))
         case .editKey(let ref, let changes):
-            let d = try Decisions.editKey(ref, changes, by: actor, at: now, reading: view)
+            let d = try Decisions.editKey(ref, changes, authority: authority, by: actor, at: now, reading: view)
             return (d.changes, .keyEdited(d.value))
         case .importKey(let machine, let label, let expires, let secret):
             let d = try Decisions.createKey(machine: machine, label: label, expires: expires, secret: secret, imported: true,
-                                            by: actor, at: now, reading: view)
+                                            authority: authority, by: actor, at: now, reading: view)
             return (d.changes, .keyCreated(d.value, secret: nil))
         case .importRecords(let batch):
-            let d = try Decisions.importRecords(batch, by: actor, at: now, reading: view)
+            let d = try Decisions.importRecords(batch, authority: authority, by: actor, at: now, reading: view)
             return (d.changes, .imported(d.value))
+        case .createRole(let draft):
+            let d = try Decisions.createRole(draft, authority: authority, by: actor, at: now, reading: view)
+            return (d.changes, .roleSaved(d.value, machines: 0))
+        case .editRole(let name, let changes):
+            let d = try Decisions.editRole(name, changes, authority: authority, by: actor, at: now, reading: view)
+            return (d.changes, .roleSaved(d.value, machines: try view.machineIDs(role: name).count))
+        case .deleteRole(let name):
+            let d = try Decisions.deleteRole(name, authority: authority, by: actor, at: now, reading: view)
+            return (d.changes, .roleDeleted(d.value.name))
+        case .createGroup(let draft):
+            let d = try Decisions.createGroup(draft, authority: authority, by: actor, at: now, reading: view)
+            return (d.changes, .groupSaved(d.value, machines: 0))
+        case .editGroup(let name, let changes):
+            let d = try Decisions.editGroup(name, changes, authority: authority, by: actor, at: now, reading: view)
+            return (d.changes, .groupSaved(d.value, machines: try view.machineIDs(group: name).count))
+        case .deleteGroup(let name):
+            let d = try Decisions.deleteGroup(name, authority: authority, by: actor, at: now, reading: view)
+            return (d.changes, .roleDeleted(d.value.name))
         case .denied(let attempted, let machineRef, let missing, let reply):
             if deniedRepeats.absorb(.init(uid: actor.uid, attempted: attempted), user: actor.user, missing: missing, at: now) {
                 return (nil, .counted(reply: reply))
             }
-            let set = try Decisions.denied(attempted, machineRef: machineRef, details: "refused: lacks permission \(missing)",
+            let set = try Decisions.denied(attempted, machineRef: machineRef,
+                                           details: reason.map { "refused: \($0)" } ?? "refused: lacks permission \(missing)",
                                            by: actor, at: now, reading: view)
             return (set, .journaled(reply: reply))
         case .journal(let action, let details, let reply):

@@ -11,6 +11,10 @@ extension Store {
             case .putKey(let record): try put(record, in: txn)
             case .deleteKey(let id): try deleteKey(id, in: txn)
             case .addUsage(let id, let delta): try addUsage(delta, to: id, in: txn)
+            case .putRole(let record): try roles.put(Array(record.name.utf8), RecordCoding.encode(record), in: txn)
+            case .deleteRole(let name): try roles.delete(Array(name.utf8), in: txn)
+            case .putGroup(let record): try groups.put(Array(record.name.utf8), RecordCoding.encode(record), in: txn)
+            case .deleteGroup(let name): try groups.delete(Array(name.utf8), in: txn)
             }
         }
         for event in set.events { try append(event, in: txn) }
@@ -18,17 +22,29 @@ extension Store {
 
     private func put(_ record: MachineRecord, in txn: borrowing WriteTransaction) throws {
         let id = record.id.stored
-        if let old = try machine(id: record.id, in: txn), Validation.nameFoldKey(old.name) != Validation.nameFoldKey(record.name) {
+        let old = try machine(id: record.id, in: txn)
+        if let old, Validation.nameFoldKey(old.name) != Validation.nameFoldKey(record.name) {
             try machineNames.delete(Array(Validation.nameFoldKey(old.name).utf8), in: txn)
         }
         try machines.put(id, RecordCoding.encode(record), in: txn)
         try machineNames.put(Array(Validation.nameFoldKey(record.name).utf8), id, in: txn)
+        try index(id, holding: (record.roles, record.groups), held: (old?.roles ?? [], old?.groups ?? []), in: txn)
     }
 
     private func deleteMachine(_ id: MachineID, in txn: borrowing WriteTransaction) throws {
         guard let old = try machine(id: id, in: txn) else { return }
         try machineNames.delete(Array(Validation.nameFoldKey(old.name).utf8), in: txn)
         try machines.delete(id.stored, in: txn)
+        try index(id.stored, holding: ([], []), held: (old.roles, old.groups), in: txn)
+    }
+
+    /// Keeps role-machines and group-machines: the names a machine no longer holds lose it.
+    func index(_ id: [UInt8], holding new: (roles: [String], groups: [String]), held old: (roles: [String], groups: [String]),
+               in txn: borrowing WriteTransaction) throws {
+        for (database, now, before) in [(roleMachines, new.roles, old.roles), (groupMachines, new.groups, old.groups)] {
+            for name in before where !now.contains(name) { try database.delete(Array(name.utf8), value: id, in: txn) }
+            for name in now where !before.contains(name) { try database.put(Array(name.utf8), id, in: txn) }
+        }
     }
 
     private func put(_ record: KeyRecord, in txn: borrowing WriteTransaction) throws {

@@ -10,6 +10,8 @@ public final class BatchView: RecordReading {
     private var names: [String: MachineID?] = [:]
     private var keys: [KeyID: KeyRecord?] = [:]
     private var hashes: [SecretHash: KeyID?] = [:]
+    private var roles: [String: RoleRecord?] = [:]
+    private var groups: [String: GroupRecord?] = [:]
     private var events: [UInt64: AuditEvent] = [:]
     private var lastEvent: UInt64?
     private var lastChange: UInt64?
@@ -35,6 +37,10 @@ public final class BatchView: RecordReading {
                 keys[id] = .some(nil)
             case .addUsage:
                 break
+            case .putRole(let record): roles[record.name] = record
+            case .deleteRole(let name): roles[name] = .some(nil)
+            case .putGroup(let record): groups[record.name] = record
+            case .deleteGroup(let name): groups[name] = .some(nil)
             }
         }
         for event in set.events { events[event.seq] = event }
@@ -83,5 +89,39 @@ public final class BatchView: RecordReading {
     public func changeSequence() throws -> UInt64 {
         if let lastChange { return lastChange }
         return try base.changeSequence()
+    }
+
+    public func role(name: String) throws -> RoleRecord? {
+        if let staged = roles[name] { return staged }
+        return try base.role(name: name)
+    }
+
+    public func group(name: String) throws -> GroupRecord? {
+        if let staged = groups[name] { return staged }
+        return try base.group(name: name)
+    }
+
+    public func allGroups() throws -> [GroupRecord] {
+        var all: [String: GroupRecord] = [:]
+        for record in try base.allGroups() { all[record.name] = record }
+        for (name, record) in groups { all[name] = record }
+        return all.values.sorted { $0.name < $1.name }
+    }
+
+    public func machineIDs(role: String) throws -> [MachineID] {
+        try holders(base.machineIDs(role: role)) { $0.roles.contains(role) }
+    }
+
+    public func machineIDs(group: String) throws -> [MachineID] {
+        try holders(base.machineIDs(group: group)) { $0.groups.contains(group) }
+    }
+
+    /// The base's holders, with the machines staged in this batch put in or taken out.
+    private func holders(_ base: [MachineID], _ holds: (MachineRecord) -> Bool) -> [MachineID] {
+        var ids = Set(base)
+        for (id, record) in machines {
+            if let record, holds(record) { ids.insert(id) } else { ids.remove(id) }
+        }
+        return ids.sorted()
     }
 }

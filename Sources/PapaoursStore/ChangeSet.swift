@@ -13,6 +13,11 @@ public struct ChangeSet: Sendable, Equatable {
         case deleteKey(KeyID)
         /// Adds counts to a key's usage; a key that no longer exists is passed over.
         case addUsage(KeyID, UsageDelta)
+        case putRole(RoleRecord)
+        /// The role only: the machines and groups that held it were rewritten before, in the same set.
+        case deleteRole(String)
+        case putGroup(GroupRecord)
+        case deleteGroup(String)
     }
 
     /// This write's place in the store's change sequence: one more than the last applied.

@@ -7,12 +7,18 @@ public struct MachineDraft: Sendable {
     public var organization: String
     /// Comma-separated role names.
     public var roles: String
+    /// Comma-separated group names.
+    public var groups: String
+    public var protected: String
 
-    public init(name: String, description: String = "", organization: String = "", roles: String = "") {
+    public init(name: String, description: String = "", organization: String = "", roles: String = "",
+                groups: String = "", protected: String = "no") {
         self.name = name
         self.description = description
         self.organization = organization
         self.roles = roles
+        self.groups = groups
+        self.protected = protected
     }
 }
 
@@ -23,14 +29,18 @@ public struct MachineChanges: Sendable {
     public var organization: String?
     public var roles: String?
     public var status: String?
+    public var groups: String?
+    public var protected: String?
 
     public init(name: String? = nil, description: String? = nil, organization: String? = nil,
-                roles: String? = nil, status: String? = nil) {
+                roles: String? = nil, status: String? = nil, groups: String? = nil, protected: String? = nil) {
         self.name = name
         self.description = description
         self.organization = organization
         self.roles = roles
         self.status = status
+        self.groups = groups
+        self.protected = protected
     }
 }
 
@@ -109,8 +119,8 @@ struct ChangeLog {
         var log = ChangeLog()
         for change in changes {
             switch action {
-            case .machineCreate, .keyCreate: log.set(change.field, change.new)
-            case .machineDelete: log.removed(change.field, change.old)
+            case .machineCreate, .keyCreate, .roleCreate, .groupCreate: log.set(change.field, change.new)
+            case .machineDelete, .roleDelete, .groupDelete: log.removed(change.field, change.old)
             default: log.change(change.field, from: change.old, to: change.new)
             }
         }

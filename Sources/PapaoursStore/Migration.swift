@@ -27,6 +27,7 @@ extension Store {
             }
             guard found != Schema.version else { return }
             if version < 3 { try migrateToVersion3(in: txn) }
+            if version < 4 { try migrateToVersion4(in: txn) }
             try meta.put(Schema.versionKey, withUnsafeBytes(of: Schema.version.bigEndian) { Array($0) }, in: txn)
             if stop == .beforeCommit { throw StoreError(.cannotOpen, "migration stopped before its commit (test)") }
             try txn.commit()
@@ -35,6 +36,24 @@ extension Store {
             throw error
         } catch {
             throw StoreError(.cannotOpen, "cannot upgrade the database in \(directory): \(StoreError(any: error).message)")
+        }
+    }
+
+    /// Schema 3 → 4: every role name on a machine becomes a role with no rights and perimeter
+    /// `*` (protocol.md, "Upgrading a version-1 store"), machines take layout 3 and the
+    /// role-machines index is built. VERIFY's `roles=` is unchanged; no right appears.
+    private func migrateToVersion4(in txn: borrowing WriteTransaction) throws {
+        var machineValues: [[UInt8]] = []
+        try machines.scan(in: txn) { _, value in machineValues.append(value); return true }
+        for database in [roleMachines, groupMachines] { try database.clear(in: txn) }
+        for value in machineValues {
+            let record = try value.withUnsafeBytes { try Store.decoded($0, "machine", RecordCoding.decodeMachine) }
+            for name in record.roles where try roles.get(Array(name.utf8), in: txn) == nil {
+                let role = RoleRecord(name: name, created: record.created, createdBy: "papaoursd", updated: record.created)
+                try roles.put(Array(name.utf8), RecordCoding.encode(role), in: txn)
+            }
+            try machines.put(record.id.stored, RecordCoding.encode(record), in: txn)
+            try index(record.id.stored, holding: (record.roles, record.groups), held: ([], []), in: txn)
         }
     }
 

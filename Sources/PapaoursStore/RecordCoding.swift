@@ -5,8 +5,12 @@ import PapaoursCore
 enum RecordCoding {
     static let layout: UInt8 = 2
 
+    /// Machines take layout 3 (schema 4): groups, protected and the effective rights follow
+    /// the fields of layout 2, which is still read (a schema-3 store being upgraded).
+    static let machineLayout: UInt8 = 3
+
     static func encode(_ m: MachineRecord) -> [UInt8] {
-        var w = RecordWriter(version: layout)
+        var w = RecordWriter(version: machineLayout)
         w.shortBytes(m.id.stored)
         w.shortText(m.name)
         w.shortText(m.description)
@@ -16,12 +20,16 @@ enum RecordCoding {
         w.time(m.created)
         w.shortText(m.createdBy)
         w.time(m.updated)
+        w.shortText(m.groups.joined(separator: ","))
+        w.u8(m.protected ? 1 : 0)
+        w.shortText(m.rights.map(\.description).joined(separator: ","))
         return w.bytes
     }
 
     static func decodeMachine(_ bytes: UnsafeRawBufferPointer) throws(RecordReader.Corrupt) -> MachineRecord {
         var r = RecordReader(bytes)
-        guard try r.u8() == layout else { throw RecordReader.Corrupt() }
+        let version = try r.u8()
+        guard version == layout || version == machineLayout else { throw RecordReader.Corrupt() }
         let id = MachineID(stored: try r.shortTextBytes())
         let name = try r.shortText()
         let description = try r.shortText()
@@ -31,9 +39,92 @@ enum RecordCoding {
         let created = try r.time()
         let createdBy = try r.shortText()
         let updated = try r.time()
-        return MachineRecord(id: id, name: name, description: description, organization: organization,
-                             roles: roles.isEmpty ? [] : roles.split(separator: ",").map(String.init),
-                             status: status, created: created, createdBy: createdBy, updated: updated)
+        var record = MachineRecord(id: id, name: name, description: description, organization: organization,
+                                   roles: list(roles), status: status, created: created, createdBy: createdBy, updated: updated)
+        if version == machineLayout {
+            record.groups = list(try r.shortText())
+            record.protected = try r.u8() == 1
+            record.rights = try rights(r.shortText())
+        }
+        return record
+    }
+
+    static func encode(_ role: RoleRecord) -> [UInt8] {
+        var w = RecordWriter(version: layout)
+        w.shortText(role.name)
+        w.shortText(role.description)
+        w.shortText(role.rights.map(\.description).joined(separator: ","))
+        write(role.perimeter, into: &w)
+        w.u8(role.protected ? 1 : 0)
+        w.time(role.created)
+        w.shortText(role.createdBy)
+        w.time(role.updated)
+        return w.bytes
+    }
+
+    static func decodeRole(_ bytes: UnsafeRawBufferPointer) throws(RecordReader.Corrupt) -> RoleRecord {
+        var r = RecordReader(bytes)
+        guard try r.u8() == layout else { throw RecordReader.Corrupt() }
+        let name = try r.shortText()
+        let description = try r.shortText()
+        let rights = try rights(r.shortText())
+        let perimeter = try perimeter(&r)
+        let protected = try r.u8() == 1
+        return RoleRecord(name: name, description: description, rights: rights, perimeter: perimeter, protected: protected,
+                          created: try r.time(), createdBy: try r.shortText(), updated: try r.time())
+    }
+
+    static func encode(_ group: GroupRecord) -> [UInt8] {
+        var w = RecordWriter(version: layout)
+        w.shortText(group.name)
+        w.shortText(group.description)
+        w.shortText(group.roles.joined(separator: ","))
+        write(group.perimeter, into: &w)
+        w.u8(group.protected ? 1 : 0)
+        w.time(group.created)
+        w.shortText(group.createdBy)
+        w.time(group.updated)
+        return w.bytes
+    }
+
+    static func decodeGroup(_ bytes: UnsafeRawBufferPointer) throws(RecordReader.Corrupt) -> GroupRecord {
+        var r = RecordReader(bytes)
+        guard try r.u8() == layout else { throw RecordReader.Corrupt() }
+        let name = try r.shortText()
+        let description = try r.shortText()
+        let roles = list(try r.shortText())
+        let perimeter = try perimeter(&r)
+        let protected = try r.u8() == 1
+        return GroupRecord(name: name, description: description, roles: roles, perimeter: perimeter, protected: protected,
+                           created: try r.time(), createdBy: try r.shortText(), updated: try r.time())
+    }
+
+    private static func list(_ text: String) -> [String] {
+        text.isEmpty ? [] : text.split(separator: ",").map(String.init)
+    }
+
+    private static func rights(_ text: String) throws(RecordReader.Corrupt) -> [Right] {
+        guard let rights = try? Validation.rights(text) else { throw RecordReader.Corrupt() }
+        return rights
+    }
+
+    /// A perimeter as a count (0 for `*`) and the organisations' names.
+    private static func write(_ perimeter: Perimeter, into w: inout RecordWriter) {
+        switch perimeter {
+        case .everywhere: w.varint(0)
+        case .organizations(let names):
+            w.varint(UInt64(names.count))
+            for name in names { w.shortText(name) }
+        }
+    }
+
+    private static func perimeter(_ r: inout RecordReader) throws(RecordReader.Corrupt) -> Perimeter {
+        let count = try r.varint()
+        guard count > 0 else { return .everywhere }
+        guard count <= UInt64(Validation.maxPerimeter) else { throw RecordReader.Corrupt() }
+        var names: [String] = []
+        for _ in 0..<count { names.append(try r.shortText()) }
+        return .organizations(names)
     }
 
     /// A key, stored under its secret's hash. What VERIFY needs comes first (see KeyView);
@@ -139,6 +230,12 @@ enum RecordCoding {
         case .storeBackup: 8
         case .storeExport: 9
         case .storeRestore: 10
+        case .roleCreate: 11
+        case .roleEdit: 12
+        case .roleDelete: 13
+        case .groupCreate: 14
+        case .groupEdit: 15
+        case .groupDelete: 16
         }
     }
 

@@ -13,6 +13,13 @@ public protocol RecordReading {
     func event(seq: UInt64) throws -> AuditEvent?
     func lastEventSequence() throws -> UInt64
     func changeSequence() throws -> UInt64
+    func role(name: String) throws -> RoleRecord?
+    func group(name: String) throws -> GroupRecord?
+    /// Every group, in name order (few: they are the platform's own).
+    func allGroups() throws -> [GroupRecord]
+    /// The machines holding a role, or a group, directly; in id order.
+    func machineIDs(role: String) throws -> [MachineID]
+    func machineIDs(group: String) throws -> [MachineID]
 }
 
 extension RecordReading {
@@ -32,6 +39,33 @@ extension RecordReading {
     func existingMachine(_ ref: String) throws -> MachineRecord {
         guard let record = try machine(ref: ref) else { throw StoreError(.notFound, "no machine \(ChangeLog.quoted(ref))") }
         return record
+    }
+
+    /// A machine the writer may change: outside its scope it is absent; protected, it is
+    /// `rights.admin`'s (its keys too).
+    func writableMachine(_ ref: String, _ authority: Authority) throws -> MachineRecord {
+        let record = try existingMachine(ref)
+        guard authority.covers(record.organization) else { throw StoreError(.notFound, "no machine \(ChangeLog.quoted(ref))") }
+        if record.protected {
+            try Decisions.requireRightsAdmin(authority, "change the protected machine \(ChangeLog.quoted(record.name)) or its keys")
+        }
+        return record
+    }
+
+    func existingRole(_ name: String) throws -> RoleRecord {
+        guard let record = try role(name: name) else { throw StoreError(.notFound, "no role \(ChangeLog.quoted(name))") }
+        return record
+    }
+
+    func existingGroup(_ name: String) throws -> GroupRecord {
+        guard let record = try group(name: name) else { throw StoreError(.notFound, "no group \(ChangeLog.quoted(name))") }
+        return record
+    }
+
+    /// A machine's effective rights as the view holds its roles and groups now.
+    func effectiveRights(of machine: MachineRecord) throws -> [Right] {
+        try EffectiveRights.rights(organization: machine.organization, roles: machine.roles, groups: machine.groups,
+                                   role: { try role(name: $0) }, group: { try group(name: $0) })
     }
 
     func existingKey(_ ref: String) throws -> KeyRecord {

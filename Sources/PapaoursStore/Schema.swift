@@ -1,6 +1,6 @@
 import PapaoursCore
 
-/// The named databases of the store (schema 3) and what `meta` holds.
+/// The named databases of the store (schema 4) and what `meta` holds.
 ///
 /// - secrets: SHA-256 of the secret → key record: VERIFY's one lookup
 /// - key-ids: key id → the first 16 bytes of its secret's SHA-256 (found in `secrets` by a range seek)
@@ -8,6 +8,9 @@ import PapaoursCore
 /// - key-usage: key id → uses, last use, last address (a usage flush rewrites these, not keys)
 /// - machines: machine id → machine record
 /// - machine-names: name folded for case → machine id
+/// - roles: role name → role record; groups: group name → group record
+/// - role-machines, group-machines: a role's or group's name → the ids of the machines that
+///   hold it directly (sorted duplicates): who to recompute when it changes
 /// - audit: sequence (big-endian) → event, appended in order
 /// - audit-machines: machine id → sequences of its events (sorted duplicates)
 /// - meta: "schema-version" → UInt32, "change-sequence" → UInt64, both big-endian; "restored"
@@ -16,7 +19,7 @@ enum Schema {
     /// What `key-ids` keeps of a hash: enough to find the key record, half the bytes.
     static func hashPrefix(_ hash: SecretHash) -> [UInt8] { Array(hash.bytes.prefix(16)) }
 
-    static let version: UInt32 = 3
+    static let version: UInt32 = 4
     static let versionKey = Array("schema-version".utf8)
     static let changeSequenceKey = Array("change-sequence".utf8)
     /// Set by `papaoursd --restore` in the restored copy, cleared when its first start journals it.
@@ -26,6 +29,7 @@ enum Schema {
     static let databases: [(name: String, duplicates: Bool)] = [
         ("meta", false), ("secrets", false), ("key-ids", false), ("machine-key-ids", true), ("key-usage", false),
         ("machines", false), ("machine-names", false), ("audit", false), ("audit-machines", true),
+        ("roles", false), ("groups", false), ("role-machines", true), ("group-machines", true),
     ]
 
     /// Schema 2's databases that schema 3 replaced: key id → key record (usage inside),

@@ -23,6 +23,10 @@ public final class Store: @unchecked Sendable {
     let machineNames: Database
     let audit: Database
     let auditMachines: Database
+    let roles: Database
+    let groups: Database
+    let roleMachines: Database
+    let groupMachines: Database
     private let lockFD: Int32
 
     /// The map is sized once, so that it never grows under readers (growing would need every
@@ -67,6 +71,10 @@ public final class Store: @unchecked Sendable {
             machineNames = opened["machine-names"]!
             audit = opened["audit"]!
             auditMachines = opened["audit-machines"]!
+            roles = opened["roles"]!
+            groups = opened["groups"]!
+            roleMachines = opened["role-machines"]!
+            groupMachines = opened["group-machines"]!
         } catch {
             environment.close()
             Glibc.close(lockFD)

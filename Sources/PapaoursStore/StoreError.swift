@@ -9,6 +9,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case notFound = "not-found"
         case exists
         case invalid
+        /// The writer's grants do not cover it (a protected record, an organisation outside its scope).
+        case forbidden
         /// The store cannot take writes now (disk full, read-only, I/O error).
         case unavailable
         /// The database cannot be opened as it is (newer schema, wrong owner, locked, corrupt).
@@ -58,7 +60,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// A refusal by the rules (the request's fault), as against a failure of the store itself.
     public var isRefusal: Bool {
         switch code {
-        case .notFound, .exists, .invalid: true
+        case .notFound, .exists, .invalid, .forbidden: true
         case .unavailable, .cannotOpen, .corrupt: false
         }
     }

@@ -42,8 +42,8 @@ struct ClientLibraryTests {
         let stats = try client.stats()
         #expect(stats.machines == 1 && stats.keys == 2 && stats.verifyOK == 1 && stats.verifyDenied == 4)
         let hello = try client.hello()
-        #expect(hello.server == "papaoursd" && hello.protocolVersion == 1 && hello.uid == 0 && hello.user == "root")
-        #expect(hello.permissionNames == ["machines.read", "machines.write", "keys.verify", "audit.read"])
+        #expect(hello.server == "papaoursd" && hello.protocolVersion == "1.1" && hello.uid == 0 && hello.user == "root")
+        #expect(hello.permissionNames == ["machines.read", "machines.write", "keys.verify", "audit.read", "rights.admin"])
     }
 
     @Test func refusalsAndBadRequestsAreTypedErrors() throws {

@@ -86,10 +86,10 @@ struct CtlVerifyAuditTests {
         let status = try Ctl(daemon, lang)("status")
         #expect(status.status == 0, "\(status)")
         #expect(status.row(lang.pick("Server", "Serveur")).last?.hasPrefix("papaoursd ") == true)
-        #expect(status.row(lang.pick("Server", "Serveur")).last?.hasSuffix(lang.pick(" (protocol 1)", " (protocole 1)")) == true)
+        #expect(status.row(lang.pick("Server", "Serveur")).last?.hasSuffix(lang.pick(" (protocol 1.1)", " (protocole 1.1)")) == true)
         #expect(status.row("Socket") == ["Socket", daemon.socketPath])
         #expect(status.row(lang.pick("User", "Utilisateur")).last == "root (uid 0)")
-        #expect(status.row("Permissions").last == "machines.read, machines.write, keys.verify, audit.read")
+        #expect(status.row("Permissions").last == "machines.read, machines.write, keys.verify, audit.read, rights.admin")
         #expect(status.row("Machines") == ["Machines", "1"])
         #expect(status.row(lang.pick("Keys accepted", "Clés acceptées")).last == "1")
     }

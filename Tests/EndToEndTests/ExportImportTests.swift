@@ -72,12 +72,13 @@ struct ExportImportTests {
         let types = objects.map { $0["type"] as? String ?? "?" }
         let machines = types.filter { $0 == "machine" }.count, keys = types.filter { $0 == "key" }.count
         let events = types.filter { $0 == "event" }.count
-        #expect(types == Array(repeating: "machine", count: machines) + Array(repeating: "key", count: keys)
+        #expect(types == ["role"] + Array(repeating: "machine", count: machines) + Array(repeating: "key", count: keys)
             + Array(repeating: "event", count: events) + ["end"])
         let journal = try wholeAudit(source.client).count
         #expect(machines == 4 && keys == 14 && events == journal - 2, "all but the two exports' own events")
         let end = try #require(objects.last)
         #expect(end["machines"] as? Int == machines && end["keys"] as? Int == keys && end["events"] as? Int == events)
+        #expect(end["roles"] as? Int == 1 && end["groups"] as? Int == 0)
         #expect(exported.stdout == "Exported \(machines) machine(s), \(keys) API key(s) and \(events) audit event(s) to \(file).\n")
         for object in objects where object["type"] as? String == "machine" {
             #expect(Set(object.keys) == CtlJSONTests.machineNames.union(["type"]) && object["roles"] is [String])
@@ -135,8 +136,8 @@ struct ExportImportTests {
         #expect(try Ctl(source)("export", "--output", file).status == 0)
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let lines = text.split(separator: "\n").map(String.init)
-        let events = 3 + 6 + 2  // creates, then two keys made inactive
-        #expect(lines.count == 3 + 6 + events + 1)
+        let events = 1 + 3 + 6 + 2  // the role api made by the first machine, creates, then two keys made inactive
+        #expect(lines.count == 1 + 3 + 6 + events + 1, "a role line, the machines, the keys, the events, the end")
         let endLine = lines.count
 
         let destination = try Daemon()
@@ -169,8 +170,8 @@ struct ExportImportTests {
         var removed = lines
         removed.remove(at: 4)
         try refused("line-removed.jsonl", removed.joined(separator: "\n") + "\n", problems: 1, [
-            "\(endLine - 1): " + lang.pick("the end line counts machines=3 keys=6 events=\(events) but the file holds machines=3 keys=5 events=\(events)",
-                                           "la ligne de fin compte machines=3 keys=6 events=\(events) mais le fichier contient machines=3 keys=5 events=\(events)")])
+            "\(endLine - 1): " + lang.pick("the end line counts machines=3 keys=6 events=\(events) roles=1 groups=0 but the file holds machines=3 keys=5 events=\(events) roles=1 groups=0",
+                                           "la ligne de fin compte machines=3 keys=6 events=\(events) roles=1 groups=0 mais le fichier contient machines=3 keys=5 events=\(events) roles=1 groups=0")])
         // A corrupted line: broken JSON, a value the daemon would refuse, an unknown type.
         var broken = lines
         broken[1] = broken[1].replacingOccurrences(of: "\"name\":\"", with: "\"name\":")

@@ -81,9 +81,9 @@ struct IdentifierTests {
 struct PermissionsTests {
     @Test("wire names, in HELLO order")
     func names() {
-        #expect(Permissions.names.map(\.0) == ["machines.read", "machines.write", "keys.verify", "audit.read"])
-        #expect(Permissions.all.names == ["machines.read", "machines.write", "keys.verify", "audit.read"])
-        #expect(Permissions.all.description == "machines.read,machines.write,keys.verify,audit.read")
+        #expect(Permissions.names.map(\.0) == ["machines.read", "machines.write", "keys.verify", "audit.read", "rights.admin"])
+        #expect(Permissions.all.names == ["machines.read", "machines.write", "keys.verify", "audit.read", "rights.admin"])
+        #expect(Permissions.all.description == "machines.read,machines.write,keys.verify,audit.read,rights.admin")
         #expect(Permissions().description == "")
         #expect(Permissions([.auditRead, .machinesRead]).description == "machines.read,audit.read")
         #expect(Permissions([.keysVerify]).names == ["keys.verify"])
@@ -102,13 +102,14 @@ struct PermissionsTests {
         #expect(Permissions(name: name) == nil)
     }
 
-    @Test("all holds the four permissions and nothing else")
+    @Test("all holds the five permissions and nothing else")
     func all() {
         #expect(Permissions.all.contains(.machinesRead))
         #expect(Permissions.all.contains(.machinesWrite))
         #expect(Permissions.all.contains(.keysVerify))
         #expect(Permissions.all.contains(.auditRead))
-        #expect(Permissions.all.rawValue == 0b1111)
+        #expect(Permissions.all.contains(.rightsAdmin))
+        #expect(Permissions.all.rawValue == 0b1_1111)
     }
 }
 
@@ -141,7 +142,8 @@ struct RecordTests {
     @Test("audit actions have their wire names")
     func auditActions() {
         #expect(AuditAction.allCases.map(\.rawValue) == ["machine.create", "machine.edit", "machine.delete", "key.create", "key.edit", "denied",
-                                                          "store.import", "store.backup", "store.export", "store.restore"])
+                                                          "store.import", "store.backup", "store.export", "store.restore",
+                                                          "role.create", "role.edit", "role.delete", "group.create", "group.edit", "group.delete"])
     }
 
     @Test("status wire names")

@@ -173,11 +173,14 @@ struct RequestTests {
 
     @Test("verb properties")
     func verbProperties() {
-        #expect(Verb.allCases.count == 24)
-        #expect(Verb.allCases.filter(\.isWrite) == [.machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit, .keyImport, .importCommit])
+        #expect(Verb.allCases.count == 36)
+        #expect(Verb.allCases.filter(\.isWrite) == [.machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit, .keyImport, .importCommit,
+                                                    .roleCreate, .roleEdit, .roleDelete, .groupCreate, .groupEdit, .groupDelete])
         #expect(Verb.keyImport.arguments == ["machine", "secret"])
         #expect(Verb.importKey.requiredAttributes == ["id", "machine", "label", "hash"])
         #expect(Verb.keyCreate.requiredAttributes == ["label"])
-        #expect(Verb.allCases.filter(\.needsAnAttribute) == [.machineEdit, .keyEdit])
+        #expect(Verb.allCases.filter(\.needsAnAttribute) == [.machineEdit, .keyEdit, .roleEdit, .groupEdit])
+        #expect(Verb.roleCreate.attributes == ["description", "rights", "perimeter", "protected"])
+        #expect(Verb.groupEdit.attributes == ["name", "description", "roles", "perimeter", "protected"])
     }
 }

@@ -27,8 +27,13 @@ struct AuditTests {
             }
             _ = try store.withWrite { txn in try store.deleteMachine("web2", by: root, at: t, in: txn) }
 
-            let events = try store.events()
-            #expect(events.map(\.seq) == Array(1...7))
+            // The roles a and b did not exist: version 1's free-text roles become roles, journaled first.
+            let all = try store.events()
+            #expect(all.prefix(2).map(\.action) == [.roleCreate, .roleCreate])
+            #expect(all.prefix(2).map(\.target) == ["a", "b"])
+            #expect(all[0].details == #"name "a"; perimeter "*""#)
+            let events = Array(all.dropFirst(2))
+            #expect(events.map(\.seq) == Array(3...9))
             #expect(events.map(\.action) == [.machineCreate, .machineEdit, .keyCreate, .keyEdit, .denied, .denied, .machineDelete])
             #expect(events.map(\.user) == ["alice", "root", "alice", "root", "alice", "alice", "root"])
             #expect(events.map(\.uid) == [1000, 0, 1000, 0, 1000, 1000, 0])
@@ -62,8 +67,9 @@ struct AuditTests {
                 try store.editMachine("web", MachineChanges(status: "active"), by: root, at: .now(), in: txn)
             }
             let events = try store.events()
-            #expect(events[1].details == #"description "one\ntwo" -> "tab\there"; organization "say \"hi\"" -> "back\\slash"; roles "" -> "r""#)
-            #expect(events[2].details == "no change")
+            #expect(events[1].action == .roleCreate)
+            #expect(events[2].details == #"description "one\ntwo" -> "tab\there"; organization "say \"hi\"" -> "back\\slash"; roles "" -> "r""#)
+            #expect(events[3].details == "no change")
         }
     }
 

@@ -51,7 +51,17 @@ enum Schema2Fixture {
                 #expect(machine.organization == a["organization"])
                 #expect(try snapshot.machine(ref: machine.name)?.id == machine.id, "found by its name")
                 #expect(try snapshot.keyCount(machine: machine.id) == Int(a["keys"]!))
+                #expect(machine.roles.joined(separator: ",") == a["roles"], "VERIFY's roles= is unchanged")
+                #expect(machine.groups.isEmpty && !machine.protected && machine.rights.isEmpty)
+                // Schema 4: every free-text role is a role with no rights and perimeter `*`, held by its machines.
+                for name in machine.roles {
+                    let role = try #require(try snapshot.role(name: name))
+                    #expect(role.rights.isEmpty && role.perimeter == .everywhere && !role.protected)
+                    #expect(try snapshot.machineIDs(role: name).contains(machine.id))
+                }
             }
+            let named = Set(lines.filter { $0.type == "MACHINE" }.flatMap { ($0.attributes["roles"] ?? "").split(separator: ",").map(String.init) })
+            #expect(Set(try snapshot.allRoles().map(\.name)) == named, "one role per name, no other")
             for (type, a) in lines where type == "KEY" {
                 let key = try #require(try snapshot.key(id: KeyID(unchecked: a["id"]!)))
                 #expect(Hex.encode(key.hash.bytes) == a["hash"])

@@ -44,7 +44,7 @@ enum StatusCommand {
 
     private static func identity(_ hello: ServerInfo, socket: String, _ context: CommandContext) -> [(Message, Cell)] {
         [
-            (.hServer, Cell(context.text(.serverVersion, hello.server, hello.version, String(hello.protocolVersion)))),
+            (.hServer, Cell(context.text(.serverVersion, hello.server, hello.version, hello.protocolVersion))),
             (.hSocket, Cell(socket)),
             (.hUser, Cell("\(hello.user) (uid \(hello.uid))")),
             (.hPermissions, Cell(context.render.list(hello.permissionNames))),
