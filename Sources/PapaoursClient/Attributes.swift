@@ -59,6 +59,21 @@ struct Attributes {
         return status
     }
 
+    /// A list a version-1 server does not send.
+    func optionalList(_ name: String) throws(ClientError) -> [String]? {
+        line[name] == nil ? nil : try list(name)
+    }
+
+    /// `yes` or `no`, when sent.
+    func optionalFlag(_ name: String) throws(ClientError) -> Bool? {
+        guard let text = line[name] else { return nil }
+        switch text {
+        case "yes": return true
+        case "no": return false
+        default: throw malformed(name, text)
+        }
+    }
+
     /// A comma-separated list; empty means none.
     func list(_ name: String) throws(ClientError) -> [String] {
         let text = try string(name)

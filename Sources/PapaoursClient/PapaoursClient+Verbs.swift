@@ -35,12 +35,15 @@ extension PapaoursClient {
 
     // MARK: machines
 
+    /// `groups` and `protected` are protocol 1.1's.
     public func machineCreate(_ name: String, description: String? = nil, organization: String? = nil,
-                              roles: [String]? = nil) throws(ClientError) -> Machine {
+                              roles: [String]? = nil, groups: [String]? = nil, protected: Bool? = nil) throws(ClientError) -> Machine {
         var attributes: [String: String] = [:]
         attributes["description"] = description
         attributes["organization"] = organization
         attributes["roles"] = roles.map { $0.joined(separator: ",") }
+        attributes["groups"] = groups.map { $0.joined(separator: ",") }
+        attributes["protected"] = protected.map { $0 ? "yes" : "no" }
         return try Machine(send(Request(verb: .machineCreate, arguments: [name], attributes: attributes)).checked())
     }
 
@@ -56,13 +59,15 @@ extension PapaoursClient {
     /// Changes only what is not nil; `roles: []` removes every role. At least one change is needed.
     public func machineEdit(_ machine: String, name: String? = nil, description: String? = nil,
                             organization: String? = nil, roles: [String]? = nil,
-                            status: Status? = nil) throws(ClientError) -> Machine {
+                            status: Status? = nil, groups: [String]? = nil, protected: Bool? = nil) throws(ClientError) -> Machine {
         var attributes: [String: String] = [:]
         attributes["name"] = name
         attributes["description"] = description
         attributes["organization"] = organization
         attributes["roles"] = roles.map { $0.joined(separator: ",") }
         attributes["status"] = status?.rawValue
+        attributes["groups"] = groups.map { $0.joined(separator: ",") }
+        attributes["protected"] = protected.map { $0 ? "yes" : "no" }
         return try Machine(send(Request(verb: .machineEdit, arguments: [machine], attributes: attributes)).checked())
     }
 

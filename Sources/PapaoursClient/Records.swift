@@ -14,6 +14,11 @@ public struct Machine: Sendable, Equatable {
     public let updated: Timestamp
     /// How many keys the machine has.
     public let keys: Int
+    /// Protocol 1.1; empty and `false` from a version-1 server.
+    public let groups: [String]
+    public let protected: Bool
+    /// The effective rights, computed by the server (`contrats:read`…).
+    public let rights: [String]
     /// The line it was read from, attributes in the server's order.
     public let raw: ReplyLine
 
@@ -29,6 +34,9 @@ public struct Machine: Sendable, Equatable {
         createdBy = try a.string("created-by")
         updated = try a.timestamp("updated")
         keys = try a.count("keys")
+        groups = try a.optionalList("groups") ?? []
+        protected = try a.optionalFlag("protected") ?? false
+        rights = try a.optionalList("rights") ?? []
         raw = line
     }
 }
@@ -207,10 +215,15 @@ public struct VerifiedKey: Sendable, Equatable {
     public let label: String
     public let organization: String
     public let roles: [String]
+    /// Protocol 1.1: the machine's groups and effective rights.
+    public let groups: [String]
+    public let rights: [String]
     public let raw: ReplyLine
 
     public init(_ line: ReplyLine) throws(ClientError) {
         let a = Attributes(line)
+        groups = try a.optionalList("groups") ?? []
+        rights = try a.optionalList("rights") ?? []
         machine = try a.machineID("machine")
         name = try a.string("name")
         key = try a.keyID("key")

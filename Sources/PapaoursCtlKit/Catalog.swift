@@ -15,16 +15,25 @@ public enum Catalog {
     /// `key disable web "Clé production"`: a key by its machine and label.
     static let keyLabel = PositionalSpec("LABEL", help: .argKeyLabel, optional: true)
     static let read = Permissions.machinesRead, write = Permissions.machinesWrite
+    static let group = OptionSpec("group", value: "GROUP", repeatable: true, help: .optGroup)
+    static let noGroups = OptionSpec("no-groups", help: .optNoGroups)
+    static let protected = OptionSpec("protected", help: .optProtected)
+    static let unprotected = OptionSpec("unprotected", help: .optUnprotected)
+    static let perimeter = OptionSpec("perimeter", value: "ORG", repeatable: true, help: .optPerimeter)
+    static let roleName = PositionalSpec("ROLE", help: .argRoleRef)
+    static let groupName = PositionalSpec("GROUP", help: .argGroupRef)
 
     public static let machineGroup = CommandGroup(name: "machine", summary: .sumMachine, commands: [
         CommandSpec(["machine", "create"], summary: .sumMachineCreate,
                     positionals: [PositionalSpec("NAME", help: .argName)],
-                    options: [description, organization, role], permission: write, run: MachineCommands.create),
+                    options: [description, organization, role, group,
+                              OptionSpec("protected", help: .optMachineProtected)], permission: write, run: MachineCommands.create),
         CommandSpec(["machine", "list"], summary: .sumMachineList, permission: read, run: MachineCommands.list),
         CommandSpec(["machine", "show"], summary: .sumMachineShow, positionals: [machine], permission: read, run: MachineCommands.show),
         CommandSpec(["machine", "edit"], summary: .sumMachineEdit, positionals: [machine],
                     options: [OptionSpec("name", value: "NAME", help: .optName), description, organization, role,
-                              OptionSpec("no-roles", help: .optNoRoles), active, inactive],
+                              OptionSpec("no-roles", help: .optNoRoles), group, noGroups,
+                              OptionSpec("protected", help: .optMachineProtected), unprotected, active, inactive],
                     permission: write, run: MachineCommands.edit),
         CommandSpec(["machine", "delete"], summary: .sumMachineDelete, positionals: [machine],
                     options: [OptionSpec("yes", help: .optYes)], permission: write, run: MachineCommands.delete),
@@ -50,9 +59,35 @@ public enum Catalog {
         CommandSpec(["key", "enable"], summary: .sumKeyEnable, positionals: [key, keyLabel], permission: write, run: KeyCommands.enable),
     ])
 
+    /// Roles and groups: the same five commands over both (RightsCommands).
+    static func rightsGroup(_ kind: RightsCommands.Kind) -> CommandGroup {
+        let noun = kind == .role ? "role" : "group"
+        let members = kind == .role
+            ? [OptionSpec("right", value: "RIGHT", repeatable: true, help: .optRight)]
+            : [OptionSpec("role", value: "ROLE", repeatable: true, help: .optGroupRole)]
+        let noMembers = kind == .role ? OptionSpec("no-rights", help: .optNoRights) : OptionSpec("no-roles", help: .optNoRoles)
+        let reference = kind == .role ? roleName : groupName
+        let messages: [Message] = kind == .role
+            ? [.sumRole, .sumRoleCreate, .sumRoleList, .sumRoleShow, .sumRoleEdit, .sumRoleDelete, .argRoleName, .optRoleName]
+            : [.sumGroup, .sumGroupCreate, .sumGroupList, .sumGroupShow, .sumGroupEdit, .sumGroupDelete, .argGroupName, .optGroupNewName]
+        return CommandGroup(name: noun, summary: messages[0], commands: [
+            CommandSpec([noun, "create"], summary: messages[1], positionals: [PositionalSpec("NAME", help: messages[6])],
+                        options: [description] + members + [perimeter, protected], permission: write, run: RightsCommands.create(kind)),
+            CommandSpec([noun, "list"], summary: messages[2], permission: read, run: RightsCommands.list(kind)),
+            CommandSpec([noun, "show"], summary: messages[3], positionals: [reference], permission: read, run: RightsCommands.showCommand(kind)),
+            CommandSpec([noun, "edit"], summary: messages[4], positionals: [reference],
+                        options: [OptionSpec("name", value: "NAME", help: messages[7]), description] + members
+                            + [noMembers, perimeter, protected, unprotected],
+                        permission: write, run: RightsCommands.edit(kind)),
+            CommandSpec([noun, "delete"], summary: messages[5], positionals: [reference], permission: write, run: RightsCommands.delete(kind)),
+        ])
+    }
+
     public static let entries: [CatalogEntry] = [
         .group(machineGroup),
         .group(keyGroup),
+        .group(rightsGroup(.role)),
+        .group(rightsGroup(.group)),
         .command(CommandSpec(["verify"], summary: .sumVerify,
                              options: [OptionSpec("key-file", value: "FILE", help: .optKeyFile),
                                        OptionSpec("ip", value: "ADDR", help: .optIP),

@@ -1,4 +1,5 @@
 import PapaoursClient
+import PapaoursCore
 
 /// Turns whatever a command threw into one line on stderr (two with `--verbose`, the
 /// second quoting papaoursd) and an exit status.
@@ -8,6 +9,8 @@ enum ErrorReport {
         var command: ParsedCommand?
         var socketPath = ""
         var verbose = false
+        /// What papaoursd says the peer holds, asked after a `forbidden`.
+        var granted: Permissions?
     }
 
     static func report(_ error: any Error, console: Console, text: Localizer, scene: Scene = Scene()) -> ExitStatus {
@@ -33,7 +36,7 @@ enum ErrorReport {
     static func describe(_ error: ClientError, text: Localizer, scene: Scene) -> (String, ExitStatus) {
         switch error.code {
         case .refused:
-            return (Refusal.sentence(error.replyCode ?? "", command: scene.command, text: text), .refused)
+            return (Refusal.sentence(error.replyCode ?? "", command: scene.command, granted: scene.granted, text: text), .refused)
         case .bad:
             return (text(.badRequest, scene.command?.spec.name ?? "", error.replyCode ?? ""), .failure)
         case .protocolViolation:

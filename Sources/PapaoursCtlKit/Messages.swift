@@ -55,6 +55,19 @@ public enum Message: String, Sendable, CaseIterable {
     case dayLetter, hWrites, serverVersion, statusActive, statusInactive, statusExpired, hLastIP, change, changeSet
     case actMachineCreate, actMachineEdit, actMachineDelete, actKeyCreate, actKeyEdit, actKeyImport, actDenied
     case actStoreImport, actStoreBackup, actStoreExport, actStoreRestore
+    // Rights: roles, groups, perimeters (the guide's doc 02 and 03)
+    case sumRole, sumRoleCreate, sumRoleList, sumRoleShow, sumRoleEdit, sumRoleDelete
+    case sumGroup, sumGroupCreate, sumGroupList, sumGroupShow, sumGroupEdit, sumGroupDelete
+    case argRoleName, argGroupName, argRoleRef, argGroupRef
+    case optRight, optNoRights, optPerimeter, optProtected, optUnprotected, optGroup, optNoGroups, optGroupRole
+    case optRoleName, optGroupNewName, optMachineProtected
+    case roleCreated, roleUpdated, roleDeleted, groupCreated, groupUpdated, groupDeleted, noRoles, noGroups
+    case hRights, hPerimeter, hGroups, hProtected, hRolesAndGroups, hRight, hOperation, hSource, hKind
+    case opRead, opWrite, opDelete, opArchive, perimeterAll, kindRole, kindGroup, yes, no
+    case sourceRole, sourceRoleInGroup, noRights, rightsHeading, outsidePerimeter
+    case roleNotFound, groupNotFound, roleExists, groupExists, roleHeld, groupHeld, forbiddenReach, permRightsAdmin
+    case perimeterComma, badRoleName, hCreatedMasculine, hCreatedByMasculine, hUpdatedMasculine, sourceSeparator
+    case actRoleCreate, actRoleEdit, actRoleDelete, actGroupCreate, actGroupEdit, actGroupDelete
 
     public var text: (en: String, fr: String) {
         switch self {
@@ -202,7 +215,7 @@ public enum Message: String, Sendable, CaseIterable {
         case .hID: ("ID", "ID")
         case .hName: ("Name", "Nom")
         case .hDescription: ("Description", "Description")
-        case .hOrganization: ("Organization", "Organisation")
+        case .hOrganization: ("Organization", "Organisation de rattachement")
         case .hRoles: ("Roles", "Rôles")
         case .hStatus: ("Status", "Statut")
         case .hCreated: ("Created", "Créée le")
@@ -438,6 +451,95 @@ public enum Message: String, Sendable, CaseIterable {
         case .actStoreBackup: ("backup made", "sauvegarde faite")
         case .actStoreExport: ("store exported", "base exportée")
         case .actStoreRestore: ("store restored", "base restaurée")
+        case .sumRole: ("Manage roles: rights that apply in a perimeter of organisations",
+                        "Gérer les rôles : des droits d'accès qui s'appliquent dans un périmètre d'organisations")
+        case .sumRoleCreate: ("Create a role", "Créer un rôle")
+        case .sumRoleList: ("List the roles", "Lister les rôles")
+        case .sumRoleShow: ("Show a role, its rights and its perimeter", "Afficher un rôle, ses droits et son périmètre")
+        case .sumRoleEdit: ("Change a role (every machine holding it gets the change at once)",
+                            "Modifier un rôle (toutes les machines qui le portent en tiennent compte aussitôt)")
+        case .sumRoleDelete: ("Delete a role no machine or group holds", "Supprimer un rôle qu'aucune machine ni aucun groupe ne porte")
+        case .sumGroup: ("Manage groups: roles gathered, applying in a perimeter", "Gérer les groupes : des rôles rassemblés, dans un périmètre")
+        case .sumGroupCreate: ("Create a group", "Créer un groupe")
+        case .sumGroupList: ("List the groups", "Lister les groupes")
+        case .sumGroupShow: ("Show a group, its roles and its perimeter", "Afficher un groupe, ses rôles et son périmètre")
+        case .sumGroupEdit: ("Change a group", "Modifier un groupe")
+        case .sumGroupDelete: ("Delete a group no machine holds", "Supprimer un groupe qu'aucune machine ne porte")
+        case .argRoleName: ("the role's name: 1 to 64 letters, digits or . _ : -", "le nom du rôle : de 1 à 64 lettres, chiffres ou . _ : -")
+        case .argGroupName: ("the group's name: 1 to 64 letters, digits or . _ : -", "le nom du groupe : de 1 à 64 lettres, chiffres ou . _ : -")
+        case .argRoleRef: ("the role's name", "le nom du rôle")
+        case .argGroupRef: ("the group's name", "le nom du groupe")
+        case .optRight: ("a right the role gives, PERMISSION:OPERATION (operation: read, write, delete or archive); repeat it for several",
+                         "un droit d'accès donné par le rôle, PERMISSION:OPÉRATION (opération : read, write, delete ou archive, soit lecture, écriture, suppression, archivage) ; à répéter")
+        case .optNoRights: ("remove every right", "retirer tous les droits")
+        case .optPerimeter: ("an organisation where it applies; repeat it for several; '*' for all organisations (the default)",
+                             "une organisation où il s'applique ; à répéter ; « * » pour toutes les organisations (par défaut)")
+        case .optProtected: ("administered by the platform: only rights.admin may change it", "administré par Papaours : seul rights.admin peut le modifier")
+        case .optUnprotected: ("lift the protection", "lever la protection")
+        case .optGroup: ("a group; repeat it for several", "un groupe ; à répéter pour en donner plusieurs")
+        case .optNoGroups: ("remove every group", "retirer tous les groupes")
+        case .optGroupRole: ("a role the group gathers; repeat it for several", "un rôle que le groupe rassemble ; à répéter")
+        case .optRoleName: ("the role's new name", "le nouveau nom du rôle")
+        case .optGroupNewName: ("the group's new name", "le nouveau nom du groupe")
+        case .optMachineProtected: ("administered by the platform: only rights.admin may change it or its keys",
+                                    "administrée par Papaours : seul rights.admin peut la modifier, elle ou ses clés")
+        case .roleCreated: ("Role created.", "Rôle créé.")
+        case .roleUpdated: ("Role updated.", "Rôle modifié.")
+        case .roleDeleted: ("Role {0} deleted.", "Rôle {0} supprimé.")
+        case .groupCreated: ("Group created.", "Groupe créé.")
+        case .groupUpdated: ("Group updated.", "Groupe modifié.")
+        case .groupDeleted: ("Group {0} deleted.", "Groupe {0} supprimé.")
+        case .noRoles: ("No role", "Aucun rôle")
+        case .noGroups: ("No group", "Aucun groupe")
+        case .hRights: ("Access rights", "Droits d'accès")
+        case .hPerimeter: ("Perimeter", "Périmètre")
+        case .hGroups: ("Groups", "Groupes")
+        case .hProtected: ("Administered by Papaours", "Administré par Papaours")
+        case .hRolesAndGroups: ("Roles and groups", "Rôles et groupes")
+        case .hRight: ("Right", "Droit")
+        case .hOperation: ("Operation", "Opération")
+        case .hSource: ("Comes from", "Provenance")
+        case .hKind: ("Kind", "Type")
+        case .opRead: ("read", "lecture")
+        case .opWrite: ("write", "écriture")
+        case .opDelete: ("delete", "suppression")
+        case .opArchive: ("archive", "archivage")
+        case .perimeterAll: ("all organisations (*)", "toutes les organisations (*)")
+        case .kindRole: ("role", "rôle")
+        case .kindGroup: ("group", "groupe")
+        case .yes: ("yes", "oui")
+        case .no: ("no", "non")
+        case .sourceRole: ("role {0}", "rôle {0}")
+        case .sourceRoleInGroup: ("role {0}, through group {1}", "rôle {0}, par le groupe {1}")
+        case .noRights: ("No access right: no role or group of this machine applies to its organisation",
+                         "Aucun droit d'accès : aucun rôle ni groupe de cette machine ne s'applique à son organisation de rattachement")
+        case .rightsHeading: ("Access rights", "Droits d'accès")
+        case .outsidePerimeter: ("{0}: its perimeter does not hold {1}", "{0} : son périmètre n'inclut pas {1}")
+        case .roleNotFound: ("no role '{0}' (see 'papaoursctl role list')", "aucun rôle « {0} » (voir « papaoursctl role list »)")
+        case .groupNotFound: ("no group '{0}' (see 'papaoursctl group list')", "aucun groupe « {0} » (voir « papaoursctl group list »)")
+        case .roleExists: ("a role named '{0}' already exists", "un rôle nommé « {0} » existe déjà")
+        case .groupExists: ("a group named '{0}' already exists", "un groupe nommé « {0} » existe déjà")
+        case .roleHeld: ("role '{0}' is still held by machines or groups: take it from them first (see 'papaoursctl role show {0}')",
+                         "le rôle « {0} » est encore porté par des machines ou des groupes : retirez-le-leur d'abord (voir « papaoursctl role show {0} »)")
+        case .groupHeld: ("group '{0}' is still held by machines: take it from them first (see 'papaoursctl group show {0}')",
+                          "le groupe « {0} » est encore porté par des machines : retirez-le-leur d'abord (voir « papaoursctl group show {0} »)")
+        case .forbiddenReach:
+            ("papaoursd refused '{0}': what it touches is administered by Papaours (only {1} may change it), or is outside the organisations your grants cover",
+             "papaoursd a refusé « {0} » : ce qu'elle touche est administré par Papaours (seule la permission {1} le permet), ou hors des organisations que couvrent vos permissions")
+        case .permRightsAdmin: ("Rights management / Administration", "Gestion des droits / Administration")
+        case .perimeterComma: ("--perimeter '{0}': an organisation in a perimeter cannot hold a comma",
+                               "--perimeter « {0} » : une organisation d'un périmètre ne peut pas contenir de virgule")
+        case .hCreatedMasculine: ("Created", "Créé le")
+        case .hCreatedByMasculine: ("Created by", "Créé par")
+        case .hUpdatedMasculine: ("Updated", "Modifié le")
+        case .sourceSeparator: ("; ", " ; ")
+        case .badRoleName: ("'{0}' must be 1 to 64 letters, digits or . _ : -", "« {0} » doit faire de 1 à 64 lettres, chiffres ou . _ : -")
+        case .actRoleCreate: ("role created", "rôle créé")
+        case .actRoleEdit: ("role changed", "rôle modifié")
+        case .actRoleDelete: ("role deleted", "rôle supprimé")
+        case .actGroupCreate: ("group created", "groupe créé")
+        case .actGroupEdit: ("group changed", "groupe modifié")
+        case .actGroupDelete: ("group deleted", "groupe supprimé")
         }
     }
 }

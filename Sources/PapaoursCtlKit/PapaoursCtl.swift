@@ -38,6 +38,9 @@ public enum PapaoursCtl {
                 try command.spec.run(context)
                 return .success
             } catch {
+                if let refused = error as? ClientError, refused.replyCode == "forbidden" {
+                    scene.granted = try? context.client.hello().permissions
+                }
                 return ErrorReport.report(error, console: console, text: text, scene: scene)
             }
         }

@@ -6,13 +6,29 @@ import PapaoursCore
 /// never part of it (`--verbose` shows it on a line of its own).
 enum Refusal {
     /// The sentence for NO `code` answered to `command` (nil: a request sent outside a command).
-    static func sentence(_ code: String, command: ParsedCommand?, text: Localizer) -> String {
+    /// `granted`: what the peer holds (HELLO), when known: a `forbidden` despite the command's
+    /// permission is about what it touches (protected, or outside a scoped grant).
+    static func sentence(_ code: String, command: ParsedCommand?, granted: Permissions? = nil, text: Localizer) -> String {
         let path = command?.spec.path ?? []
         let name = command?.spec.name ?? ""
+        let rightsRecord = ["role", "group"].contains(path.first ?? "") ? path.first : nil
         switch code {
         case "forbidden":
             guard let command else { return text(.noForbidden) }
+            if let granted, granted.isSuperset(of: needed(by: command)) {
+                return text(.forbiddenReach, name, text(.permissionQuoted, text(.permRightsAdmin), "rights.admin"))
+            }
             return text(.forbiddenCommand, name, permissions(needed(by: command), text), currentUser())
+        case "not-found" where rightsRecord != nil:
+            return text(rightsRecord == "role" ? .roleNotFound : .groupNotFound, command?.positionals.first ?? "")
+        case "not-found" where path == ["machine", "create"] || (path == ["machine", "edit"] && command?.values("role").isEmpty == false):
+            // A group or a role named by the command does not exist (the machine of an edit, if it is not that).
+            return text(.noNotFound) + text(.verboseHint)
+        case "exists" where rightsRecord != nil:
+            let taken = path.last == "edit" ? command?.value("name") ?? "" : command?.positionals.first ?? ""
+            return text(rightsRecord == "role" ? .roleExists : .groupExists, taken)
+        case "invalid" where rightsRecord != nil && path.last == "delete":
+            return text(rightsRecord == "role" ? .roleHeld : .groupHeld, command?.positionals.first ?? "")
         case "not-found":
             if let machine = machineArgument(of: command) { return text(.machineNotFound, machine) }
             if let command, command.spec.positionals.first?.name == Catalog.key.name {
@@ -74,7 +90,8 @@ enum Refusal {
     /// « Gestion des droits / Machines / Écriture » (machines.write), as the user guide names them.
     static func permissions(_ permissions: Permissions, _ text: Localizer) -> String {
         let named: [(Permissions, Message)] = [(.machinesRead, .permMachinesRead), (.machinesWrite, .permMachinesWrite),
-                                               (.keysVerify, .permKeysVerify), (.auditRead, .permAuditRead)]
+                                               (.keysVerify, .permKeysVerify), (.auditRead, .permAuditRead),
+                                               (.rightsAdmin, .permRightsAdmin)]
         return named.filter { permissions.contains($0.0) }.map { permission, words in
             let wire = Permissions.names.first { $0.1 == permission }?.0 ?? ""
             return text(.permissionQuoted, text(words), wire)

@@ -35,6 +35,8 @@ struct Render {
             (.hDescription, Cell(orNone(machine.description))),
             (.hOrganization, Cell(orNone(machine.organization))),
             (.hRoles, Cell(list(machine.roles))),
+            (.hGroups, Cell(list(machine.groups))),
+            (.hProtected, Cell(yesNo(machine.protected))),
             (.hStatus, status(machine.status)),
             (.hCreated, Cell(machine.created.description)),
             (.hCreatedBy, Cell(machine.createdBy)),
@@ -89,7 +91,8 @@ struct Render {
         "machine.create": .actMachineCreate, "machine.edit": .actMachineEdit, "machine.delete": .actMachineDelete,
         "key.create": .actKeyCreate, "key.edit": .actKeyEdit, "key.import": .actKeyImport, "denied": .actDenied,
         "store.import": .actStoreImport, "store.backup": .actStoreBackup, "store.export": .actStoreExport,
-        "store.restore": .actStoreRestore,
+        "store.restore": .actStoreRestore, "role.create": .actRoleCreate, "role.edit": .actRoleEdit, "role.delete": .actRoleDelete,
+        "group.create": .actGroupCreate, "group.edit": .actGroupEdit, "group.delete": .actGroupDelete,
     ]
 
     /// An audit action in words; one this tool does not know, as sent.
@@ -98,6 +101,7 @@ struct Render {
     static let fields: [String: Message] = [
         "name": .hName, "description": .hDescription, "organization": .hOrganization, "roles": .hRoles,
         "status": .hStatus, "label": .hLabel, "expires": .hExpires,
+        "groups": .hGroups, "protected": .hProtected, "rights": .hRights, "perimeter": .hPerimeter,
     ]
 
     /// `Statut : Active → Inactive; …` from `changed=`; from an older store, its English `details`.

@@ -143,7 +143,9 @@ private func usageError(_ arguments: [String]) -> UsageError? {
         #expect(Help.usage(of: Catalog.keyGroup.command("create")!)
             == "papaoursctl key create MACHINE --label LABEL [--expires TIME] [--output FILE]")
         #expect(Help.usage(of: Catalog.machineGroup.command("create")!)
-            == "papaoursctl machine create NAME [--description TEXT] [--organization ORG] [--role ROLE]...")
+            == "papaoursctl machine create NAME [--description TEXT] [--organization ORG] [--role ROLE]... [--group GROUP]... [--protected]")
+        #expect(Help.usage(of: Catalog.rightsGroup(.role).command("create")!)
+            == "papaoursctl role create NAME [--description TEXT] [--right RIGHT]... [--perimeter ORG]... [--protected]")
     }
 
     @Test(arguments: [("label", "lable", 1), ("machine", "machin", 1), ("create", "craete", 1), ("kitten", "sitting", 3), ("", "abc", 3)])

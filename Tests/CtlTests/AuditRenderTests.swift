@@ -30,7 +30,7 @@ import Testing
 
     @Test func aFieldSetAtCreationAndAnEmptiedOneRead() throws {
         let created = try event(#"action=machine.create target=m_aaaaaaaaaaaaaaaa changed=name,roles,organization new-name=web new-roles=api,ops new-organization="#)
-        #expect(details(created, .fr) == "Nom : web; Rôles : api, ops; Organisation : —")
+        #expect(details(created, .fr) == "Nom : web; Rôles : api, ops; Organisation de rattachement : —")
         let withOld = try event(#"action=key.create target=k_aaaaaaaaaaaaaaaa changed=label old-label= new-label=prod"#)
         #expect(details(withOld, .en) == "Label: prod", "a created record's empty old values are not shown")
         let emptied = try event(#"action=machine.edit target=m_aaaaaaaaaaaaaaaa changed=description,future-field old-description="Front end" new-description= old-future-field=1 new-future-field=2"#)

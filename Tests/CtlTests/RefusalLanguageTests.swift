@@ -30,6 +30,16 @@ import Testing
             (["backup", "/tmp/b.mdb"], writes),
             (["export"], everyone),
             (["import", "dump.jsonl"], writes + ["exists"]),
+            (["role", "create", "r", "--right", "a:read"], writes + ["exists"]),
+            (["role", "list"], everyone),
+            (["role", "show", "r"], everyone + ["not-found"]),
+            (["role", "edit", "r", "--name", "s"], writes + ["not-found", "exists"]),
+            (["role", "delete", "r"], writes + ["not-found"]),
+            (["group", "create", "g", "--role", "r"], writes + ["exists", "not-found"]),
+            (["group", "list"], everyone),
+            (["group", "show", "g"], everyone + ["not-found"]),
+            (["group", "edit", "g", "--perimeter", "Acme"], writes + ["not-found", "exists"]),
+            (["group", "delete", "g"], writes + ["not-found"]),
         ]
     }()
 

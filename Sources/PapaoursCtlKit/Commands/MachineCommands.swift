@@ -6,9 +6,12 @@ import PapaoursProtocol
 enum MachineCommands {
     static func create(_ context: CommandContext) throws {
         let command = context.command
-        let machine = try context.client.machineCreate(
-            context.argument(0), description: command.value("description"),
-            organization: command.value("organization"), roles: try context.rolesOption())
+        let groups = try context.groupsOption()
+        let machine = try diagnosingGroups(groups, in: context) {
+            try context.client.machineCreate(
+                context.argument(0), description: command.value("description"), organization: command.value("organization"),
+                roles: try context.rolesOption(), groups: groups, protected: try context.protectedOption())
+        }
         show(machine, heading: .machineCreated, in: context)
     }
 
@@ -19,7 +22,8 @@ enum MachineCommands {
         context.console.print(context.render.machineTable(machines))
     }
 
-    /// The machine, then its keys, as the product's machine page shows them.
+    /// The machine, its roles and groups, its access rights and where each comes from, then
+    /// its keys, as the product's machine page shows them.
     static func show(_ context: CommandContext) throws {
         let machine = try context.client.machineShow(context.argument(0))
         let keys = try context.client.keyList(machine.id.value)
@@ -27,7 +31,19 @@ enum MachineCommands {
             return context.console.print(.object([("machine", .record(machine.raw)), ("keys", .array(keys.map { .record($0.raw) }))]))
         }
         let console = context.console
-        console.print(context.render.machineDetails(machine))
+        let render = context.render
+        console.print(render.machineDetails(machine))
+        if !machine.roles.isEmpty || !machine.groups.isEmpty {
+            let roles = Dictionary(try context.client.roleList().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            let groups = Dictionary(try context.client.groupList().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            console.print("")
+            console.print(context.text(.hRolesAndGroups))
+            console.print(render.rolesAndGroups(of: machine, roles: roles, groups: groups))
+            console.print("")
+            console.print(context.text(.rightsHeading))
+            if let table = render.rightsTable(of: machine, roles: roles, groups: groups) { console.print(table) }
+            else { console.print(context.text(.noRights)) }
+        }
         console.print("")
         console.print(context.text(.apiKeysHeading))
         if keys.isEmpty { return console.print(context.text(.noKeys)) }
@@ -39,10 +55,15 @@ enum MachineCommands {
         let name = command.value("name"), description = command.value("description")
         let organization = command.value("organization")
         let roles = try context.rolesOption(), status = try context.statusOption()
-        try context.requireChange(name != nil || description != nil || organization != nil || roles != nil || status != nil,
-                                  options: ["--name", "--description", "--organization", "--role", "--no-roles", "--active", "--inactive"])
-        let machine = try context.client.machineEdit(context.argument(0), name: name, description: description,
-                                                     organization: organization, roles: roles, status: status)
+        let groups = try context.groupsOption(), protected = try context.protectedOption()
+        try context.requireChange(name != nil || description != nil || organization != nil || roles != nil || status != nil
+                                  || groups != nil || protected != nil,
+                                  options: ["--name", "--description", "--organization", "--role", "--no-roles", "--group", "--no-groups",
+                                            "--protected", "--unprotected", "--active", "--inactive"])
+        let machine = try diagnosingGroups(groups, in: context) {
+            try context.client.machineEdit(context.argument(0), name: name, description: description, organization: organization,
+                                           roles: roles, status: status, groups: groups, protected: protected)
+        }
         show(machine, heading: .machineUpdated, in: context)
     }
 
@@ -64,6 +85,21 @@ enum MachineCommands {
         let id = try context.client.machineDelete(target)
         if context.json { return context.console.print(.object([("id", .string(id.value))])) }
         context.console.print(context.text(.machineDeleted, id.value))
+    }
+
+    /// A `not-found` to a write that names groups: the machine, or a group? The first group
+    /// that does not exist is named; otherwise it was the machine.
+    private static func diagnosingGroups(_ groups: [String]?, in context: CommandContext,
+                                         _ write: () throws -> Machine) throws -> Machine {
+        do {
+            return try write()
+        } catch let error as ClientError where error.replyCode == "not-found" && !(groups ?? []).isEmpty {
+            let known = Set((try? context.client.groupList().map(\.name)) ?? [])
+            if let missing = groups?.first(where: { !known.contains($0) }) {
+                throw CommandFailure(.refused, .groupNotFound, [missing])
+            }
+            throw error
+        }
     }
 
     private static func show(_ machine: Machine, heading: Message, in context: CommandContext) {
