@@ -25,7 +25,8 @@ import Testing
     @Test func theWalkThroughRunsAsPasted() throws {
         let readme = try String(contentsOfFile: Self.repository + "/README.md", encoding: .utf8)
         let blocks = Self.testedBlocks(of: readme)
-        #expect(blocks.map(\.0) == ["sh", "sh", "sh", "sh", "python"], "the setup, the walk-through, a grant, VERIFY by hand, Python")
+        #expect(blocks.map(\.0) == ["sh", "sh", "sh", "sh", "sh", "python"],
+                "the setup, the walk-through, rights, a grant, VERIFY by hand, Python")
         let shell = blocks.filter { $0.0 == "sh" }.map(\.1).joined()
         #expect(shell.range(of: "<[A-Za-z_-]+>", options: .regularExpression) == nil, "no <placeholder>, which bash takes for a redirection")
 
@@ -65,6 +66,11 @@ import Testing
         #expect(walk.stderr.contains("papaoursctl: this API key is disabled\n"))
         #expect(walk.stdout.contains("Libellé") && walk.stdout.contains("Statut"), "the key list in French")
         #expect(walk.stdout.contains("\nLast address  "), "key show has the last address")
+        // The guide's example: where each right comes from, in French and in English; 403's answer.
+        #expect(walk.stdout.contains("Droits d'accès") && walk.stdout.contains("rôle lecteur-contrats, par le groupe facturation"))
+        #expect(walk.stdout.contains("role facturier, through group facturation") && walk.stdout.contains("écriture"))
+        #expect(walk.stdout.contains("not allowed, exit 1\n"), "formations:read is refused: \(walk)")
+        #expect(walk.stderr.contains("papaoursctl: this key's machine lacks a right that was required\n"), "\(walk.stderr)")
         #expect(walk.stdout.contains("\nOK machine=m_") && walk.stdout.contains(#"label="Clé production" organization=Acme roles=api"#),
                 "VERIFY by hand")
         var reloaded = false
