@@ -207,18 +207,26 @@ struct Dispatcher {
         }
         do {
             let ip = plain.ip.isEmpty ? "" : String(decoding: UnsafeRawBufferPointer(rebasing: line[plain.ip]), as: UTF8.self)
-            return try verify(secret: UnsafeRawBufferPointer(rebasing: line[plain.secret]), ip: ip, usage: &usage)
+            var required: [Right] = []
+            if !plain.require.isEmpty {
+                guard let rights = Right.list(String(decoding: UnsafeRawBufferPointer(rebasing: line[plain.require]), as: UTF8.self)) else {
+                    return Dispatcher.malformedRequire
+                }
+                required = rights
+            }
+            return try verify(secret: UnsafeRawBufferPointer(rebasing: line[plain.secret]), ip: ip, requiring: required, usage: &usage)
         } catch {
             return ReplyFormat.no(StoreError(any: error))
         }
     }
 
+    static let malformedRequire = ReplyFormat.bad(ProtocolError(
+        .syntax, "require= must list rights such as contrats:read,factures:write (read, write, delete or archive)"))
+
     func verify(_ request: Request, usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
         var required: [Right] = []
         if let text = request[attribute: "require"] {
-            guard let rights = Right.list(text) else {
-                return ReplyFormat.bad(ProtocolError(.syntax, "require= must list rights such as contrats:read,factures:write (read, write, delete or archive)"))
-            }
+            guard let rights = Right.list(text) else { return Dispatcher.malformedRequire }
             required = rights
         }
         var secret = Array(request.arguments[0].utf8)

@@ -3,14 +3,15 @@ import PapaoursProtocol
 import PapaoursStore
 import Synchronization
 
-/// `VERIFY <secret>` or `VERIFY <secret> ip=<word>` in plain ASCII, cut without the general
-/// tokenizer; the secret may hold `=` (its place is never an attribute). Anything else
-/// (quotes, other attributes, extra spaces) returns nil and takes the general path, which
-/// gives the same answers.
+/// `VERIFY <secret>`, then `ip=<word>` and `require=<word>` in either order, each at most once,
+/// in plain ASCII, cut without the general tokenizer; the secret may hold `=` (its place is
+/// never an attribute). Anything else (quotes, other attributes, extra spaces) returns nil
+/// and takes the general path, which gives the same answers.
 struct PlainVerify {
-    /// Where the secret and the ip stand in the line.
+    /// Where the secret, the ip and the required rights stand in the line (empty: not given).
     let secret: Range<Int>
-    let ip: Range<Int>
+    var ip: Range<Int>
+    var require: Range<Int>
 
     /// "verify" in lowercase, and where the secret starts (after "VERIFY ").
     private static let lowercaseVerb: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0x76, 0x65, 0x72, 0x69, 0x66, 0x79)
@@ -35,16 +36,36 @@ struct PlainVerify {
         }
         let secret = secretStart..<i
         guard !secret.isEmpty else { return nil }
-        if i == n { return PlainVerify(secret: secret, ip: n..<n) }
-        // " ip=" then a plain word to the end.
-        guard n - i >= 4, line[i + 1] == UInt8(ascii: "i"), line[i + 2] == UInt8(ascii: "p"), line[i + 3] == UInt8(ascii: "=") else { return nil }
-        i += 4
-        let ipStart = i
+        var found = PlainVerify(secret: secret, ip: n..<n, require: n..<n)
+        // Then " ip=" or " require=", each followed by a plain word.
         while i < n {
-            guard isPlain(line[i]) else { return nil }
-            i += 1
+            i += 1  // the space
+            let isIP = has(line, at: i, Self.ipName), isRequire = !isIP && has(line, at: i, Self.requireName)
+            guard isIP || isRequire else { return nil }
+            i += isIP ? Self.ipName.count : Self.requireName.count
+            let start = i
+            while i < n && line[i] != 0x20 {
+                guard isPlain(line[i]) else { return nil }
+                i += 1
+            }
+            if isIP {
+                guard found.ip.lowerBound == n else { return nil }  // repeated: the general path says so
+                found.ip = start..<i
+            } else {
+                guard found.require.lowerBound == n, i > start else { return nil }
+                found.require = start..<i
+            }
         }
-        return PlainVerify(secret: secret, ip: ipStart..<n)
+        return found
+    }
+
+    private static let ipName = Array("ip=".utf8), requireName = Array("require=".utf8)
+
+    @inline(__always)
+    private static func has(_ line: UnsafeRawBufferPointer, at i: Int, _ name: [UInt8]) -> Bool {
+        guard line.count - i >= name.count else { return false }
+        for (offset, byte) in name.enumerated() where line[i + offset] != byte { return false }
+        return true
     }
 }
 

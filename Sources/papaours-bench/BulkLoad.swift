@@ -53,6 +53,9 @@ final class KeySet: @unchecked Sendable {
 /// transactions, one machine per 100 keys, every tenth key made inactive.
 enum BulkLoad {
     static let keysPerTransaction = 20_000
+    /// Every machine holds the role `api`, which gives this right in the machines' organisation:
+    /// VERIFY replies carry rights, and `require=` has one to check.
+    static let right = "bench:read"
 
     static func load(count: Int, into directory: String) throws -> KeySet {
         let started = Clock.now()
@@ -79,6 +82,10 @@ enum BulkLoad {
             }
             var made: [String] = []
             var machine = ""
+            if start == 0 {
+                _ = try decided(Decisions.createRole(RoleDraft(name: "api", members: "\(right),bench:write", perimeter: "Bench"),
+                                                     authority: .full, by: actor, at: now, reading: view))
+            }
             for i in start..<end {
                 if i % KeySet.keysPerMachine == 0 || machine.isEmpty {
                     let name = "bench-\(i / KeySet.keysPerMachine)"

@@ -46,7 +46,7 @@ struct GateScenario {
         let c = GateScenario.cell
         switch target {
         case .lineVerify:
-            return try LoadGenerator.run(path: launcher.daemonSocket, workload: VerifyWorkload(keys: keys, floor: false),
+            return try LoadGenerator.run(path: launcher.daemonSocket, workload: VerifyWorkload(keys: keys, floor: false, requiring: false),
                                          clients: c.clients, depth: c.depth, seconds: options.seconds)
         case .gate:
             return try LoadGenerator.run(path: launcher.gateSocket, workload: GateWorkload(keys: keys, mode: .gate),

@@ -117,7 +117,9 @@ struct Report {
         var medians: [Options.Cell: [TargetKind: Medians]] = [:]
         for cell in options.matrix {
             for target in targets {
-                let m = Report.medians(runs.compactMap { $0[cell]?[target] })
+                let results = runs.compactMap { $0[cell]?[target] }
+                guard !results.isEmpty else { continue }  // require= is measured in one cell only
+                let m = Report.medians(results)
                 medians[cell, default: [:]][target] = m
                 rows.append(["\(cell.clients)×\(cell.depth)", target.rawValue, grouped(m.ops), fixed(m.p50, 1),
                              fixed(m.p99, 1), fixed(m.p999, 1), m.voidRuns == 0 ? "0" : "\(m.voidRuns) VOID"])
@@ -155,6 +157,11 @@ struct Report {
         }
         if let m = medians[Options.Cell(clients: 8, depth: 1)], let papa = m[.papaoursd], let redis = m[.redis] {
             checks.append(("p99 at 8x1 ≤ redis", "\(fixed(papa.p99, 1)) µs vs \(fixed(redis.p99, 1)) µs", papa.p99 <= redis.p99))
+        }
+        if let m = medians[VerifyScenario.requireCell], let papa = m[.papaoursd], let require = m[.require] {
+            let cost = 1 - require.ops / papa.ops
+            checks.append(("VERIFY require= costs ≤ 10 % over plain VERIFY at \(VerifyScenario.requireCell)",
+                           "\(fixed(require.ops / papa.ops, 3))× (\(fixed(cost * 100, 1)) % less)", cost <= 0.10 && !anyVoid))
         }
     }
 

@@ -6,6 +6,8 @@ import Glibc
 /// The three servers the same load generator drives, each a separate process.
 enum TargetKind: String, CaseIterable {
     case papaoursd, redis, floor
+    /// papaoursd asked `VERIFY <secret> require=bench:read`: the cost of checking rights.
+    case require = "papaoursd require="
 }
 
 /// Where the bench keeps its files and how it starts its servers.

@@ -28,6 +28,7 @@ struct VerifyScenario {
         }
         let floor = try launcher.startFloor()
         targets.append(.floor)
+        targets.append(.require)
         defer {
             redis?.stop()
             floor.stop()
@@ -36,7 +37,7 @@ struct VerifyScenario {
         for r in 0..<options.runs {
             var results: [Options.Cell: [TargetKind: BatchResult]] = [:]
             for cell in options.matrix {
-                for target in targets {
+                for target in targets where target != .require || cell == VerifyScenario.requireCell {
                     guard daemon.isRunning else { throw BenchError("papaoursd died:\n\(daemon.logTail())") }
                     let result = try batch(target, cell)
                     results[cell, default: [:]][target] = result
@@ -48,16 +49,20 @@ struct VerifyScenario {
         return (runs, targets)
     }
 
+    /// Where `require=` is measured beside plain VERIFY (the cell).
+    static let requireCell = Options.Cell(clients: 8, depth: 16)
+
     func batch(_ target: TargetKind, _ cell: Options.Cell) throws -> BatchResult {
         switch target {
-        case .papaoursd:
-            return try LoadGenerator.run(path: launcher.daemonSocket, workload: VerifyWorkload(keys: keys, floor: false),
+        case .papaoursd, .require:
+            return try LoadGenerator.run(path: launcher.daemonSocket,
+                                         workload: VerifyWorkload(keys: keys, floor: false, requiring: target == .require),
                                          clients: cell.clients, depth: cell.depth, seconds: options.seconds)
         case .redis:
             return try LoadGenerator.run(path: launcher.redisSocket, workload: RedisGetWorkload(keys: keys),
                                          clients: cell.clients, depth: cell.depth, seconds: options.seconds)
         case .floor:
-            return try LoadGenerator.run(path: launcher.floorSocket, workload: VerifyWorkload(keys: keys, floor: true),
+            return try LoadGenerator.run(path: launcher.floorSocket, workload: VerifyWorkload(keys: keys, floor: true, requiring: false),
                                          clients: cell.clients, depth: cell.depth, seconds: options.seconds)
         }
     }

@@ -51,21 +51,29 @@ extension KeySet {
 }
 
 /// `VERIFY <secret>\n`: the mix above. For the floor, the same requests and any `OK` line as the answer.
+/// `requiring`: ` require=bench:read` too, a right every bench machine holds through its role.
 struct VerifyWorkload: Workload {
     static let verb = Array("VERIFY ".utf8)
+    static let require = Array(" require=\(BulkLoad.right)".utf8)
     let keys: KeySet
     let floor: Bool
+    let requiring: Bool
 
     var framing: Framing { .line }
-    var maxRequestLength: Int { VerifyWorkload.verb.count + KeySet.secretLength + 1 }
+    var maxRequestLength: Int { VerifyWorkload.verb.count + KeySet.secretLength + (requiring ? VerifyWorkload.require.count : 0) + 1 }
 
     @inline(__always)
     func writeRequest(_ out: UnsafeMutablePointer<UInt8>, _ random: inout FastRandom) -> (Int, Expectation) {
         let verb = VerifyWorkload.verb
         put(out, verb, 0, verb.count)
-        let at = out + verb.count
+        var at = out + verb.count
         let expected = keys.writeMixedSecret(at, &random)
-        at[KeySet.secretLength] = 10
+        at += KeySet.secretLength
+        if requiring {
+            put(at, VerifyWorkload.require, 0, VerifyWorkload.require.count)
+            at += VerifyWorkload.require.count
+        }
+        at[0] = 10
         return (maxRequestLength, floor ? Expectation(.ok) : expected)
     }
 

@@ -6,23 +6,28 @@ import Testing
 
 @Suite struct PlainVerifyTests {
     @Test(arguments: [
-        ("VERIFY papa_abc", "papa_abc", ""),
-        ("verify some-key ip=10.0.0.1", "some-key", "10.0.0.1"),
-        ("Verify k ip=", "k", ""),
-        ("VERIFY a=b", "a=b", ""),
-        ("VERIFY ip=x== ip=10.0.0.1", "ip=x==", "10.0.0.1"),
+        ("VERIFY papa_abc", "papa_abc", "", ""),
+        ("verify some-key ip=10.0.0.1", "some-key", "10.0.0.1", ""),
+        ("Verify k ip=", "k", "", ""),
+        ("VERIFY a=b", "a=b", "", ""),
+        ("VERIFY ip=x== ip=10.0.0.1", "ip=x==", "10.0.0.1", ""),
+        ("VERIFY k require=contrats:read", "k", "", "contrats:read"),
+        ("VERIFY k require=a:read,b:write ip=::1", "k", "::1", "a:read,b:write"),
+        ("VERIFY k ip=10.0.0.1 require=a:read", "k", "10.0.0.1", "a:read"),
     ])
-    func plainLinesAreCut(line: String, secret: String, ip: String) throws {
+    func plainLinesAreCut(line: String, secret: String, ip: String, require: String) throws {
         let bytes = Array(line.utf8)
         let plain = try #require(bytes.withUnsafeBytes { PlainVerify.match($0) })
         #expect(String(decoding: bytes[plain.secret], as: UTF8.self) == secret)
         #expect(String(decoding: bytes[plain.ip], as: UTF8.self) == ip)
+        #expect(String(decoding: bytes[plain.require], as: UTF8.self) == require)
     }
 
     /// Everything else takes the general parser, which answers it exactly.
     @Test(arguments: ["VERIFY", "VERIFY ", "VERIFY  key", "VERIFY key ", "VERIFY \"key\"", "VERIFY key ip=\"x y\"",
                       "VERIFY key other=1", "VERIFYkey", "VERIFY k\u{1}", "VERIFY clé", "VERIFX key",
-                      "VERIFY key ip=a b"])
+                      "VERIFY key ip=a b", "VERIFY k ip=1 ip=2", "VERIFY k require=a:read require=b:read", "VERIFY k require=",
+                      "VERIFY k require=a:read ", "VERIFY k require"])
     func otherLinesAreLeftToTheParser(line: String) {
         #expect(Array(line.utf8).withUnsafeBytes { PlainVerify.match($0) } == nil)
     }
