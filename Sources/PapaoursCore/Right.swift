@@ -9,13 +9,10 @@ public struct Right: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// `<permission>:<operation>`, permission `[a-z][a-z0-9._-]{0,63}`; nil otherwise.
     public init?(_ text: some StringProtocol) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, let operation = Operation(rawValue: String(parts[1])) else { return nil }
-        let name = Array(parts[0].utf8)
-        guard (1...64).contains(name.count), (0x61...0x7A).contains(name[0]),
-              name.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D })
-        else { return nil }
-        permission = String(parts[0])
+        let bytes = Array(text.utf8)
+        guard bytes.withUnsafeBytes(Right.isWellFormed), let colon = text.firstIndex(of: ":"),
+              let operation = Operation(rawValue: String(text[text.index(after: colon)...])) else { return nil }
+        permission = String(text[..<colon])
         self.operation = operation
     }
 

@@ -118,6 +118,10 @@ struct Dispatcher {
             case .verify:
                 return .reply(try verify(request, usage: &usage))
             case .backup:
+                guard connection.access.scope(of: verb.requiredPermission) == nil else {
+                    connection.takeLineDescriptor().map { _ = SystemCall.close($0) }
+                    return .reply(ReplyFormat.no("forbidden", "a backup holds the machines of every organisation: BACKUP needs grants that are not limited to organisations"))
+                }
                 guard let fd = connection.takeLineDescriptor() else {
                     return .reply(ReplyFormat.no("invalid", "BACKUP needs an open file passed with the request (SCM_RIGHTS), as papaoursctl backup does"))
                 }
@@ -207,13 +211,8 @@ struct Dispatcher {
         }
         do {
             let ip = plain.ip.isEmpty ? "" : String(decoding: UnsafeRawBufferPointer(rebasing: line[plain.ip]), as: UTF8.self)
-            var required: [Right] = []
-            if !plain.require.isEmpty {
-                guard let rights = Right.list(String(decoding: UnsafeRawBufferPointer(rebasing: line[plain.require]), as: UTF8.self)) else {
-                    return Dispatcher.malformedRequire
-                }
-                required = rights
-            }
+            let required = UnsafeRawBufferPointer(rebasing: line[plain.require])
+            if !plain.require.isEmpty && !RequiredRights.isWellFormed(required) { return Dispatcher.malformedRequire }
             return try verify(secret: UnsafeRawBufferPointer(rebasing: line[plain.secret]), ip: ip, requiring: required, usage: &usage)
         } catch {
             return ReplyFormat.no(StoreError(any: error))
@@ -224,21 +223,21 @@ struct Dispatcher {
         .syntax, "require= must list rights such as contrats:read,factures:write (read, write, delete or archive)"))
 
     func verify(_ request: Request, usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
-        var required: [Right] = []
-        if let text = request[attribute: "require"] {
-            guard let rights = Right.list(text) else { return Dispatcher.malformedRequire }
-            required = rights
-        }
+        let required = Array((request[attribute: "require"] ?? "").utf8)
+        if request[attribute: "require"] != nil && !required.withUnsafeBytes(RequiredRights.isWellFormed) { return Dispatcher.malformedRequire }
         var secret = Array(request.arguments[0].utf8)
         defer { Wipe.zero(&secret) }
-        return try secret.withUnsafeBytes {
-            try verify(secret: $0, ip: request[attribute: "ip"] ?? "", requiring: required, usage: &usage)
+        return try secret.withUnsafeBytes { presented in
+            try required.withUnsafeBytes {
+                try verify(secret: presented, ip: request[attribute: "ip"] ?? "", requiring: $0, usage: &usage)
+            }
         }
     }
 
     /// Form first (no store access), then key, status, expiry, machine status.
-    /// With `required` rights, a valid key whose machine lacks one is `NO missing-right` (HTTP's 403).
-    func verify(secret presented: UnsafeRawBufferPointer, ip: String, requiring required: [Right] = [],
+    /// With `required` rights (a well-formed list, or empty), a valid key whose machine lacks one
+    /// is `NO missing-right` (HTTP's 403).
+    func verify(secret presented: UnsafeRawBufferPointer, ip: String, requiring required: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
                 usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
         let decided = verdict(secret: presented, ip: ip)
         if case .storeFailure(let error) = decided { throw error }

@@ -29,7 +29,7 @@ struct GateResponder {
     }
 
     private func verify(_ request: HTTPRequest, usage: inout [StoredID: UsageDelta]) -> HTTPResponse {
-        let required: [Right]
+        let required: [UInt8]
         switch requiredRights(request) {
         case .success(let rights): required = rights
         case .failure(let refusal): return GateResponse.refusal(.badRequest, refusal.message)
@@ -58,7 +58,7 @@ struct GateResponder {
                 dispatcher.count(verdict, ip: ip, usage: &usage)
                 return GateResponse.refusal(GateRefusal(refused: VerifyResult(entry.outcome)), entry.outcome.refusalMessage)
             }
-            if let missing = verdict.missingRight(of: required) {
+            if let missing = required.withUnsafeBytes({ verdict.missingRight(of: $0) }) {
                 dispatcher.count(verdict, as: .missingRight, ip: ip, usage: &usage)
                 return GateResponse.refusal(.missingRight, VerifyVerdict.missingRightMessage(missing))
             }
@@ -85,17 +85,18 @@ struct GateResponder {
 
     struct Refusal: Error { let message: String }
 
-    /// `?require=` and `X-Papaours-Require`, together; an empty one requires nothing.
-    private func requiredRights(_ request: HTTPRequest) -> Result<[Right], Refusal> {
+    /// `?require=` and `X-Papaours-Require`, together, as one list; an empty one requires nothing.
+    private func requiredRights(_ request: HTTPRequest) -> Result<[UInt8], Refusal> {
         guard let fromQuery = HTTPText.queryValues(request.query, named: "require") else {
             return .failure(Refusal(message: "the query is not correctly percent-encoded UTF-8"))
         }
-        var required: [Right] = []
+        var required: [UInt8] = []
         for text in (fromQuery + request.values("x-papaours-require")).map({ $0.filter { $0 != " " } }) where !text.isEmpty {
-            guard let rights = Right.list(text) else {
+            guard Array(text.utf8).withUnsafeBytes(RequiredRights.isWellFormed) else {
                 return .failure(Refusal(message: "require: \"\(text)\" is not a list of rights such as contrats:read,factures:write (read, write, delete or archive)"))
             }
-            required += rights
+            if !required.isEmpty { required.append(UInt8(ascii: ",")) }
+            required += text.utf8
         }
         return .success(required)
     }

@@ -73,9 +73,9 @@ struct PlainVerify {
 /// id and what comes after its label.
 struct MachineReply {
     let active: Bool
-    /// The machine's effective rights, computed when it or its roles and groups were last
-    /// written (EffectiveRights): `require=` is a set lookup.
-    let rights: Set<Right>
+    /// The machine's effective rights as text, computed when it or its roles and groups were
+    /// last written (EffectiveRights): `require=` is compared with them in place.
+    let held: [[UInt8]]
     /// The record itself, for the HTTP gate's headers.
     let record: MachineRecord
     /// `OK machine=<id> name=<name> key=`
@@ -85,7 +85,7 @@ struct MachineReply {
 
     init(_ machine: MachineRecord) {
         active = machine.status == .active
-        rights = Set(machine.rights)
+        held = machine.rights.map { Array($0.description.utf8) }
         record = machine
         var head = LineEncoder()
         head.word("OK")
@@ -130,7 +130,7 @@ final class VerifyCache {
         /// The key to count a use for, when the answer is OK.
         let key: StoredID?
         /// What `require=` is checked against, when the answer is OK.
-        var rights: Set<Right> = []
+        var held: [[UInt8]] = []
         /// The answer stands only before this time (a key with an expiry).
         let validUntil: Int64
         var isUnknown: Bool { outcome == .unknownKey }
@@ -146,7 +146,7 @@ final class VerifyCache {
             switch outcome {
             case .valid:
                 reply = machine!.reply(for: key!)
-                rights = machine!.rights
+                held = machine!.held
                 self.key = StoredID(key!.id)
                 identity = VerifyIdentity(machine: machine!.record, key: key!)
                 validUntil = until

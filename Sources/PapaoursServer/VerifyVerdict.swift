@@ -75,13 +75,14 @@ enum VerifyVerdict {
 
     static func malformedMessage(_ why: Secret.Malformation) -> String { "the key is malformed: \(why)" }
 
-    /// The first of `required` that a valid key's machine lacks (nil for any other answer).
-    func missingRight(of required: [Right]) -> Right? {
-        guard case .decided(let entry, _) = self, entry.key != nil else { return nil }
-        return required.first { !entry.rights.contains($0) }
+    /// The first right of the well-formed `required` list that a valid key's machine lacks (nil
+    /// for any other answer, and when nothing is required).
+    func missingRight(of required: UnsafeRawBufferPointer) -> String? {
+        guard !required.isEmpty, case .decided(let entry, _) = self, entry.key != nil else { return nil }
+        return RequiredRights.firstMissing(required, held: entry.held)
     }
 
-    static func missingRightMessage(_ missing: Right) -> String { "the machine of this key lacks the right \(missing)" }
+    static func missingRightMessage(_ missing: String) -> String { "the machine of this key lacks the right \(missing)" }
 
     /// The reply line of the line protocol.
     var reply: [UInt8] {

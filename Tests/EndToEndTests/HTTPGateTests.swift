@@ -21,7 +21,9 @@ struct HTTPGateTests {
             try placeholder.start()
             daemon = placeholder
             let c = try daemon.connect()
-            machine = try #require(c.call(#"MACHINE CREATE web organization="Acmé 100%" roles=api,billing"#)["id"])
+            #expect(c.call("ROLE CREATE lecteur-contrats rights=contrats:read,contrats:write").isOK)
+            #expect(c.call("GROUP CREATE contrats roles=lecteur-contrats").isOK)
+            machine = try #require(c.call(#"MACHINE CREATE web organization="Acmé 100%" roles=api,billing groups=contrats"#)["id"])
             let created = c.call("KEY CREATE \(machine) label=prod")
             key = try #require(created["id"])
             secret = try #require(created["secret"])
@@ -49,7 +51,7 @@ struct HTTPGateTests {
         #expect(ok.value("X-Papaours-Machine-Name") == "web")
         #expect(ok.value("X-Papaours-Organization") == "Acm%C3%A9 100%25")
         #expect(ok.value("X-Papaours-Roles") == "api,billing")
-        #expect(ok.value("X-Papaours-Groups") == "" && ok.value("X-Papaours-Rights") == "")
+        #expect(ok.value("X-Papaours-Groups") == "contrats" && ok.value("X-Papaours-Rights") == "contrats:read,contrats:write")
         #expect(ok.value("X-Papaours-Key") == gate.key && ok.value("X-Papaours-Key-Label") == "prod")
         #expect(try #require(c.get("/verify", ["authorization": "bearer \(gate.secret)"])).status == 200)
 
@@ -61,8 +63,9 @@ struct HTTPGateTests {
         let unknown = try #require(c.get("/verify", ["X-API-KEY": String(repeating: "z", count: 30)]))
         #expect(unknown.status == 401 && unknown.reason == "unknown-key" && unknown.body.contains("no such key"))
 
-        // Rights have not landed: every require fails closed, a malformed one is a bad request.
-        let forbidden = try #require(c.get("/verify?require=contrats:read", ["X-API-KEY": gate.secret]))
+        // A right the machine holds passes, one it lacks is 403, a malformed one is a bad request.
+        #expect(try #require(c.get("/verify?require=contrats:read", ["X-API-KEY": gate.secret, "X-Papaours-Require": "contrats:write"])).status == 200)
+        let forbidden = try #require(c.get("/verify?require=contrats:read,contrats:delete", ["X-API-KEY": gate.secret]))
         #expect(forbidden.status == 403 && forbidden.reason == "missing-right" && forbidden.value("WWW-Authenticate") == nil)
         #expect(try #require(c.get("/verify", ["X-API-KEY": gate.secret, "X-Papaours-Require": "factures:write"])).status == 403)
         let malformed = try #require(c.get("/verify?require=contrats:lire", ["X-API-KEY": gate.secret]))
@@ -256,7 +259,7 @@ struct HTTPGateTests {
         }
         #expect(lines.contains(#"papaours_verify_total{result="ok"} 1"#))
         #expect(lines.contains(#"papaours_verify_total{result="malformed-key"} 1"#))
-        #expect(lines.contains("papaours_writes_total 2"))
+        #expect(lines.contains("papaours_writes_total 4"), "the role, the group, the machine and the key")
         let commits = lines.first { $0.hasPrefix("papaours_commit_duration_seconds_count ") }?.split(separator: " ").last
         #expect(commits.flatMap { Int($0) }.map { $0 >= 2 } == true, "two writes, and usage flushes, were committed")
         #expect(!metrics.body.contains(gate.secret) && !metrics.body.contains(gate.key))

@@ -83,6 +83,20 @@ struct EffectiveRightsTests {
         #expect(throws: ValidationError.self) { try Perimeter(parsing: text) }
     }
 
+    @Test("a require= list is checked in place: its form, then the first right not held",
+          arguments: [("contrats:read", true, nil), ("contrats:read,factures:write", true, "factures:write"),
+                      ("factures:read,contrats:read", true, nil), ("a.b-c_d9:archive", true, "a.b-c_d9:archive"),
+                      ("contrats:read,", false, nil), (",contrats:read", false, nil), ("contrats", false, nil),
+                      ("Contrats:read", false, nil), ("contrats:lire", false, nil), (":read", false, nil),
+                      ("9a:read", false, nil), ("", false, nil), (String(repeating: "a", count: 65) + ":read", false, nil)])
+    func requiredInPlace(list: String, wellFormed: Bool, missing: String?) {
+        let held = [Array("contrats:read".utf8), Array("factures:read".utf8)]
+        let bytes = Array(list.utf8)
+        #expect(bytes.withUnsafeBytes(RequiredRights.isWellFormed) == wellFormed)
+        #expect(bytes.withUnsafeBytes(RequiredRights.isWellFormed) == (Right.list(list) != nil), "the same grammar as Right")
+        if wellFormed { #expect(bytes.withUnsafeBytes { RequiredRights.firstMissing($0, held: held) } == missing) }
+    }
+
     @Test("rights are sorted, once each; a malformed one is refused")
     func rightsList() throws {
         #expect(try Validation.rights("b:write,a:read,b:write").map(\.description) == ["a:read", "b:write"])

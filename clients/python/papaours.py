@@ -55,6 +55,11 @@ class ProtocolError(PapaoursError):
     """What papaoursd sent is not the protocol."""
 
 
+def _split(text: str) -> Tuple[str, ...]:
+    """A comma-separated list of the protocol; empty means none."""
+    return tuple(part for part in text.split(",") if part)
+
+
 @dataclass(frozen=True)
 class Valid:
     """A good key, and whose it is."""
@@ -67,6 +72,16 @@ class Valid:
     #: Every attribute of the reply, those above and any the server adds.
     attributes: Dict[str, str] = field(default_factory=dict, compare=False)
     valid = True
+
+    @property
+    def groups(self) -> Tuple[str, ...]:
+        """The machine's groups (protocol 1.1; empty from a version-1 server)."""
+        return _split(self.attributes.get("groups", ""))
+
+    @property
+    def rights(self) -> Tuple[str, ...]:
+        """The machine's effective rights, such as contrats:read (protocol 1.1)."""
+        return _split(self.attributes.get("rights", ""))
 
     def __bool__(self) -> bool:
         return True
@@ -237,7 +252,7 @@ class Client:
             return Invalid(reply.code, reply.text)
         ok = self._checked(reply)
         try:
-            roles = tuple(r for r in ok["roles"].split(",") if r)
+            roles = _split(ok["roles"])
             return Valid(ok["machine"], ok["name"], ok["key"], ok["label"], ok["organization"], roles, ok)
         except KeyError as missing:
             raise ProtocolError("protocol", f"VERIFY reply without {missing.args[0]}=") from None

@@ -106,6 +106,16 @@ class AgainstTheDaemon(unittest.TestCase):
                          (machine["id"], name, key["id"], label, "Acme Corp", ("api", "ops")))
         self.assertNotIn(key["secret"], repr(result))
 
+    def test_rights_come_with_a_valid_key_and_a_missing_one_is_refused(self):
+        self.assertEqual(self.client.request("ROLE", "CREATE", "lecteur-contrats", rights="contrats:read").status, "OK")
+        self.assertEqual(self.client.request("GROUP", "CREATE", "facturation", roles="lecteur-contrats", perimeter="CFA Jean Bosco").status, "OK")
+        _, key = self.make_key("Service de facturation", "Production", organization="CFA Jean Bosco", groups="facturation")
+        result = self.client.verify(key["secret"], require=["contrats:read"])
+        self.assertTrue(result)
+        self.assertEqual((result.groups, result.rights), (("facturation",), ("contrats:read",)))
+        refused = self.client.verify(key["secret"], require="formations:read")
+        self.assertEqual(refused.code, "missing-right")
+
     def test_each_refusal_is_an_invalid_result_with_its_code(self):
         machine, key = self.make_key("refusals", "k")
         secret = key["secret"]
