@@ -34,7 +34,10 @@ extension Right {
         for b in bytes[1..<colon] where !((0x61...0x7A).contains(b) || (0x30...0x39).contains(b) || b == 0x2E || b == 0x5F || b == 0x2D) {
             return false
         }
-        let operation = bytes[(colon + 1)...]
-        return Operation.allCases.contains { $0.rawValue.utf8.elementsEqual(operation) }
+        let operation = UnsafeRawBufferPointer(rebasing: bytes[(colon + 1)...])
+        return operationNames.contains { $0.elementsEqual(operation) }
     }
+
+    /// The operations' names as bytes, made once (`allCases` would build an array per call).
+    private static let operationNames: [[UInt8]] = Operation.allCases.map { Array($0.rawValue.utf8) }
 }
