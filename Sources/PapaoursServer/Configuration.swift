@@ -28,6 +28,8 @@ public struct Configuration: Sendable, Equatable {
     public var importStagingLimit = 256 << 20
     /// Seconds between usage flushes; each rewrites every key used since the last, so not too often.
     public var usageFlushInterval = 30
+    /// Seconds a backup file may take no data before the backup is ended (a pipe nobody reads).
+    public var backupStallTimeout = 30
     /// Event loops; 0 means one per CPU.
     public var threads = 0
     public var logLevel = LogLevel.info

@@ -383,7 +383,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         case .backup(let fd):
             connection.phase = .awaitingWriter
             Backup.start(store: shared.store, writer: shared.writer, into: fd, by: connection.actor, sink: self,
-                         connection: connection.serial)
+                         connection: connection.serial, stallSeconds: configuration.backupStallTimeout)
         }
         return true
     }
