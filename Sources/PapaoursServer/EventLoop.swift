@@ -538,6 +538,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private func flushUsage(now: Int64) {
         lastUsageFlush = now
         guard !usage.isEmpty else { return }
+        // A damaged store takes no write (StoreCheck): the counts are dropped.
+        guard shared.stats.storeCheck.state != .damaged else { usage.removeAll(keepingCapacity: true); return }
         var byKey: [KeyID: UsageDelta] = [:]
         for (key, delta) in usage { byKey[key.id()] = delta }
         shared.writer.submit(Writer.Job(operations: [.usage(byKey)], actor: nil, sink: nil, connection: 0))

@@ -22,6 +22,7 @@ import Testing
         output-limit 70000
         usage-flush-interval 2
         backup-stall-timeout 5
+        page-walk-at-open-limit 0
         threads 3
         log-level debug
         """)
@@ -35,6 +36,7 @@ import Testing
         #expect(c.maxConnections == 10 && c.lineTimeout == 3 && c.idleTimeout == 60)
         #expect(c.outputLimit == 70000 && c.usageFlushInterval == 2 && c.threads == 3 && c.logLevel == .debug)
         #expect(c.backupStallTimeout == 5 && Configuration().backupStallTimeout == 30)
+        #expect(c.pageWalkAtOpenLimit == 0 && Configuration().pageWalkAtOpenLimit == 64 << 20)
         #expect(parsed.warnings.isEmpty)
     }
 
