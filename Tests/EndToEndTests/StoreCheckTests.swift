@@ -96,4 +96,38 @@ struct StoreCheckTests {
         #expect(try daemon.connect().call("STATS")["store-check"] == "ok")
         #expect(!daemon.log.contains("walking every page of"))
     }
+
+    /// A measure, not a check (PAPAOURS_WALK_MEASURE_KEYS=N): the walk's time on a store of N
+    /// keys, and VERIFY's latency on one connection while it runs and after.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PAPAOURS_WALK_MEASURE_KEYS"] != nil))
+    func measureTheWalkAndVerifyMeanwhile() throws {
+        let keys = Int(ProcessInfo.processInfo.environment["PAPAOURS_WALK_MEASURE_KEYS"] ?? "") ?? 100_000
+        let daemon = try Daemon(config: ["page-walk-at-open-limit 0"])
+        let secrets = try populate(daemon, machines: keys / 100, keysEach: 100).filter(\.active)
+        daemon.stop()
+        let size = (try FileManager.default.attributesOfItem(atPath: daemon.databasePath + "/data.mdb")[.size] as? Int) ?? 0
+        try daemon.start()
+        let c = try daemon.connect()
+        func latencies(while condition: () -> Bool, atMost most: Int) -> [Double] {
+            var times: [Double] = []
+            var i = 0
+            while condition() && times.count < most {
+                let asked = Date()
+                _ = c.call("VERIFY \(secrets[(i * 7919) % secrets.count].secret)")
+                times.append(Date().timeIntervalSince(asked) * 1000)
+                i += 1
+            }
+            return times.sorted()
+        }
+        func describe(_ t: [Double]) -> String {
+            guard !t.isEmpty else { return "none" }
+            return "\(t.count) VERIFYs, p50 \(t[t.count / 2]) ms, p99 \(t[t.count * 99 / 100]) ms, max \(t.last!) ms"
+        }
+        let during = latencies(while: { c.call("STATS")["store-check"] == "running" }, atMost: 1_000_000)
+        #expect(try storeCheck(daemon) == "ok")
+        let after = latencies(while: { true }, atMost: max(during.count, 2000))
+        let walk = daemon.log.split(separator: "\n").first { $0.contains("databases whole in") } ?? ""
+        print("walk measure: \(keys) keys, data.mdb \(size / 1_048_576) MiB; \(walk)")
+        print("walk measure: during the walk \(describe(during)); after \(describe(after))")
+    }
 }
