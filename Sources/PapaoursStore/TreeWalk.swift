@@ -54,15 +54,8 @@ final class TreeWalk {
     /// Walks the trees of `meta`.
     func walk(_ meta: DataFile.Meta) throws(Failure) {
         var steps: [Step] = []
-        func tree(_ root: DataFile.TreeRoot, _ database: String, _ content: Content) throws(Failure) {
-            guard root.root != PageLayout.noPage else { return }
-            guard root.depth >= 1, root.depth <= 32 else {
-                throw .damaged(page: root.root, database: database, why: "a tree \(root.depth) levels deep")
-            }
-            steps.append(Step(page: root.root, database: database, content: content, levels: root.depth))
-        }
-        try tree(meta.free, "free list", .values)
-        try tree(meta.main, "main", .main)
+        try tree(meta.free, "free list", .values, &steps)
+        try tree(meta.main, "main", .main, &steps)
         while let step = steps.popLast() {
             try enter(step.page, step.database)
             guard reader.read(into: buffer, at: Int(step.page) * pageSize) else {
@@ -125,9 +118,7 @@ final class TreeWalk {
                 name = step.database
                 content = .duplicates(keySize: root.flags & 0x10 != 0 ? root.keySize : nil)  // MDB_DUPFIXED
             }
-            guard root.root != PageLayout.noPage else { return }
-            guard root.depth >= 1, root.depth <= 32 else { throw damaged("a tree \(root.depth) levels deep") }
-            steps.append(Step(page: root.root, database: name, content: content, levels: root.depth))
+            try tree(root, name, content, &steps)
             return
         }
         if flags & PageLayout.dupData != 0 {
@@ -137,6 +128,15 @@ final class TreeWalk {
             }
             if let why = sub.problem() { throw damaged("a sub-page of duplicates: \(why)") }
         }
+    }
+
+    /// A tree to walk from its root (none when empty); LMDB's cursors go 32 levels at most.
+    private func tree(_ root: DataFile.TreeRoot, _ database: String, _ content: Content, _ steps: inout [Step]) throws(Failure) {
+        guard root.root != PageLayout.noPage else { return }
+        guard root.depth >= 1, root.depth <= 32 else {
+            throw .damaged(page: root.root, database: database, why: "a tree \(root.depth) levels deep")
+        }
+        steps.append(Step(page: root.root, database: database, content: content, levels: root.depth))
     }
 
     /// Counts the page, refuses it out of the file or reached twice, and paces the walk.

@@ -43,7 +43,7 @@ struct StoreCheckTests {
         try daemon.start()
         #expect(try storeCheck(daemon) == "damaged")
         let logged = "\(path): page \(page) of database machines is damaged (it says it is page 0)"
-        #expect(daemon.log.contains("store check: \(logged)"), "\(daemon.log)")
+        #expect(daemon.logs("store check: \(logged)"), "\(daemon.log)")
         let gate = try HTTPConnection(path: http)
         let health = try #require(gate.get("/health"))
         #expect(health.status == 503 && health.body.contains("the store is damaged (\(logged))"), "\(health.body)")
@@ -80,7 +80,7 @@ struct StoreCheckTests {
         defer { unlink(http) }
         try daemon.start()
         #expect(try storeCheck(daemon) == "ok")
-        #expect(daemon.log.contains("walking every page of") && daemon.log.contains("databases whole in"), "\(daemon.log)")
+        #expect(daemon.logs("walking every page of") && daemon.logs("databases whole in"), "\(daemon.log)")
         let gate = try HTTPConnection(path: http)
         #expect(try #require(gate.get("/health")).status == 200)
         #expect(try #require(gate.get("/metrics")).body.contains("papaours_store_check{state=\"ok\"} 1"))
