@@ -13,6 +13,8 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -189,6 +191,13 @@ int papa_notify_send(const char *path, const char *message, size_t length) {
 int papa_errno(void) { return errno; }
 
 void papa_set_thread_name(const char *name) { prctl(PR_SET_NAME, name, 0, 0, 0); }
+
+void papa_lower_thread_priority(void) {
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    setpriority(PRIO_PROCESS, (id_t)tid, 19);
+    // ioprio_set(IOPRIO_WHO_PROCESS, tid, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0)): no glibc wrapper.
+    syscall(SYS_ioprio_set, 1, tid, 3 << 13);
+}
 
 ssize_t papa_recv_with_fds(int fd, void *buffer, size_t length, int *fds, int max_fds, int *nfds) {
     char control[CMSG_SPACE(sizeof(int) * 8)];

@@ -15,19 +15,18 @@ import Glibc
 ///
 /// LMDB writes the copy into a pipe of ours; a pump moves it to the client's file with a
 /// deadline, so that a file that takes no data (a pipe nobody reads) ends the backup after
-/// `stallSeconds` instead of holding a thread and a snapshot forever, and a stop ends it at once.
+/// `backup-stall-timeout` seconds instead of holding a thread and a snapshot forever, and a stop ends it at once.
 enum Backup {
-    static let stallSeconds = 30
     /// Backups running, and whether the daemon is stopping (then every pump gives up).
     private static let running = Locked<(count: Int, cancelled: Bool)>((0, false))
 
     static func start(store: Store, writer: Writer, into fd: Int32, by actor: Actor, sink: any WriteCompletionSink,
-                      connection: UInt64) {
+                      connection: UInt64, stallSeconds: Int) {
         running.withLock { $0.count += 1 }
         OSThread(name: "papaours-backup", detached: true) {
             defer { running.withLock { $0.count -= 1 } }
             do {
-                let size = try copy(store, into: fd)
+                let size = try copy(store, into: fd, stallSeconds: stallSeconds)
                 let counts = try store.read { try $0.counts() }
                 close(fd)
                 let reply = ReplyFormat.ok {
@@ -55,7 +54,7 @@ enum Backup {
     }
 
     /// The store copied into `fd` through the pump; the bytes written.
-    private static func copy(_ store: Store, into fd: Int32) throws -> Int {
+    private static func copy(_ store: Store, into fd: Int32, stallSeconds: Int) throws -> Int {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { throw StoreError(.unavailable, "cannot make a pipe: \(String(cString: strerror(errno)))") }
         let (output, input) = (ends[0], ends[1])
@@ -65,7 +64,7 @@ enum Backup {
             do { try store.copy(to: input) } catch { copied.withLock { $0 = StoreError(any: error) } }
             close(input)
         }
-        let pumped = pump(from: output, to: fd)
+        let pumped = pump(from: output, to: fd, stallSeconds: stallSeconds)
         // Closing our end makes a copy still writing fail (EPIPE) and end.
         close(output)
         copier.join()
@@ -80,7 +79,7 @@ enum Backup {
 
     /// Moves bytes until the copy ends; gives up when `fd` took nothing for `stallSeconds`, or
     /// when the daemon stops.
-    private static func pump(from output: Int32, to fd: Int32) -> Result<Int, StoreError> {
+    private static func pump(from output: Int32, to fd: Int32, stallSeconds: Int) -> Result<Int, StoreError> {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         // Non-blocking, so that a pipe with less room than asked never blocks the pump (a
         // regular file ignores it). The file is ours until the reply.
@@ -102,7 +101,7 @@ enum Backup {
                 }
                 if polled <= 0 {
                     if monotonicMilliseconds() - lastProgress > Int64(stallSeconds) * 1000 {
-                        return .failure(StoreError(.unavailable, "the backup file took no data for \(stallSeconds) s"))
+                        return .failure(StoreError(.unavailable, "stalled: the backup file took no data for \(stallSeconds) s (backup-stall-timeout); is anything reading it?"))
                     }
                     continue
                 }

@@ -28,6 +28,11 @@ public struct Configuration: Sendable, Equatable {
     public var importStagingLimit = 256 << 20
     /// Seconds between usage flushes; each rewrites every key used since the last, so not too often.
     public var usageFlushInterval = 30
+    /// Seconds a backup file may take no data before the backup is ended (a pipe nobody reads).
+    public var backupStallTimeout = 30
+    /// Data files up to this many bytes have every page walked before the daemon serves; larger
+    /// ones are walked in the background once it serves.
+    public var pageWalkAtOpenLimit = 64 << 20
     /// Event loops; 0 means one per CPU.
     public var threads = 0
     public var logLevel = LogLevel.info
@@ -61,6 +66,7 @@ extension Configuration {
             ("socket-group", Log.token(socketGroup ?? "(none)"), Log.token(next.socketGroup ?? "(none)")),
             ("database", Log.token(databasePath), Log.token(next.databasePath)),
             ("threads", String(threads), String(next.threads)),
+            ("page-walk-at-open-limit", String(pageWalkAtOpenLimit), String(next.pageWalkAtOpenLimit)),
             ("http-socket", Log.token(httpSocketPath ?? "(none)"), Log.token(next.httpSocketPath ?? "(none)")),
             ("http-listen", httpListen.map(\.description).joined(separator: ","), next.httpListen.map(\.description).joined(separator: ",")),
         ]
@@ -75,6 +81,7 @@ extension Configuration {
         applied.socketGroup = socketGroup
         applied.databasePath = databasePath
         applied.threads = threads
+        applied.pageWalkAtOpenLimit = pageWalkAtOpenLimit
         applied.httpSocketPath = httpSocketPath
         applied.httpListen = httpListen
         return applied

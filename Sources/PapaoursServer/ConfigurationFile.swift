@@ -145,6 +145,8 @@ public enum ConfigurationFile {
             case "output-limit": if let n = integer(65536...(1 << 30)) { config.outputLimit = n }
             case "import-staging-limit": if let n = integer((1 << 20)...(1 << 40)) { config.importStagingLimit = n }
             case "usage-flush-interval": if let n = integer(1...60) { config.usageFlushInterval = n }
+            case "backup-stall-timeout": if let n = integer(1...3600) { config.backupStallTimeout = n }
+            case "page-walk-at-open-limit": if let n = integer(0...(1 << 40)) { config.pageWalkAtOpenLimit = n }
             case "threads": if let n = integer(0...256) { config.threads = n }
             case "log-level":
                 if let v = one() {

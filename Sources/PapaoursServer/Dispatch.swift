@@ -27,6 +27,9 @@ struct Dispatcher {
     let verifyCache = VerifyCache()
     let machineCache = MachineCache<MachineReply>()
 
+    /// Verbs that read a whole database, or a long part of one.
+    static let walking: Set<Verb> = [.machineList, .keyList, .export, .audit, .backup]
+
     static let auditDefaultLimit = 100
     static let auditMaxLimit = 1000
 
@@ -42,6 +45,9 @@ struct Dispatcher {
                                       missing: needed.subtracting(connection.permissions), reply: reply))
             }
             return .reply(reply)
+        }
+        if let refusal = stats.storeCheck.refusal(walksOrWrites: verb.isWrite || Dispatcher.walking.contains(verb)) {
+            return .reply(refusal)
         }
         do {
             switch verb {
@@ -167,6 +173,7 @@ struct Dispatcher {
                     $0.attribute("verify-denied", String(stats.verifyDenied.load(ordering: .relaxed)))
                     $0.attribute("writes", String(stats.writes.load(ordering: .relaxed)))
                     $0.attribute("commits", String(stats.commitLatency.count))
+                    $0.attribute("store-check", stats.storeCheck.state.rawValue)
                     $0.attribute("version", version)
                 })
             }

@@ -384,7 +384,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         case .backup(let fd):
             connection.phase = .awaitingWriter
             Backup.start(store: shared.store, writer: shared.writer, into: fd, by: connection.actor, sink: self,
-                         connection: connection.serial)
+                         connection: connection.serial, stallSeconds: configuration.backupStallTimeout)
         }
         return true
     }
@@ -539,6 +539,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private func flushUsage(now: Int64) {
         lastUsageFlush = now
         guard !usage.isEmpty else { return }
+        // A damaged store takes no write (StoreCheck): the counts are dropped.
+        guard shared.stats.storeCheck.state != .damaged else { usage.removeAll(keepingCapacity: true); return }
         var byKey: [KeyID: UsageDelta] = [:]
         for (key, delta) in usage { byKey[key.id()] = delta }
         shared.writer.submit(Writer.Job(operations: [.usage(byKey)], actor: nil, sink: nil, connection: 0))

@@ -114,6 +114,9 @@ struct GateResponder {
     }
 
     private func health() -> HTTPResponse {
+        if let problem = dispatcher.stats.storeCheck.problem {
+            return GateResponse.refusal(.unavailable, "the store is damaged (\(problem)): restore a backup")
+        }
         do {
             try dispatcher.session.refresh()
             _ = try dispatcher.session.counts()

@@ -38,6 +38,11 @@ enum Metrics {
         for state in ["off", "connected", "disconnected"] {
             out += "papaours_replication_state{state=\"\(state)\"} \(state == "off" ? 1 : 0)\n"
         }
+        family("papaours_store_check", "gauge", "1 for the state of the walk of the store's pages: ok (whole, or walked at start), running, damaged.")
+        let check = stats.storeCheck.state
+        for state in StoreCheck.State.allCases {
+            out += "papaours_store_check{state=\"\(state.rawValue)\"} \(state == check ? 1 : 0)\n"
+        }
         if let counts = try? readCounts(dispatcher) {
             family("papaours_machines", "gauge", "Machines in the store.")
             out += "papaours_machines \(counts.machines)\n"

@@ -16,6 +16,7 @@ public final class Server: @unchecked Sendable {
 
     public init(configuration: Configuration, store: Store, listener: ListeningSocket, gates: [GateListener] = []) throws {
         let stats = ServerStats(started: Timestamp.now().seconds)
+        stats.storeCheck.expect(store)
         let writer = try Writer(store: store, stats: stats)
         let count = configuration.threads > 0 ? configuration.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         descriptorLimit = DescriptorBudget.raiseLimit()
@@ -46,6 +47,12 @@ public final class Server: @unchecked Sendable {
 
     public var stats: ServerStats { shared.stats }
 
+    /// Walks every page of the store in the background when they were not walked at open;
+    /// `report` is told when the walk starts and what it found.
+    public func checkStore(report: @escaping @Sendable (StoreCheck.State, String?) -> Void) {
+        shared.stats.storeCheck.start(shared.store, report: report)
+    }
+
     private static func fitted(_ configuration: Configuration, limit: Int, loops: Int) -> Configuration {
         let (fitted, why) = DescriptorBudget.fit(configuration, limit: limit, loops: loops)
         if let why { Log.warning(why) }
@@ -56,6 +63,7 @@ public final class Server: @unchecked Sendable {
     public func stop() {
         // A backup into a file that takes no data must not hold the stop (nor the store open).
         Backup.cancelAll(waiting: 2)
+        shared.stats.storeCheck.stop()
         shared.stopping.store(true, ordering: .releasing)
         for loop in loops { loop.wake() }
         for loop in loops { loop.join() }

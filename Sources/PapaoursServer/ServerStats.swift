@@ -14,6 +14,8 @@ public final class ServerStats: Sendable {
     let refusals = (0..<VerifyResult.allCases.count - 1).map { _ in Counter() }
     /// HTTP gate requests answered, by status.
     let gateResponses = GateStatusCounters()
+    /// The background walk of the store's pages, and what it found.
+    public let storeCheck = StoreCheck()
 
     public init(started: Int64) { self.started = started }
 

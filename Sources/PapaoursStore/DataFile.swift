@@ -18,84 +18,84 @@ enum DataFile {
         fstat(fd, &info)
         let size = Int(info.st_size)
         let reader = FileReader(fd: fd)
-        let magic: UInt32 = 0xBEEF_C0DE
-        // Page header 16 bytes, then MDB_meta: magic, version, address, mapsize, two MDB_db of
-        // 48 bytes (the first's md_pad holds the page size), last page number, transaction id.
-        guard size >= 4096, reader.u32(16) == magic, let pageSize = reader.u32(40).map(Int.init),
-              pageSize >= 512, pageSize <= 65536, pageSize & (pageSize - 1) == 0, size >= 2 * pageSize
-        else { throw StoreError(.corrupt, "\(path) is not an LMDB database file (\(size) bytes)") }
-        var lastPage = -1
-        var newest: UInt64 = 0
-        var goodMetas = 0
-        for meta in [0, pageSize] {
-            guard reader.u32(meta + 16) == magic, let last = reader.u64(meta + 136), let txn = reader.u64(meta + 144) else { continue }
-            goodMetas += 1
-            if txn >= newest { newest = txn; lastPage = Int(last) }
+        guard size >= 4096, let pageSize = pageSize(reader), size >= 2 * pageSize else {
+            throw StoreError(.corrupt, "\(path) is not an LMDB database file (\(size) bytes)")
         }
-        guard goodMetas == 2 else { throw StoreError(.corrupt, "\(path) has a damaged meta page (\(goodMetas) of 2 are whole)") }
-        let needed = (lastPage + 1) * pageSize
-        guard lastPage >= 1, needed <= size else {
-            throw StoreError(.corrupt, "\(path) is cut short: its meta page needs \(needed) bytes, the file has \(size)")
+        let metas = [0, pageSize].compactMap { meta(reader, at: $0) }
+        guard metas.count == 2 else { throw StoreError(.corrupt, "\(path) has a damaged meta page (\(metas.count) of 2 are whole)") }
+        let lastPage = metas.max { $0.txn < $1.txn }!.lastPage
+        guard lastPage >= 1, lastPage < size / pageSize else {
+            throw StoreError(.corrupt, "\(path) is cut short: its meta page says its last page is \(lastPage), the file has \(size / pageSize) pages of \(pageSize) bytes")
         }
         if pages == .all { try walk(reader, path: path, pageSize: pageSize, lastPage: lastPage) }
+    }
+
+    static let magic: UInt32 = 0xBEEF_C0DE
+
+    /// The page size, from the first meta page's free-list record (its md_pad); nil when the
+    /// file does not start like an LMDB data file.
+    static func pageSize(_ reader: FileReader) -> Int? {
+        guard reader.u32(16) == magic, let size = reader.u32(40).map(Int.init),
+              size >= 512, size <= 65536, size & (size - 1) == 0 else { return nil }
+        return size
+    }
+
+    /// A meta page, then: the 16-byte page header, MDB_meta (magic, version, address, map size,
+    /// the free list's and the main database's MDB_db, last page number, transaction id).
+    struct Meta: Equatable {
+        let txn: UInt64
+        let lastPage: Int
+        let free: TreeRoot
+        let main: TreeRoot
+    }
+
+    /// An MDB_db: a tree's root page, its depth, its flags, its fixed key size (DUPFIXED).
+    struct TreeRoot: Equatable {
+        let root: UInt64
+        let depth: Int
+        let flags: UInt16
+        let keySize: Int
+
+        init(_ page: PageLayout.Page, at offset: Int) {
+            keySize = page.u32(offset)
+            flags = UInt16(page.u16(offset + 4))
+            depth = page.u16(offset + 6)
+            root = page.u64(offset + PageLayout.rootOffset)
+        }
+    }
+
+    /// The meta page at `offset`, whole enough to read (its magic right); nil otherwise.
+    static func meta(_ reader: FileReader, at offset: Int) -> Meta? {
+        var bytes = [UInt8](repeating: 0, count: 152)
+        guard reader.read(into: &bytes, at: offset) else { return nil }
+        return bytes.withUnsafeBytes { raw in
+            let page = PageLayout.Page(bytes: raw)
+            guard UInt32(page.u32(16)) == magic else { return nil }
+            return Meta(txn: page.u64(144), lastPage: Int(truncatingIfNeeded: page.u64(136)),
+                        free: TreeRoot(page, at: 40), main: TreeRoot(page, at: 88))
+        }
     }
 
     /// Every page from 2 to the last: numbered where it stands, of a known kind, its lower and
     /// upper bounds in order, each node inside the page (an overflow run is skipped whole).
     private static func walk(_ reader: FileReader, path: String, pageSize: Int, lastPage: Int) throws(StoreError) {
-        let header = 16
         var page = 2
         var buffer = [UInt8](repeating: 0, count: pageSize)
         while page <= lastPage {
             guard reader.read(into: &buffer, at: page * pageSize) else {
                 throw StoreError(.corrupt, "\(path): page \(page) cannot be read")
             }
-            func u16(_ at: Int) -> Int { Int(buffer[at]) | Int(buffer[at + 1]) << 8 }
-            func damaged(_ why: String) -> StoreError { StoreError(.corrupt, "\(path): page \(page) is damaged (\(why))") }
-            let number = buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self) }
-            guard number == UInt64(page) else { throw damaged("it says it is page \(number)") }
-            let flags = u16(10)
-            if flags & 0x04 != 0 {  // P_OVERFLOW: one record's data over `pages` pages
-                let run = buffer.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: 12, as: UInt32.self)) }
-                guard run >= 1, page + run - 1 <= lastPage else { throw damaged("an overflow run of \(run) pages") }
-                page += run
-                continue
+            var skip = 0
+            let problem: String? = buffer.withUnsafeBytes { bytes in
+                let view = PageLayout.Page(bytes: bytes)
+                guard view.number == UInt64(page) else { return "it says it is page \(view.number)" }
+                guard view.flags & PageLayout.overflow != 0 else { return view.problem() }
+                guard view.run >= 1, page + view.run - 1 <= lastPage else { return "an overflow run of \(view.run) pages" }
+                skip = view.run - 1
+                return nil
             }
-            guard flags & 0x03 != 0 else { throw damaged("kind \(flags)") }  // P_BRANCH or P_LEAF
-            let (lower, upper) = (u16(12), u16(14))
-            guard lower >= header, lower <= upper, upper <= pageSize else { throw damaged("bounds \(lower)…\(upper)") }
-            if flags & 0x20 == 0 {  // not P_LEAF2 (fixed-size keys without nodes)
-                for slot in stride(from: header, to: lower, by: 2) {
-                    let node = u16(slot)
-                    guard node >= upper, node + 8 <= pageSize else { throw damaged("a node at \(node)") }
-                    let keySize = u16(node + 6)
-                    var end = node + 8 + keySize
-                    if flags & 0x02 != 0 {  // a leaf node: its data follows its key, or an overflow page number
-                        let nodeFlags = u16(node + 4)
-                        end += nodeFlags & 0x01 != 0 ? 8 : u16(node) | u16(node + 2) << 16
-                    }
-                    guard end <= pageSize else { throw damaged("a node at \(node) ends past the page") }
-                }
-            }
-            page += 1
+            if let problem { throw StoreError(.corrupt, "\(path): page \(page) is damaged (\(problem))") }
+            page += 1 + skip
         }
     }
-}
-
-/// pread at offsets; nil or false past the end.
-private struct FileReader {
-    let fd: Int32
-
-    func read(into buffer: inout [UInt8], at offset: Int) -> Bool {
-        buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) } == buffer.count
-    }
-
-    func value<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T? {
-        var value: T = 0
-        let n = withUnsafeMutableBytes(of: &value) { pread(fd, $0.baseAddress, MemoryLayout<T>.size, off_t(offset)) }
-        return n == MemoryLayout<T>.size ? T(littleEndian: value) : nil
-    }
-
-    func u32(_ offset: Int) -> UInt32? { value(offset, UInt32.self) }
-    func u64(_ offset: Int) -> UInt64? { value(offset, UInt64.self) }
 }

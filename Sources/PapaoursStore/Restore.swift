@@ -15,11 +15,17 @@ extension Store {
     public static func restore(backup path: String, into directory: String, force: Bool) throws(StoreError) -> RestoreSummary {
         try prepareDirectory(directory)
         let dataPath = directory + "/data.mdb"
-        if access(dataPath, F_OK) == 0 {
-            let existing = try Store(directory: directory)
+        // Forced, the database in place is not opened: it may be the damaged one being replaced.
+        if !force && access(dataPath, F_OK) == 0 {
+            let existing: Store
+            do {
+                existing = try Store(directory: directory)
+            } catch where error.code == .corrupt {
+                throw StoreError(.corrupt, "\(directory) holds a database that cannot be read (\(error.message)); add --force to replace it")
+            }
             let summary = try existing.summary()
             existing.close()
-            if (summary.machines > 0 || summary.events > 0) && !force {
+            if summary.machines > 0 || summary.events > 0 {
                 throw StoreError(.exists, "\(directory) holds a database with \(summary.machines) machine(s) and \(summary.events) audit event(s); add --force to replace it")
             }
         }

@@ -28,6 +28,8 @@ public final class Store: @unchecked Sendable {
     let roleMachines: Database
     let groupMachines: Database
     private let lockFD: Int32
+    /// Whether every page was walked at open; a larger file is left to `checkTrees`.
+    public let pagesWalkedAtOpen: Bool
 
     /// The map is sized once, so that it never grows under readers (growing would need every
     /// reader stopped: lmdb.h, mdb_env_set_mapsize). It is address space, not memory or disk:
@@ -35,14 +37,15 @@ public final class Store: @unchecked Sendable {
     public static let defaultMapSize = 16 << 30
 
     /// Opens (creating when missing) the store in `directory`, owner-only, and brings an older
-    /// schema up to date. `migrationStop` is for tests: it throws at that point of a migration.
-    public init(directory: String, mapSize: Int = Store.defaultMapSize,
+    /// schema up to date. A data file up to `pageWalkAtOpenLimit` bytes has every page walked
+    /// first. `migrationStop` is for tests: it throws at that point of a migration.
+    public init(directory: String, mapSize: Int = Store.defaultMapSize, pageWalkAtOpenLimit: Int = Store.pageWalkAtOpenLimit,
                 migrationStop: MigrationStop? = nil) throws(StoreError) {
         self.directory = directory
         try Store.prepareDirectory(directory)
         lockFD = try Store.lockExclusively(directory)
         do {
-            try Store.checkDataFile(in: directory)
+            pagesWalkedAtOpen = try Store.checkDataFile(in: directory, pageWalkLimit: pageWalkAtOpenLimit)
         } catch {
             Glibc.close(lockFD)
             throw error
@@ -195,20 +198,23 @@ public final class Store: @unchecked Sendable {
 
     // MARK: Opening
 
-    /// Every page is walked at open up to this size (a larger file gets its length and meta
-    /// pages checked), so that a start stays quick; a restore walks every page whatever the size.
+    /// Every page is walked at open up to this size by default (a larger file gets its length
+    /// and meta pages checked, and its trees walked by `checkTrees` once the daemon serves), so
+    /// that a start stays quick; a restore walks every page whatever the size.
     public static let pageWalkAtOpenLimit = 64 << 20
 
     /// A data file that is there must be whole: never an empty store over one that held data,
-    /// never LMDB on a file cut short or with damaged meta pages.
-    static func checkDataFile(in directory: String) throws(StoreError) {
+    /// never LMDB on a file cut short or with damaged meta pages. Whether every page was walked.
+    static func checkDataFile(in directory: String, pageWalkLimit: Int = pageWalkAtOpenLimit) throws(StoreError) -> Bool {
         let path = directory + "/data.mdb"
         var info = stat()
-        guard stat(path, &info) == 0 else { return }
+        guard stat(path, &info) == 0 else { return true }
         guard info.st_size > 0 else {
             throw StoreError(.corrupt, "\(path) is empty (0 bytes): refusing to start an empty store over it; restore a backup (papaoursd --restore) or move the file away to start afresh")
         }
-        try DataFile.check(path, pages: Int(info.st_size) <= pageWalkAtOpenLimit ? .all : .none)
+        let walked = Int(info.st_size) <= pageWalkLimit
+        try DataFile.check(path, pages: walked ? .all : .none)
+        return walked
     }
 
     static func prepareDirectory(_ path: String) throws(StoreError) {

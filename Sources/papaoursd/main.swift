@@ -97,7 +97,7 @@ if options.mode == .restore, let file = options.restoreFile {
 let notifier = SystemdNotifier()
 let store: Store
 do {
-    store = try Store(directory: configuration.databasePath)
+    store = try Store(directory: configuration.databasePath, pageWalkAtOpenLimit: configuration.pageWalkAtOpenLimit)
 } catch {
     fail(error.message, status: 1)
 }
@@ -151,7 +151,16 @@ server.start()
 let where_ = listener.ownedPath.map(Log.token) ?? "the socket from systemd"
 Log.info("papaoursd \(Server.version) serving on \(where_) (database \(Log.token(configuration.databasePath)), \(server.loopCount) event loop(s))")
 for gate in gates { Log.info("HTTP gate listening on \(Log.token(gate.name))") }
-notifier.send("READY=1\nSTATUS=serving on \(where_)\nMAINPID=\(getpid())")
+/// The service's status line: where it serves, and the store check's news.
+func serving(_ state: StoreCheck.State, _ problem: String?) -> String {
+    switch state {
+    case .ok: "STATUS=serving on \(where_)"
+    case .running: "STATUS=serving on \(where_); walking the store's pages in the background"
+    case .damaged: "STATUS=serving on \(where_); THE STORE IS DAMAGED: \(problem ?? ""); restore a backup"
+    }
+}
+notifier.send("READY=1\n\(serving(.ok, nil))\nMAINPID=\(getpid())")
+server.checkStore { state, problem in notifier.send(serving(state, problem)) }
 
 while true {
     let signal = papa_wait_signal()
@@ -173,7 +182,7 @@ while true {
         } catch {
             for e in error.errors { Log.error("reload refused, keeping the running configuration: \(e)") }
         }
-        notifier.send("READY=1\nSTATUS=serving on \(where_)")
+        notifier.send("READY=1\n\(serving(server.stats.storeCheck.state, server.stats.storeCheck.problem))")
         continue
     }
     Log.info("stopping on signal \(signal)")

@@ -32,7 +32,7 @@ struct ConfigurationTests {
 
     @Test func checkConfigRefusesWhatTheStartWouldRefuseOrIgnore() throws {
         let daemon = try Daemon(start: false)
-        for extra in ["socket-group no-such-group-here", "grant user root ,,,"] {
+        for extra in ["socket-group no-such-group-here", "grant user root ,,,", "backup-stall-timeout 0", "backup-stall-timeout 1h"] {
             try daemon.writeConfig([extra])
             let check = try checkConfig(daemon.configPath)
             #expect(check.status == 1, "\(extra): \(check.output)")

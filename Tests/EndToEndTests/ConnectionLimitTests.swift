@@ -40,7 +40,7 @@ struct ConnectionLimitTests {
         daemon.launcher = ["/usr/bin/prlimit", "--nofile=160:160", "--"]
         try daemon.writeConfig(["max-connections 1024", "threads 2"])
         try daemon.start()
-        #expect(daemon.log.contains("max-connections 1024 lowered to 92"), "\(daemon.log)")
+        #expect(daemon.logs("max-connections 1024 lowered to 92"), "\(daemon.log)")
         var held: [LineConnection] = []
         var busy = 0
         for i in 0..<150 {

@@ -51,28 +51,4 @@ struct DescriptorTests {
         c.send("UP\n")
         #expect(c.readLine()?.hasPrefix("OK size=") == true, "a BACKUP line read in two pieces keeps its descriptor")
     }
-
-    /// Issue 17, item 7: a backup into a pipe nobody reads blocks no reader and no writer,
-    /// and the daemon stops promptly on SIGTERM all the same.
-    @Test func aStalledBackupBlocksNobodyAndDoesNotHoldTheStop() throws {
-        let daemon = try Daemon()
-        let c = try daemon.connect()
-        _ = c.call("MACHINE CREATE web")
-        let secret = try #require(c.call("KEY CREATE web label=k")["secret"])
-        // Enough records that the copy outgrows a pipe's 64 KiB.
-        for i in 0..<40 { _ = c.call("MACHINE CREATE m\(i) description=\(String(repeating: "d", count: 900))") }
-        var ends: [Int32] = [-1, -1]
-        #expect(pipe(&ends) == 0)
-        defer { close(ends[0]) }
-        sendPassing([ends[1]], Array("BACKUP\n".utf8), on: c.fd)
-        close(ends[1])
-        usleep(300_000)
-        let other = try daemon.connect()
-        #expect(other.call("VERIFY \(secret)").isOK, "reads go on")
-        #expect(other.call("MACHINE CREATE during-backup").isOK, "writes go on")
-        let started = Date()
-        #expect(daemon.stop() == 0, "stopped cleanly")
-        #expect(Date().timeIntervalSince(started) < 5, "within the stop timeout, not after the backup's")
-        #expect(daemon.log.contains("backup") && daemon.log.contains("failed"), "the backup is said to have failed")
-    }
 }

@@ -21,6 +21,8 @@ import Testing
         idle-timeout 60
         output-limit 70000
         usage-flush-interval 2
+        backup-stall-timeout 5
+        page-walk-at-open-limit 0
         threads 3
         log-level debug
         """)
@@ -33,6 +35,8 @@ import Testing
         #expect(c.grants.users[4242]?.map(\.permissions) == [.all])
         #expect(c.maxConnections == 10 && c.lineTimeout == 3 && c.idleTimeout == 60)
         #expect(c.outputLimit == 70000 && c.usageFlushInterval == 2 && c.threads == 3 && c.logLevel == .debug)
+        #expect(c.backupStallTimeout == 5 && Configuration().backupStallTimeout == 30)
+        #expect(c.pageWalkAtOpenLimit == 0 && Configuration().pageWalkAtOpenLimit == 64 << 20)
         #expect(parsed.warnings.isEmpty)
     }
 
@@ -46,6 +50,25 @@ import Testing
             #expect(error.errors[1].description == "test.conf:2: unknown directive \"frobnicate\"")
             #expect(error.errors[2].message.contains("whole number"))
             #expect(error.errors[3].message.contains("unknown permission fly"))
+        }
+    }
+
+    /// Issue 17, item 7: the stall deadline is bounded, so that no backup waits forever or is cut at once.
+    @Test func backupStallTimeoutIsBounded() {
+        let cases = [
+            ("0", "must be a whole number from 1 to 3600, got \"0\""),
+            ("3601", "must be a whole number from 1 to 3600, got \"3601\""),
+            ("soon", "must be a whole number from 1 to 3600, got \"soon\""),
+            ("2 3", "takes exactly one value, got 2"),
+            ("", "takes exactly one value, got 0"),
+        ]
+        for (value, message) in cases {
+            do {
+                _ = try parse("# a backup into a pipe nobody reads\nbackup-stall-timeout \(value)\n")
+                Issue.record("\(value) accepted")
+            } catch {
+                #expect(error.errors.map(\.description) == ["test.conf:2: backup-stall-timeout \(message)"])
+            }
         }
     }
 

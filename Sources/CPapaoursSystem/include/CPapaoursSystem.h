@@ -84,6 +84,10 @@ long long papa_fsync_size(int fd);
 
 /// Names the calling thread (prctl PR_SET_NAME, 15 bytes kept).
 void papa_set_thread_name(const char *name);
+/// The calling thread at nice 19 and in the idle I/O class: it runs and reads only when no one
+/// else wants the CPU or the disk. Best effort: papaoursd.service's filter, which leaves out
+/// @resources, refuses both (EPERM).
+void papa_lower_thread_priority(void);
 
 /// prctl(PR_SET_DUMPABLE, 0): no core file, no ptrace or /proc/PID/mem by the same uid.
 int papa_make_undumpable(void);

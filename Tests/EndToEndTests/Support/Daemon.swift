@@ -75,6 +75,14 @@ final class Daemon: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// Whether the log holds `text` within `timeout` seconds: the socket may accept before a
+    /// start-up line is written.
+    func logs(_ text: String, within timeout: Double = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !log.contains(text) && Date() < deadline { usleep(20_000) }
+        return log.contains(text)
+    }
+
     /// SIGTERM and wait; returns the exit status.
     @discardableResult
     func stop() -> Int32 {
