@@ -80,6 +80,21 @@ final class Child: @unchecked Sendable {
     let logPath: String
     private var exited = false
 
+    /// CPU seconds the process has used, user and system (/proc/PID/stat, fields 14 and 15):
+    /// what a request costs, whatever else shares the CPUs.
+    func cpuSeconds() -> Double? {
+        guard let fd = Optional(open("/proc/\(pid)/stat", O_RDONLY)), fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0, let end = buffer[0..<n].lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        // After the command's closing parenthesis: state is field 3, utime 14, stime 15.
+        let fields = buffer[(end + 2)..<n].split(separator: UInt8(ascii: " "))
+        guard fields.count > 12, let user = Double(String(decoding: fields[11], as: UTF8.self)),
+              let system = Double(String(decoding: fields[12], as: UTF8.self)) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// posix_spawn with a clean signal mask and default SIGPIPE (the bench blocks and ignores them).
     init(name: String, executable: String, arguments: [String], environment extra: [String] = [],
          logPath: String, searchPath: Bool = false) throws {

@@ -16,6 +16,8 @@ struct BatchResult {
     var failures: [String] = []
     /// Replies checked, per expectation kind (the request mix actually sent).
     var kinds: [UInt64] = [0, 0, 0, 0]
+    /// The server's CPU microseconds per reply over the batch, warm-up included, when measured.
+    var serverCPUPerReply: Double?
 
     var opsPerSecond: Double { seconds > 0 ? Double(replies) / seconds : 0 }
     var isVoid: Bool { mismatches > 0 || lost > 0 || !failures.isEmpty }

@@ -39,7 +39,11 @@ struct VerifyScenario {
             for cell in options.matrix {
                 for target in targets where target != .require || cell == VerifyScenario.requireCell {
                     guard daemon.isRunning else { throw BenchError("papaoursd died:\n\(daemon.logTail())") }
-                    let result = try batch(target, cell)
+                    let cpuBefore = daemon.cpuSeconds()
+                    var result = try batch(target, cell)
+                    if target == .papaoursd || target == .require, let before = cpuBefore, let after = daemon.cpuSeconds(), result.replies > 0 {
+                        result.serverCPUPerReply = (after - before) * 1e6 / Double(result.replies)
+                    }
                     results[cell, default: [:]][target] = result
                     output.batch("VERIFY run \(r + 1)/\(options.runs) \(cell)", target.rawValue, result)
                 }
