@@ -47,35 +47,25 @@ extension Decisions {
         let record = RoleRecord(name: try Validation.roleName(draft.name), description: try Validation.description(draft.description),
                                 rights: try Validation.rights(draft.members), perimeter: try Perimeter(parsing: draft.perimeter),
                                 protected: try Validation.protected(draft.protected), created: now, createdBy: actor.user, updated: now)
-        if record.protected { try requireRightsAdmin(authority, "create a protected role") }
-        if try view.role(name: record.name) != nil { throw StoreError(.exists, "a role named \(ChangeLog.quoted(record.name)) already exists") }
+        try requireCreatable(record, authority: authority, isTaken: try view.role(name: record.name) != nil)
         var builder = try ChangeSetBuilder(view, by: actor, at: now)
         builder.record(.putRole(record))
         builder.journal(.roleCreate, target: record.name, machine: nil, log(created: record))
         return builder.decided(record)
     }
 
+    /// A new name follows into the groups and machines holding the role; any change reaches
+    /// the rights of every machine holding it, directly or through a group.
     public static func editRole(_ name: String, _ changes: RoleChanges, authority: Authority, by actor: Actor, at now: Timestamp,
                                 reading view: any RecordReading) throws -> Decision<RoleRecord> {
-        try requireUnscoped(authority, "edit roles")
         let old = try view.existingRole(name)
-        var new = old
-        if let name = changes.name { new.name = try Validation.roleName(name) }
-        if let description = changes.description { new.description = try Validation.description(description) }
-        if let rights = changes.members { new.rights = try Validation.rights(rights) }
-        if let perimeter = changes.perimeter { new.perimeter = try Perimeter(parsing: perimeter) }
-        if let protected = changes.protected { new.protected = try Validation.protected(protected) }
-        if old.protected || new.protected { try requireRightsAdmin(authority, "edit the protected role \(ChangeLog.quoted(old.name))") }
-        if new.name != old.name, try view.role(name: new.name) != nil {
-            throw StoreError(.exists, "a role named \(ChangeLog.quoted(new.name)) already exists")
-        }
-        new.updated = now
+        let new = try edited(old, changes, authority: authority, now: now,
+                             isTaken: { try view.role(name: $0) != nil }, checkName: { try Validation.roleName($0) })
         var builder = try ChangeSetBuilder(view, by: actor, at: now)
         var overlay = RightsOverlay(view)
         if new.name != old.name { builder.record(.deleteRole(old.name)) }
         builder.record(.putRole(new))
         overlay.stage(new, replacing: old.name)
-        // Groups listing the role follow a rename; their holders' rights follow any change.
         var reached = Set(try view.machineIDs(role: old.name))
         for var group in try overlay.groups(listing: old.name) {
             reached.formUnion(try view.machineIDs(group: group.name))
@@ -87,14 +77,7 @@ extension Decisions {
         let recomputed = try rewrite(reached, in: &builder, overlay) { machine in
             machine.roles = machine.roles.map { $0 == old.name ? new.name : $0 }
         }
-        var log = ChangeLog()
-        log.change("name", from: old.name, to: new.name)
-        log.change("description", from: old.description, to: new.description)
-        log.change("rights", from: text(old.rights), to: text(new.rights))
-        log.change("perimeter", from: old.perimeter.description, to: new.perimeter.description)
-        log.change("protected", from: yesNo(old.protected), to: yesNo(new.protected))
-        if recomputed > 0 { log.note("rights of \(recomputed) machine(s) changed") }
-        builder.journal(.roleEdit, target: new.name, machine: nil, log)
+        builder.journal(.roleEdit, target: new.name, machine: nil, log(from: old, to: new, recomputed: recomputed))
         return builder.decided(new)
     }
 
@@ -108,12 +91,7 @@ extension Decisions {
         guard holders.isEmpty && groups.isEmpty else {
             throw StoreError(.invalid, "role \(ChangeLog.quoted(name)) is held by \(holders.count) machine(s) and \(groups.count) group(s): take it from them first")
         }
-        var builder = try ChangeSetBuilder(view, by: actor, at: now)
-        builder.record(.deleteRole(name))
-        var log = ChangeLog()
-        log.removed("name", name)
-        builder.journal(.roleDelete, target: name, machine: nil, log)
-        return builder.decided(record)
+        return try deleted(record, .deleteRole(name), .roleDelete, by: actor, at: now, reading: view)
     }
 
     public static func createGroup(_ draft: RoleDraft, authority: Authority, by actor: Actor, at now: Timestamp,
@@ -122,9 +100,8 @@ extension Decisions {
         let record = GroupRecord(name: try Validation.groupName(draft.name), description: try Validation.description(draft.description),
                                  roles: try Validation.roles(draft.members), perimeter: try Perimeter(parsing: draft.perimeter),
                                  protected: try Validation.protected(draft.protected), created: now, createdBy: actor.user, updated: now)
-        if record.protected { try requireRightsAdmin(authority, "create a protected group") }
         try requireAssignable(roles: record.roles, replacing: [], authority: authority, in: view)
-        if try view.group(name: record.name) != nil { throw StoreError(.exists, "a group named \(ChangeLog.quoted(record.name)) already exists") }
+        try requireCreatable(record, authority: authority, isTaken: try view.group(name: record.name) != nil)
         var builder = try ChangeSetBuilder(view, by: actor, at: now)
         builder.record(.putGroup(record))
         builder.journal(.groupCreate, target: record.name, machine: nil, log(created: record))
@@ -133,20 +110,10 @@ extension Decisions {
 
     public static func editGroup(_ name: String, _ changes: RoleChanges, authority: Authority, by actor: Actor, at now: Timestamp,
                                  reading view: any RecordReading) throws -> Decision<GroupRecord> {
-        try requireUnscoped(authority, "edit groups")
         let old = try view.existingGroup(name)
-        var new = old
-        if let name = changes.name { new.name = try Validation.groupName(name) }
-        if let description = changes.description { new.description = try Validation.description(description) }
-        if let roles = changes.members { new.roles = try Validation.roles(roles) }
-        if let perimeter = changes.perimeter { new.perimeter = try Perimeter(parsing: perimeter) }
-        if let protected = changes.protected { new.protected = try Validation.protected(protected) }
-        if old.protected || new.protected { try requireRightsAdmin(authority, "edit the protected group \(ChangeLog.quoted(old.name))") }
+        let new = try edited(old, changes, authority: authority, now: now,
+                             isTaken: { try view.group(name: $0) != nil }, checkName: { try Validation.groupName($0) })
         try requireAssignable(roles: new.roles, replacing: old.roles, authority: authority, in: view)
-        if new.name != old.name, try view.group(name: new.name) != nil {
-            throw StoreError(.exists, "a group named \(ChangeLog.quoted(new.name)) already exists")
-        }
-        new.updated = now
         var builder = try ChangeSetBuilder(view, by: actor, at: now)
         var overlay = RightsOverlay(view)
         if new.name != old.name { builder.record(.deleteGroup(old.name)) }
@@ -155,14 +122,7 @@ extension Decisions {
         let recomputed = try rewrite(Set(try view.machineIDs(group: old.name)), in: &builder, overlay) { machine in
             machine.groups = machine.groups.map { $0 == old.name ? new.name : $0 }
         }
-        var log = ChangeLog()
-        log.change("name", from: old.name, to: new.name)
-        log.change("description", from: old.description, to: new.description)
-        log.change("roles", from: old.roles.joined(separator: ","), to: new.roles.joined(separator: ","))
-        log.change("perimeter", from: old.perimeter.description, to: new.perimeter.description)
-        log.change("protected", from: yesNo(old.protected), to: yesNo(new.protected))
-        if recomputed > 0 { log.note("rights of \(recomputed) machine(s) changed") }
-        builder.journal(.groupEdit, target: new.name, machine: nil, log)
+        builder.journal(.groupEdit, target: new.name, machine: nil, log(from: old, to: new, recomputed: recomputed))
         return builder.decided(new)
     }
 
@@ -175,11 +135,16 @@ extension Decisions {
         guard holders.isEmpty else {
             throw StoreError(.invalid, "group \(ChangeLog.quoted(name)) is held by \(holders.count) machine(s): take it from them first")
         }
+        return try deleted(record, .deleteGroup(name), .groupDelete, by: actor, at: now, reading: view)
+    }
+
+    private static func deleted<R: PerimeterRecord>(_ record: R, _ change: ChangeSet.Change, _ action: AuditAction, by actor: Actor,
+                                                    at now: Timestamp, reading view: any RecordReading) throws -> Decision<R> {
         var builder = try ChangeSetBuilder(view, by: actor, at: now)
-        builder.record(.deleteGroup(name))
+        builder.record(change)
         var log = ChangeLog()
-        log.removed("name", name)
-        builder.journal(.groupDelete, target: name, machine: nil, log)
+        log.removed("name", record.name)
+        builder.journal(action, target: record.name, machine: nil, log)
         return builder.decided(record)
     }
 
@@ -241,24 +206,4 @@ extension Decisions {
 
     static func text(_ rights: [Right]) -> String { rights.map(\.description).joined(separator: ",") }
     static func yesNo(_ flag: Bool) -> String { flag ? "yes" : "no" }
-
-    private static func log(created role: RoleRecord) -> ChangeLog {
-        var log = ChangeLog()
-        log.set("name", role.name)
-        if !role.description.isEmpty { log.set("description", role.description) }
-        if !role.rights.isEmpty { log.set("rights", text(role.rights)) }
-        log.set("perimeter", role.perimeter.description)
-        if role.protected { log.set("protected", "yes") }
-        return log
-    }
-
-    private static func log(created group: GroupRecord) -> ChangeLog {
-        var log = ChangeLog()
-        log.set("name", group.name)
-        if !group.description.isEmpty { log.set("description", group.description) }
-        if !group.roles.isEmpty { log.set("roles", group.roles.joined(separator: ",")) }
-        log.set("perimeter", group.perimeter.description)
-        if group.protected { log.set("protected", "yes") }
-        return log
-    }
 }
