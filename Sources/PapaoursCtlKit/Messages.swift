@@ -261,7 +261,8 @@ public enum Message: String, Sendable, CaseIterable {
         case .sumKey: ("Manage API keys", "Gérer les clés API")
         case .sumMachineCreate: ("Create a machine", "Créer une machine")
         case .sumMachineList: ("List the machines", "Lister les machines")
-        case .sumMachineShow: ("Show a machine and its API keys", "Afficher une machine et ses clés API")
+        case .sumMachineShow: ("Show a machine, its roles and groups, its access rights and its API keys",
+                               "Afficher une machine, ses rôles et groupes, ses droits d'accès et ses clés API")
         case .sumMachineEdit: ("Change a machine", "Modifier une machine")
         case .sumMachineDelete: ("Delete a machine and all its API keys", "Supprimer une machine et toutes ses clés API")
         case .sumKeyCreate: ("Create an API key and print its secret, this once", "Créer une clé API et afficher son secret, une seule fois")
