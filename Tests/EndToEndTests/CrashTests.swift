@@ -37,7 +37,12 @@ struct CrashTests {
                     Self.write(round: round, writer: writer, socket: daemon.socketPath, into: acked)
                 }
             }
+            // Kill in the middle of the writes: after a random pause, and once this round has had
+            // a key acknowledged (a loaded machine's first fsyncs can take longer than the pause).
+            let before = acked.keys.withLock { $0.count }
             usleep(UInt32.random(in: 150_000...700_000))
+            let deadline = Date().addingTimeInterval(10)
+            while acked.keys.withLock({ $0.count }) == before && Date() < deadline { usleep(20_000) }
             daemon.kill9()
             group.wait()
             try Self.checkIntegrity(daemon.databasePath)
