@@ -97,6 +97,13 @@ struct EffectiveRightsTests {
         if wellFormed { #expect(bytes.withUnsafeBytes { RequiredRights.firstMissing($0, held: held) } == missing) }
     }
 
+    @Test("every operation of Right is one the in-place check knows")
+    func operations() {
+        for operation in Right.Operation.allCases {
+            #expect(Array("contrats:\(operation.rawValue)".utf8).withUnsafeBytes(RequiredRights.isWellFormed))
+        }
+    }
+
     @Test("rights are sorted, once each; a malformed one is refused")
     func rightsList() throws {
         #expect(try Validation.rights("b:write,a:read,b:write").map(\.description) == ["a:read", "b:write"])
