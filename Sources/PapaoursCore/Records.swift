@@ -85,6 +85,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case storeBackup = "store.backup"
     case storeExport = "store.export"
     case storeRestore = "store.restore"
+    case keyRotate = "key.rotate"
 }
 
 /// One field an audited write changed, as data (EVENT's `changed=`, `old-…=`, `new-…=`).

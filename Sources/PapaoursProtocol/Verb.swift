@@ -25,6 +25,10 @@ public enum Verb: String, Sendable, CaseIterable {
     case importEvent = "IMPORT EVENT"
     case importCommit = "IMPORT COMMIT"
     case importAbort = "IMPORT ABORT"
+    // Protocol 1.1: usage history, alerts, rotation (protocol.md).
+    case usage = "USAGE"
+    case alerts = "ALERTS"
+    case keyRotate = "KEY ROTATE"
 
     /// Names of the positional arguments, all required, in order.
     public var arguments: [String] {
@@ -36,6 +40,8 @@ public enum Verb: String, Sendable, CaseIterable {
         case .keyImport: ["machine", "secret"]
         case .keyShow, .keyEdit: ["key-id"]
         case .verify: ["secret"]
+        case .usage, .keyRotate: ["key-id"]
+        case .alerts: []
         }
     }
 
@@ -54,6 +60,9 @@ public enum Verb: String, Sendable, CaseIterable {
         case .keyEdit: ["label", "status"]
         case .verify: ["ip", "require"]
         case .audit: ["machine", "after", "before", "limit"]
+        case .usage: ["days"]
+        case .alerts: ["after", "limit"]
+        case .keyRotate: ["grace", "label"]
         default: []
         }
     }
@@ -81,6 +90,7 @@ public enum Verb: String, Sendable, CaseIterable {
     public var isWrite: Bool {
         switch self {
         case .machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit, .keyImport, .importCommit: true
+        case .keyRotate: true
         default: false
         }
     }

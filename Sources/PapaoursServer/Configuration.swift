@@ -28,6 +28,8 @@ public struct Configuration: Sendable, Equatable {
     public var importStagingLimit = 256 << 20
     /// Seconds between usage flushes; each rewrites every key used since the last, so not too often.
     public var usageFlushInterval = 30
+    /// Whether VERIFYs are recorded per day, per address and watched for alerts (usage-history).
+    public var usageHistory = true
     /// Event loops; 0 means one per CPU.
     public var threads = 0
     public var logLevel = LogLevel.info

@@ -130,6 +130,10 @@ public enum ConfigurationFile {
             case "output-limit": if let n = integer(65536...(1 << 30)) { config.outputLimit = n }
             case "import-staging-limit": if let n = integer((1 << 20)...(1 << 40)) { config.importStagingLimit = n }
             case "usage-flush-interval": if let n = integer(1...60) { config.usageFlushInterval = n }
+            case "usage-history":
+                if let v = one() {
+                    if v == "on" || v == "off" { config.usageHistory = v == "on" } else { fail("usage-history must be on or off, got \"\(v)\"") }
+                }
             case "threads": if let n = integer(0...256) { config.threads = n }
             case "log-level":
                 if let v = one() {

@@ -12,6 +12,9 @@ extension Verb {
         case .audit: .auditRead
         case .backup, .export: [.machinesWrite, .auditRead]
         case .keyImport, .importBegin, .importMachine, .importKey, .importEvent, .importCommit, .importAbort: .machinesWrite
+        case .keyRotate: .machinesWrite
+        case .usage: .machinesRead
+        case .alerts: .auditRead
         }
     }
 

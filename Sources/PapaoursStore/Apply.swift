@@ -11,6 +11,11 @@ extension Store {
             case .putKey(let record): try put(record, in: txn)
             case .deleteKey(let id): try deleteKey(id, in: txn)
             case .addUsage(let id, let delta): try addUsage(delta, to: id, in: txn)
+            case .addActivity(let id, let change): try addActivity(change, to: id, in: txn)
+            case .putAlert(let alert): try put(alert, in: txn)
+            case .pruneAlerts(let before, let limit): try pruneAlerts(before: before, limit: limit, in: txn)
+            case .pruneHistory(let keys, let days, let hours):
+                for key in keys { try pruneHistory(of: key.stored, keepDaysFrom: days, keepHoursFrom: hours, in: txn) }
             }
         }
         for event in set.events { try append(event, in: txn) }
@@ -44,6 +49,7 @@ extension Store {
         try secrets.delete(old.hash.bytes, in: txn)
         try keyIDs.delete(idBytes, in: txn)
         try keyUsage.delete(idBytes, in: txn)
+        try deleteHistory(of: idBytes, in: txn)
         try machineKeyIDs.delete(old.machine.stored, value: idBytes, in: txn)
     }
 

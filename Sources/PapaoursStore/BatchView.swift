@@ -35,6 +35,8 @@ public final class BatchView: RecordReading {
                 keys[id] = .some(nil)
             case .addUsage:
                 break
+            case .addActivity, .putAlert, .pruneAlerts, .pruneHistory:
+                break
             }
         }
         for event in set.events { events[event.seq] = event }

@@ -139,6 +139,7 @@ enum RecordCoding {
         case .storeBackup: 8
         case .storeExport: 9
         case .storeRestore: 10
+        case .keyRotate: 11
         }
     }
 

@@ -23,6 +23,10 @@ public final class Store: @unchecked Sendable {
     let machineNames: Database
     let audit: Database
     let auditMachines: Database
+    let usageDays: Database
+    let usageHours: Database
+    let keyAddresses: Database
+    let alerts: Database
     private let lockFD: Int32
 
     /// The map is sized once, so that it never grows under readers (growing would need every
@@ -67,6 +71,10 @@ public final class Store: @unchecked Sendable {
             machineNames = opened["machine-names"]!
             audit = opened["audit"]!
             auditMachines = opened["audit-machines"]!
+            usageDays = opened["usage-days"]!
+            usageHours = opened["usage-hours"]!
+            keyAddresses = opened["key-addresses"]!
+            alerts = opened["alerts"]!
         } catch {
             environment.close()
             Glibc.close(lockFD)
