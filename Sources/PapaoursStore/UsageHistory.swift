@@ -303,9 +303,12 @@ extension Decisions {
                       "the key was presented and refused as \(revoked.reason) (\(revoked.count) time(s) since the last count): someone still holds a key that was taken away")
                 change.revokedAlerted = now
             }
-            if now.seconds - key.created.seconds > UsageHistory.newKeyAge {
+            // The key's age when the address was first seen, not when the loop's count reached the writer.
+            if activity.addresses.contains(where: { $0.first.seconds - key.created.seconds > UsageHistory.newKeyAge }) {
                 let known = Set(stored.addresses.map(\.ip))
-                let fresh = activity.addresses.filter { !known.contains($0.ip) }.sorted { $0.first < $1.first }
+                let fresh = activity.addresses.filter {
+                    !known.contains($0.ip) && $0.first.seconds - key.created.seconds > UsageHistory.newKeyAge
+                }.sorted { $0.first < $1.first }
                 for use in fresh.prefix(UsageHistory.newIPAlertsPerFlush) {
                     let others = fresh.count > UsageHistory.newIPAlertsPerFlush && use == fresh[UsageHistory.newIPAlertsPerFlush - 1]
                         ? "; \(fresh.count - UsageHistory.newIPAlertsPerFlush) other new address(es) in the same count" : ""

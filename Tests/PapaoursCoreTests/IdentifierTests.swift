@@ -141,7 +141,7 @@ struct RecordTests {
     @Test("audit actions have their wire names")
     func auditActions() {
         #expect(AuditAction.allCases.map(\.rawValue) == ["machine.create", "machine.edit", "machine.delete", "key.create", "key.edit", "denied",
-                                                          "store.import", "store.backup", "store.export", "store.restore"])
+                                                          "store.import", "store.backup", "store.export", "store.restore", "key.rotate"])
     }
 
     @Test("status wire names")

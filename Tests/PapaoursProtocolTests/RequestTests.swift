@@ -173,8 +173,11 @@ struct RequestTests {
 
     @Test("verb properties")
     func verbProperties() {
-        #expect(Verb.allCases.count == 24)
-        #expect(Verb.allCases.filter(\.isWrite) == [.machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit, .keyImport, .importCommit])
+        #expect(Verb.allCases.count == 27)
+        #expect(Verb.allCases.filter(\.isWrite) == [.machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit, .keyImport, .importCommit,
+                                                     .keyRotate])
+        #expect(Verb.keyRotate.attributes == ["grace", "label"])
+        #expect(Verb.usage.arguments == ["key-id"])
         #expect(Verb.keyImport.arguments == ["machine", "secret"])
         #expect(Verb.importKey.requiredAttributes == ["id", "machine", "label", "hash"])
         #expect(Verb.keyCreate.requiredAttributes == ["label"])
