@@ -90,6 +90,7 @@ struct Render {
         "key.create": .actKeyCreate, "key.edit": .actKeyEdit, "key.import": .actKeyImport, "denied": .actDenied,
         "store.import": .actStoreImport, "store.backup": .actStoreBackup, "store.export": .actStoreExport,
         "store.restore": .actStoreRestore,
+        "key.rotate": .actKeyRotate,
     ]
 
     /// An audit action in words; one this tool does not know, as sent.
@@ -98,6 +99,7 @@ struct Render {
     static let fields: [String: Message] = [
         "name": .hName, "description": .hDescription, "organization": .hOrganization, "roles": .hRoles,
         "status": .hStatus, "label": .hLabel, "expires": .hExpires,
+        "replaced-by": .hReplacedBy,
     ]
 
     /// `Statut : Active → Inactive; …` from `changed=`; from an older store, its English `details`.

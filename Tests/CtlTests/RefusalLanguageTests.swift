@@ -30,6 +30,9 @@ import Testing
             (["backup", "/tmp/b.mdb"], writes),
             (["export"], everyone),
             (["import", "dump.jsonl"], writes + ["exists"]),
+            (["key", "usage", "k_aaaaaaaaaaaaaaaa", "--days", "7"], everyone + ["invalid", "not-found"]),
+            (["key", "rotate", "web", "prod", "--grace", "7d"], writes + ["not-found", "exists"]),
+            (["alerts", "--follow"], everyone + ["invalid"]),
         ]
     }()
 
