@@ -1,3 +1,4 @@
+import CLMDB
 import PapaoursCore
 
 // The usage history (protocol.md, "Usage history and alerts"): per key and per UTC day the
@@ -601,5 +602,31 @@ extension Snapshot: UsageReading {
             return keys.count < limit
         }
         return keys
+    }
+}
+
+// MARK: Space
+
+extension Store {
+    /// What the history occupies, database by database (pages × page size), for the bench.
+    public struct HistorySpace: Sendable {
+        public let databases: [(name: String, entries: Int, bytes: Int)]
+        public var keyDays: Int { databases.first { $0.name == "usage-days" }?.entries ?? 0 }
+        public var bytesPerKeyDay: Double {
+            guard let days = databases.first(where: { $0.name == "usage-days" }), days.entries > 0 else { return 0 }
+            return Double(days.bytes) / Double(days.entries)
+        }
+    }
+
+    public func historySpace() throws(StoreError) -> HistorySpace {
+        try read { snapshot in
+            var found: [(name: String, entries: Int, bytes: Int)] = []
+            for database in [usageDays, usageHours, keyAddresses, alerts] {
+                var s = MDB_stat()
+                try LMDBError.check(mdb_stat(snapshot.handle, database.dbi, &s), "stat \(database.name)")
+                found.append((database.name, s.ms_entries, (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) * Int(s.ms_psize)))
+            }
+            return HistorySpace(databases: found)
+        }
     }
 }

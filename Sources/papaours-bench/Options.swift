@@ -4,7 +4,7 @@ import Glibc
 
 /// papaours-bench's command line.
 struct Options {
-    enum Part: String, CaseIterable { case verify, create, rss, startup, gate }
+    enum Part: String, CaseIterable { case verify, create, rss, startup, gate, history }
 
     var keys = 10_000
     var seconds = 3.0

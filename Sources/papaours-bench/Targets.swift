@@ -17,6 +17,8 @@ struct Launcher {
     let floorSocket: String
     let notify: NotifySocket
     let configPath: String
+    /// What papaoursd.conf holds at first (HistoryScenario appends to it).
+    let configText: String
 
     init(directory: String) throws {
         self.directory = directory
@@ -36,6 +38,7 @@ struct Launcher {
 
         """
         if getuid() != 0 { config += "grant user \(getuid()) all\n" }
+        configText = config
         try Launcher.writeFile(configPath, config)
     }
 
