@@ -290,3 +290,21 @@ struct UsageHistoryTests {
         #expect(c.listing("USAGE \(key.id) days=1").items.first?["ok"] == "0")
     }
 }
+
+extension HTTPGateTests {
+    @Test func gateVerificationsCountInTheHistoryAndRaiseAlerts() throws {
+        let gate = try Gate()
+        let http = try gate.connect()
+        for ip in ["10.7.0.1", "10.7.0.2"] {
+            #expect(http.get("/verify", ["X-API-KEY": gate.secret, "X-Forwarded-For": ip])?.status == 200)
+        }
+        #expect(try gate.line("KEY EDIT \(gate.key) status=inactive").isOK)
+        #expect(http.get("/verify", ["X-API-KEY": gate.secret, "X-Real-IP": "10.7.0.3"])?.status == 401)
+        let c = try gate.daemon.connect()
+        #expect(eventually { c.listing("USAGE \(gate.key) days=1").items.filter { $0.type == "IP" }.count == 3 })
+        let usage = c.listing("USAGE \(gate.key) days=1").items
+        #expect(usage.first?["ok"] == "2" && usage.first?["denied"] == "1")
+        #expect(usage.filter { $0.type == "IP" }.map { $0["address"] } == ["10.7.0.3", "10.7.0.2", "10.7.0.1"])
+        #expect(eventually { c.alerts(kind: "revoked-use", key: gate.key).first?["ip"] == "10.7.0.3" })
+    }
+}
