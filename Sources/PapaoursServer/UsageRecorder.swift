@@ -8,46 +8,67 @@ struct UsageTally {
     /// Sources of refusals one loop keeps between flushes (beyond: not counted until the flush).
     static let maxFailureSources = 4096
 
-    var uses: [StoredID: UsageDelta] = [:]
-    var activity: [StoredID: KeyActivity] = [:]
+    /// One key's counts: its uses and, with the history, its activity. One dictionary, one
+    /// hash a VERIFY.
+    struct KeyCounts {
+        var uses: UInt64 = 0
+        var lastUsed = Timestamp(seconds: 0)
+        var lastIP = ""
+        var activity = KeyActivity()
+    }
+
+    var keys: [StoredID: KeyCounts] = [:]
     var failures: [FailureSource: [SecondCount]] = [:]
     /// usage-history (papaoursd.conf): off keeps only `uses`, `last-used` and `last-ip`.
     var history = true
 
-    var isEmpty: Bool { uses.isEmpty && activity.isEmpty && failures.isEmpty }
+    var isEmpty: Bool { keys.isEmpty && failures.isEmpty }
 
     mutating func accepted(_ key: StoredID, ip: String, at now: Timestamp) {
-        uses[key, default: UsageDelta(uses: 0, lastUsed: now, lastIP: ip)].merge(UsageDelta(uses: 1, lastUsed: now, lastIP: ip))
-        if history { activity[key, default: KeyActivity()].record(ok: true, ip: ip, at: now) }
+        let history = history
+        modify(&keys[key, default: KeyCounts()]) { counts in
+            counts.uses += 1
+            if now >= counts.lastUsed {
+                counts.lastUsed = now
+                counts.lastIP = ip
+            }
+            if history { counts.activity.record(ok: true, ip: ip, at: now) }
+        }
     }
 
     /// A known key refused: `result` says whether it had been taken away (revoked-use).
     mutating func refused(_ key: StoredID, as result: VerifyResult, ip: String, at now: Timestamp) {
         guard history else { return }
         let revoked = result == .inactiveKey || result == .expiredKey || result == .inactiveMachine
-        activity[key, default: KeyActivity()].record(ok: false, ip: ip, revoked: revoked ? result.rawValue : nil, at: now)
+        keys[key, default: KeyCounts()].activity.record(ok: false, ip: ip, revoked: revoked ? result.rawValue : nil, at: now)
     }
 
     /// An unknown or malformed key: no key to count it for, so its source is counted.
     mutating func failed(from source: FailureSource, at now: Timestamp) {
         guard history, failures.count < UsageTally.maxFailureSources || failures[source] != nil else { return }
-        var seconds = failures[source, default: []]
-        if let last = seconds.indices.last, seconds[last].second == now.seconds {
-            seconds[last].count += 1
-        } else {
-            seconds.append(SecondCount(second: now.seconds, count: 1))
+        modify(&failures[source, default: []]) { seconds in
+            if let last = seconds.indices.last, seconds[last].second == now.seconds {
+                seconds[last].count += 1
+            } else {
+                seconds.append(SecondCount(second: now.seconds, count: 1))
+            }
         }
-        failures[source] = seconds
     }
+
+    /// In place: no copy of what the dictionary holds.
+    @inline(__always)
+    private func modify<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
 
     /// The counts for the writer, by key id; the tally starts again empty.
     mutating func report() -> UsageReport {
         var report = UsageReport()
-        for (key, delta) in uses { report.uses[key.id()] = delta }
-        for (key, activity) in activity { report.activity[key.id()] = activity }
+        for (key, counts) in keys {
+            let id: KeyID = key.id()
+            if counts.uses > 0 { report.uses[id] = UsageDelta(uses: counts.uses, lastUsed: counts.lastUsed, lastIP: counts.lastIP) }
+            if !counts.activity.days.isEmpty { report.activity[id] = counts.activity }
+        }
         report.failures = failures
-        uses.removeAll(keepingCapacity: true)
-        activity.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
         failures.removeAll(keepingCapacity: true)
         return report
     }

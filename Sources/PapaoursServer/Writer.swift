@@ -36,6 +36,7 @@ final class Writer: @unchecked Sendable {
     /// The loops' usage of this batch, decided once after its writes (UsageRecorder.swift).
     private var pendingUsage = UsageReport()
     private var failureWatch = FailureWatch()
+    private let spikeBaselines = SpikeBaselines()
     /// Where the sweep of idle keys' old history resumes.
     private var sweptTo: KeyID?
 
@@ -125,7 +126,8 @@ final class Writer: @unchecked Sendable {
                 let report = pendingUsage
                 pendingUsage = UsageReport()
                 let bursts = failureWatch.absorb(report.failures, at: now)
-                let decided = try Decisions.usage(report, bursts: bursts, sweepAfter: sweptTo, at: now, reading: view, history: snapshot)
+                let decided = try Decisions.usage(report, bursts: bursts, sweepAfter: sweptTo, at: now, reading: view, history: snapshot,
+                                               baselines: spikeBaselines)
                 try view.absorb(decided.0)
                 sets.append(decided.0)
                 (alerts, sweep) = (decided.alerts, decided.sweptTo)

@@ -280,7 +280,8 @@ extension Decisions {
     /// for the bursts the writer found. `history` reads what is stored of the history.
     /// `sweepAfter`: where the sweep of idle keys' old days resumes.
     public static func usage(_ report: UsageReport, bursts: [FailureBurst], sweepAfter: KeyID?, at now: Timestamp,
-                             reading view: any RecordReading, history: any UsageReading) throws -> (ChangeSet, alerts: [Alert], sweptTo: KeyID?) {
+                             reading view: any RecordReading, history: any UsageReading,
+                             baselines: SpikeBaselines = SpikeBaselines()) throws -> (ChangeSet, alerts: [Alert], sweptTo: KeyID?) {
         var builder = try ChangeSetBuilder(view, by: Actor(uid: 0, user: "papaoursd"), at: now)
         for (id, delta) in report.uses.sorted(by: { $0.key < $1.key }) where try view.key(id: id) != nil {
             builder.record(.addUsage(id, delta))
@@ -317,7 +318,7 @@ extension Decisions {
                           "the key (created \(key.created)) was used from \(ChangeLog.quoted(use.ip)), never seen for it\(others)")
                 }
             }
-            if let spike = try spike(of: key, adding: activity, history: history, at: now),
+            if let spike = try spike(of: key, adding: activity, history: history, baselines: baselines, at: now),
                stored.spikeAlerted.map({ now.seconds - $0.seconds >= UsageHistory.spikeAlertInterval }) ?? true {
                 raise(.spike, key: id, machine: key.machine, ip: activity.addresses.last?.ip ?? "",
                       "\(spike.calls) calls in the last hour, ten times above the key's hourly median over the last seven days (\(spike.median))")
@@ -343,25 +344,64 @@ extension Decisions {
     /// the last 60 minutes), when at least 100 and more than ten times the median of its complete
     /// hours over the last seven days (zeros included; hours before the key was made are not its
     /// own, and a key with no complete hour yet has no median).
-    static func spike(of key: KeyRecord, adding activity: KeyActivity, history: any UsageReading,
+    static func spike(of key: KeyRecord, adding activity: KeyActivity, history: any UsageReading, baselines: SpikeBaselines,
                       at now: Timestamp) throws -> (calls: UInt64, median: Double)? {
         let thisHour = UsageClock.hour(now)
         let added = activity.hours.reduce(UInt64(0)) { $0 + ($1.hour + 1 >= thisHour ? $1.calls : 0) }
         guard added > 0, thisHour > 168 else { return nil }
-        var counts: [UInt32: UInt64] = [:]
-        for h in try history.hourCounts(of: key.id, from: thisHour - 168) { counts[h.hour, default: 0] += h.calls }
-        for h in activity.hours { counts[h.hour, default: 0] += h.calls }
+        var recent: [UInt32: UInt64] = [:]
+        for h in try history.hourCounts(of: key.id, from: thisHour - 1) { recent[h.hour, default: 0] += h.calls }
+        for h in activity.hours where h.hour + 1 >= thisHour { recent[h.hour, default: 0] += h.calls }
         let intoHour = Double(now.seconds % 3600) / 3600
-        let calls = (counts[thisHour] ?? 0) + UInt64(Double(counts[thisHour - 1] ?? 0) * (1 - intoHour))
+        let calls = (recent[thisHour] ?? 0) + UInt64(Double(recent[thisHour - 1] ?? 0) * (1 - intoHour))
         guard calls >= UsageHistory.spikeMinimum else { return nil }
+        // The median of complete hours changes only when the hour does: read once an hour per key.
+        let median: Double?
+        if let known = baselines.median(of: key.id, hour: thisHour) {
+            median = known
+        } else {
+            median = try hourlyMedian(of: key, before: thisHour, adding: activity, history: history)
+            baselines.remember(median, of: key.id, hour: thisHour)
+        }
+        guard let median, Double(calls) > UsageHistory.spikeFactor * median else { return nil }
+        return (calls, median)
+    }
+
+    /// The median of the key's calls in the 168 complete hours before `hour` (zeros included;
+    /// hours before the key was made are not its own); nil when it has none yet.
+    static func hourlyMedian(of key: KeyRecord, before hour: UInt32, adding activity: KeyActivity,
+                             history: any UsageReading) throws -> Double? {
+        var counts: [UInt32: UInt64] = [:]
+        for h in try history.hourCounts(of: key.id, from: hour - 168) { counts[h.hour, default: 0] += h.calls }
+        for h in activity.hours { counts[h.hour, default: 0] += h.calls }
         let firstOwn = UInt32(clamping: (key.created.seconds + 3599) / 3600)
-        let hours = (thisHour - 168..<thisHour).filter { $0 >= firstOwn }
+        let hours = (hour - 168..<hour).filter { $0 >= firstOwn }
         guard !hours.isEmpty else { return nil }
         let sorted = hours.map { counts[$0] ?? 0 }.sorted()
-        let median = sorted.count % 2 == 1 ? Double(sorted[sorted.count / 2])
+        return sorted.count % 2 == 1 ? Double(sorted[sorted.count / 2])
             : (Double(sorted[sorted.count / 2 - 1]) + Double(sorted[sorted.count / 2])) / 2
-        guard Double(calls) > UsageHistory.spikeFactor * median else { return nil }
-        return (calls, median)
+    }
+}
+
+/// The writer's memory of each key's hourly median for the current hour (`spike`), so that a
+/// flush reads two hours of a busy key, not 168. Holds the keys used this hour at most.
+public final class SpikeBaselines {
+    private var hour: UInt32 = 0
+    private var medians: [KeyID: Double?] = [:]
+
+    public init() {}
+
+    func median(of key: KeyID, hour: UInt32) -> Double?? {
+        guard hour == self.hour else { return nil }
+        return medians[key]
+    }
+
+    func remember(_ median: Double?, of key: KeyID, hour: UInt32) {
+        if hour != self.hour {
+            medians.removeAll(keepingCapacity: true)
+            self.hour = hour
+        }
+        medians[key] = .some(median)
     }
 }
 

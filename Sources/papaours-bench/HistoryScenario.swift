@@ -47,9 +47,21 @@ struct HistoryScenario {
         Clock.sleep(seconds: 1.5)
     }
 
+    /// The size of a compacted copy of the store (what a backup takes): its records, no free pages.
+    static func compactedSize(_ store: Store, directory: String) throws -> Int {
+        let path = directory + ".copy"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw BenchError("cannot write \(path)") }
+        defer { close(fd); unlink(path) }
+        try store.copy(to: fd)
+        var info = stat()
+        fstat(fd, &info)
+        return Int(info.st_size)
+    }
+
     /// The bytes a key-day costs: `keys` keys used on each of `days` days, flushed day by day
     /// into a store of its own, then the history's pages counted.
-    static func keyDayCost(directory: String, keys count: Int = 5_000, days: Int = 400) throws -> (space: Store.HistorySpace, fileGrowth: Int) {
+    static func keyDayCost(directory: String, keys count: Int = 5_000, days: Int = 400) throws -> (space: Store.HistorySpace, fileGrowth: Int, compactGrowth: Int) {
         let store = try Store(directory: directory)
         defer { store.close() }
         let actor = Actor(uid: 0, user: "bench")
@@ -72,6 +84,7 @@ struct HistoryScenario {
             try store.apply(sets)
         }
         let before = try store.space().fileBytes
+        let compactBefore = try compactedSize(store, directory: directory)
         for day in 0..<days {
             let now = Timestamp(seconds: start.seconds + Int64(day) * 86_400 + 43_200)
             var report = UsageReport()
@@ -85,6 +98,6 @@ struct HistoryScenario {
                 try store.apply([decided.0])
             }
         }
-        return (try store.historySpace(), try store.space().fileBytes - before)
+        return (try store.historySpace(), try store.space().fileBytes - before, try compactedSize(store, directory: directory) - compactBefore)
     }
 }

@@ -30,7 +30,7 @@ struct Options {
 
     static let usage = """
     usage: papaours-bench [--keys N] [--seconds T] [--runs R] [--matrix "1x1,8x1,8x16,64x1"]
-                          [--only verify|create|rss|startup|gate[,...]] [--load bulk|protocol] [--no-redis]
+                          [--only verify|create|rss|startup|gate|history[,...]] [--load bulk|protocol] [--no-redis]
                           [--markdown] [--tmpdir DIR]
 
       --keys N       keys loaded into the database (default 10000)
@@ -38,7 +38,8 @@ struct Options {
       --runs R       runs of the VERIFY matrix; medians are reported (default 3)
       --matrix LIST  CxD cells: C connections, D pipelined requests each (default 1x1,8x1,8x16,64x1)
       --only PART    verify, create, rss, startup or gate (the HTTP gate against VERIFY at 8x1, and
-                     nginx with and without auth_request); several with commas (default all)
+                     nginx with and without auth_request) or history (VERIFY at 8x16 with the usage
+                 history recorded and not, and what a key-day costs); several with commas (default all)
       --load HOW     bulk: keys written straight into the store before the daemon starts (default);
                      protocol: through the daemon's socket, as a provisioning script would (rate reported)
       --no-redis     leave redis-server out of the VERIFY comparison

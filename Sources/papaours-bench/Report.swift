@@ -179,7 +179,7 @@ struct Report {
         }
     }
 
-    mutating func history(_ runs: [[HistoryScenario.Target: BatchResult]], cost measured: (space: Store.HistorySpace, fileGrowth: Int)) {
+    mutating func history(_ runs: [[HistoryScenario.Target: BatchResult]], cost measured: (space: Store.HistorySpace, fileGrowth: Int, compactGrowth: Int)) {
         let cost = measured.space
         output.heading("Usage history at \(HistoryScenario.cell): medians of \(runs.count) run(s) of \(fixed(options.seconds, 1)) s")
         var medians: [HistoryScenario.Target: Medians] = [:]
@@ -199,9 +199,12 @@ struct Report {
         output.table(["history database", "entries", "bytes", "bytes an entry"], cost.databases.map { db in
             [db.name, grouped(Double(db.entries)), grouped(Double(db.bytes)), db.entries == 0 ? "—" : fixed(Double(db.bytes) / Double(db.entries), 1)]
         })
-        output.line("\(grouped(Double(cost.keyDays))) key-days: \(fixed(cost.bytesPerKeyDay, 1)) bytes a key-day in usage-days "
-                    + "(hours and addresses apart, bounded at 192 hours and 64 addresses a key); the data file grew by "
-                    + "\(grouped(Double(measured.fileGrowth))) bytes, \(fixed(Double(measured.fileGrowth) / Double(max(1, cost.keyDays)), 1)) a key-day, all included")
+        let keyDays = Double(max(1, cost.keyDays))
+        output.line("\(grouped(Double(cost.keyDays))) key-days (\(grouped(keyDays / 400)) keys × 400 days, hours and addresses "
+                    + "included): a compacted copy grew by \(grouped(Double(measured.compactGrowth))) bytes, "
+                    + "\(fixed(Double(measured.compactGrowth) / keyDays, 1)) bytes a key-day; the live data file by "
+                    + "\(grouped(Double(measured.fileGrowth))) bytes, \(fixed(Double(measured.fileGrowth) / keyDays, 1)) a key-day "
+                    + "(LMDB keeps the pages freed by past commits for reuse).")
     }
 
     mutating func create(_ results: [Options.Cell: [BatchResult]]) {
