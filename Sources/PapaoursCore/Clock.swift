@@ -7,7 +7,7 @@ import Glibc
 /// clock, moved forward by an offset that only tests set. papaoursd's `--test-clock-file PATH`
 /// (papaoursd(8): for tests only) names a file holding an offset in seconds; it is read again
 /// whenever its modification time or size changes, so that a test moves the daemon's clock by
-/// writing the file, without waiting. Without the option the offset is 0 and costs one atomic load.
+/// writing the file (best replaced whole, by a rename), without waiting. Without the option the offset is 0 and costs one atomic load.
 public enum Clock {
     private static let enabled = Atomic<Bool>(false)
     private static let offsetFile = Locked<OffsetFile?>(nil)
@@ -16,6 +16,7 @@ public enum Clock {
         let path: String
         var modified = timespec()
         var size: Int = -1
+        var inode: UInt64 = 0
         var offset: Int64 = 0
     }
 
@@ -33,10 +34,12 @@ public enum Clock {
             guard var file = state else { return 0 }
             var info = stat()
             guard stat(file.path, &info) == 0 else { return 0 }
+            // File times tick coarsely (a few ms): a file replaced (renamed over) is a new inode.
             if info.st_mtim.tv_sec != file.modified.tv_sec || info.st_mtim.tv_nsec != file.modified.tv_nsec
-                || Int(info.st_size) != file.size {
+                || Int(info.st_size) != file.size || UInt64(info.st_ino) != file.inode {
                 file.modified = info.st_mtim
                 file.size = Int(info.st_size)
+                file.inode = UInt64(info.st_ino)
                 file.offset = readOffset(file.path) ?? 0
                 state = file
             }

@@ -220,7 +220,7 @@ final class Writer: @unchecked Sendable {
         case .journal(let action, let details, let reply):
             return (try Decisions.storeEvent(action, details: details, by: actor, at: now, reading: view), .journaled(reply: reply))
         case .usage(let report):
-            pendingUsage.merge(report)
+            if pendingUsage.isEmpty { pendingUsage = report } else { pendingUsage.merge(report) }
             return (nil, .usageRecorded)
         case .rotateKey(let ref, let grace, let label):
             let secret = Secret.generate()

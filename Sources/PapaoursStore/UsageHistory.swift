@@ -283,9 +283,13 @@ extension Decisions {
                              reading view: any RecordReading, history: any UsageReading,
                              baselines: SpikeBaselines = SpikeBaselines()) throws -> (ChangeSet, alerts: [Alert], sweptTo: KeyID?) {
         var builder = try ChangeSetBuilder(view, by: Actor(uid: 0, user: "papaoursd"), at: now)
-        for (id, delta) in report.uses.sorted(by: { $0.key < $1.key }) where try view.key(id: id) != nil {
-            builder.record(.addUsage(id, delta))
+        // Each key read once (a key deleted since is passed over), in id order: the same set on every store.
+        var keys: [KeyID: KeyRecord] = [:]
+        for id in Set(report.uses.keys).union(report.activity.keys) {
+            if let key = try view.key(id: id) { keys[id] = key }
         }
+        let ids = keys.keys.sorted()
+        for id in ids { if let delta = report.uses[id] { builder.record(.addUsage(id, delta)) } }
         var alerts: [Alert] = []
         var nextAlert = try history.lastAlertSequence() + 1
         func raise(_ kind: AlertKind, key: KeyID?, machine: MachineID?, ip: String, _ details: String) {
@@ -295,19 +299,26 @@ extension Decisions {
         let today = UsageClock.day(now), thisHour = UsageClock.hour(now)
         let keepDaysFrom = today >= UsageHistory.daysKept ? today - (UsageHistory.daysKept - 1) : 0
         let keepHoursFrom = thisHour >= UsageHistory.hoursKept ? thisHour - (UsageHistory.hoursKept - 1) : 0
-        for (id, activity) in report.activity.sorted(by: { $0.key < $1.key }) {
-            guard let key = try view.key(id: id) else { continue }
-            let stored = try history.addresses(of: id)
+        for id in ids {
+            guard let activity = report.activity[id], let key = keys[id] else { continue }
+            let old = activity.addresses.contains { $0.first.seconds - key.created.seconds > UsageHistory.newKeyAge }
+            // What is stored of the key's addresses and marks matters only to its alerts: read when one may be raised.
+            var read: KeyAddresses?
+            func stored() throws -> KeyAddresses {
+                if let read { return read }
+                read = try history.addresses(of: id)
+                return read!
+            }
             var change = ActivityChange(activity: activity, keepDaysFrom: keepDaysFrom, keepHoursFrom: keepHoursFrom)
             if let revoked = activity.revoked,
-               stored.revokedAlerted.map({ now.seconds - $0.seconds >= UsageHistory.revokedAlertInterval }) ?? true {
+               try stored().revokedAlerted.map({ now.seconds - $0.seconds >= UsageHistory.revokedAlertInterval }) ?? true {
                 raise(.revokedUse, key: id, machine: key.machine, ip: revoked.ip,
                       "the key was presented and refused as \(revoked.reason) (\(revoked.count) time(s) since the last count): someone still holds a key that was taken away")
                 change.revokedAlerted = now
             }
             // The key's age when the address was first seen, not when the loop's count reached the writer.
-            if activity.addresses.contains(where: { $0.first.seconds - key.created.seconds > UsageHistory.newKeyAge }) {
-                let known = Set(stored.addresses.map(\.ip))
+            if old {
+                let known = Set(try stored().addresses.map(\.ip))
                 let fresh = activity.addresses.filter {
                     !known.contains($0.ip) && $0.first.seconds - key.created.seconds > UsageHistory.newKeyAge
                 }.sorted { $0.first < $1.first }
@@ -319,7 +330,7 @@ extension Decisions {
                 }
             }
             if let spike = try spike(of: key, adding: activity, history: history, baselines: baselines, at: now),
-               stored.spikeAlerted.map({ now.seconds - $0.seconds >= UsageHistory.spikeAlertInterval }) ?? true {
+               try stored().spikeAlerted.map({ now.seconds - $0.seconds >= UsageHistory.spikeAlertInterval }) ?? true {
                 raise(.spike, key: id, machine: key.machine, ip: activity.addresses.last?.ip ?? "",
                       "\(spike.calls) calls in the last hour, ten times above the key's hourly median over the last seven days (\(spike.median))")
                 change.spikeAlerted = now
@@ -534,9 +545,12 @@ extension Store {
         }
         let fresh = Set(merged.map(\.ip))
         stored.addresses = merged + stored.addresses.filter { !fresh.contains($0.ip) }
-        stored.addresses = stored.addresses.enumerated().sorted { a, b in
-            a.element.last != b.element.last ? a.element.last > b.element.last : a.offset < b.offset
-        }.map(\.element)
+        let inOrder = zip(stored.addresses, stored.addresses.dropFirst()).allSatisfy { $0.last >= $1.last }
+        if !inOrder {
+            stored.addresses = stored.addresses.enumerated().sorted { a, b in
+                a.element.last != b.element.last ? a.element.last > b.element.last : a.offset < b.offset
+            }.map(\.element)
+        }
         if stored.addresses.count > KeyActivity.maxAddresses { stored.addresses.removeLast(stored.addresses.count - KeyActivity.maxAddresses) }
         if let t = change.revokedAlerted { stored.revokedAlerted = t }
         if let t = change.spikeAlerted { stored.spikeAlerted = t }
