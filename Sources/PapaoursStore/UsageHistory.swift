@@ -6,9 +6,9 @@ import PapaoursCore
 // alerts. Counted on the event loops, flushed by the writer as one change set per commit, stored
 // in small records apart from the key:
 //
-// - usage-days: key id → sorted duplicates of 12 bytes: day (since 1970-01-01, UTC), ok, denied
-//   (big-endian u32, counts saturate at 2^32 - 1)
-// - usage-hours: key id → sorted duplicates of 8 bytes: hour (since the epoch), calls
+// - usage-days: key id + block of 32 days → the block's days (since 1970-01-01, UTC) with their
+//   ok and denied counts, packed (UsageSeries.swift)
+// - usage-hours: key id + block of 24 hours → the block's hours with their calls, packed
 // - key-addresses: key id → its addresses, most recent first, and when it last raised
 //   revoked-use and spike
 // - alerts: sequence (big-endian) → alert, appended
@@ -419,35 +419,6 @@ public final class SpikeBaselines {
 // MARK: Bytes
 
 enum UsageCoding {
-    static func dayValue(_ d: DayCount) -> [UInt8] {
-        var w = RecordWriter(version: 0)
-        w.bytes.removeAll()
-        w.u32(d.day)
-        w.u32(UInt32(clamping: d.ok))
-        w.u32(UInt32(clamping: d.denied))
-        return w.bytes
-    }
-
-    static func day(_ bytes: [UInt8]) -> DayCount? {
-        guard bytes.count == 12 else { return nil }
-        func u32(_ at: Int) -> UInt32 { bytes[at..<at + 4].reduce(0) { $0 << 8 | UInt32($1) } }
-        return DayCount(day: u32(0), ok: UInt64(u32(4)), denied: UInt64(u32(8)))
-    }
-
-    static func hourValue(_ h: HourCount) -> [UInt8] {
-        var w = RecordWriter(version: 0)
-        w.bytes.removeAll()
-        w.u32(h.hour)
-        w.u32(UInt32(clamping: h.calls))
-        return w.bytes
-    }
-
-    static func hour(_ bytes: [UInt8]) -> HourCount? {
-        guard bytes.count == 8 else { return nil }
-        func u32(_ at: Int) -> UInt32 { bytes[at..<at + 4].reduce(0) { $0 << 8 | UInt32($1) } }
-        return HourCount(hour: u32(0), calls: UInt64(u32(4)))
-    }
-
     static func encode(_ a: KeyAddresses) -> [UInt8] {
         var w = RecordWriter(version: RecordCoding.layout)
         w.u8(a.revokedAlerted == nil ? 0 : 1)
@@ -517,22 +488,8 @@ extension Store {
     func addActivity(_ change: ActivityChange, to id: KeyID, in txn: borrowing WriteTransaction) throws {
         let idBytes = id.stored
         guard try keyIDs.get(idBytes, in: txn) != nil else { return }
-        for d in change.activity.days {
-            var sum = d
-            if let old = try storedDuplicate(in: usageDays, of: idBytes, prefix: UsageCoding.dayValue(DayCount(day: d.day, ok: 0, denied: 0)), in: txn) {
-                if let was = UsageCoding.day(old) { sum.ok &+= was.ok; sum.denied &+= was.denied }
-                try usageDays.delete(idBytes, value: old, in: txn)
-            }
-            try usageDays.put(idBytes, UsageCoding.dayValue(sum), in: txn)
-        }
-        for h in change.activity.hours {
-            var sum = h
-            if let old = try storedDuplicate(in: usageHours, of: idBytes, prefix: UsageCoding.hourValue(HourCount(hour: h.hour, calls: 0)), in: txn) {
-                if let was = UsageCoding.hour(old) { sum.calls &+= was.calls }
-                try usageHours.delete(idBytes, value: old, in: txn)
-            }
-            try usageHours.put(idBytes, UsageCoding.hourValue(sum), in: txn)
-        }
+        try daySeries.add(idBytes, change.activity.days.map { ($0.day, [$0.ok, $0.denied]) }, in: txn)
+        try hourSeries.add(idBytes, change.activity.hours.map { ($0.hour, [$0.calls]) }, in: txn)
         try pruneHistory(of: idBytes, keepDaysFrom: change.keepDaysFrom, keepHoursFrom: change.keepHoursFrom, in: txn)
         var stored = try addresses(of: id, in: txn)
         // The flush's addresses (most recent first) before those only stored, then most recent
@@ -557,33 +514,15 @@ extension Store {
         try keyAddresses.put(idBytes, UsageCoding.encode(stored), in: txn)
     }
 
-    /// The duplicate of `key` whose first four bytes (a day, an hour) are `prefix`'s.
-    private func storedDuplicate(in database: Database, of key: [UInt8], prefix: [UInt8],
-                                 in txn: borrowing WriteTransaction) throws -> [UInt8]? {
-        var found: [UInt8]?
-        try database.duplicates(of: key, from: prefix, in: txn) { value in
-            if value.prefix(4).elementsEqual(prefix.prefix(4)) { found = value }
-            return false
-        }
-        return found
-    }
-
     func pruneHistory(of idBytes: [UInt8], keepDaysFrom: UInt32, keepHoursFrom: UInt32, in txn: borrowing WriteTransaction) throws {
-        for (database, keepFrom, size) in [(usageDays, keepDaysFrom, 12), (usageHours, keepHoursFrom, 8)] {
-            var old: [[UInt8]] = []
-            try database.duplicates(of: idBytes, in: txn) { value in
-                guard value.count == size, value.prefix(4).reduce(UInt32(0), { $0 << 8 | UInt32($1) }) < keepFrom else { return false }
-                old.append(value)
-                return true
-            }
-            for value in old { try database.delete(idBytes, value: value, in: txn) }
-        }
+        try daySeries.prune(idBytes, keepFrom: keepDaysFrom, in: txn)
+        try hourSeries.prune(idBytes, keepFrom: keepHoursFrom, in: txn)
     }
 
     /// Forgets a deleted key's history.
     func deleteHistory(of idBytes: [UInt8], in txn: borrowing WriteTransaction) throws {
-        try usageDays.delete(idBytes, in: txn)
-        try usageHours.delete(idBytes, in: txn)
+        try daySeries.deleteAll(idBytes, in: txn)
+        try hourSeries.deleteAll(idBytes, in: txn)
         try keyAddresses.delete(idBytes, in: txn)
     }
 
@@ -614,23 +553,14 @@ extension Snapshot: UsageReading {
     public func addresses(of key: KeyID) throws -> KeyAddresses { try store.addresses(of: key, in: self) }
 
     public func hourCounts(of key: KeyID, from hour: UInt32) throws -> [HourCount] {
-        var counts: [HourCount] = []
-        try store.usageHours.duplicates(of: key.stored, from: UsageCoding.hourValue(HourCount(hour: hour, calls: 0)), in: self) { value in
-            if let h = UsageCoding.hour(value) { counts.append(h) }
-            return true
-        }
-        return counts
+        try store.hourSeries.read(key.stored, from: hour, through: UInt32.max, in: self).map { HourCount(hour: $0.slot, calls: $0.counts[0]) }
     }
 
     /// The key's days from `first` through `last`, oldest first; days without a call are absent.
     public func usageDays(of key: KeyID, from first: UInt32, through last: UInt32) throws -> [DayCount] {
-        var days: [DayCount] = []
-        try store.usageDays.duplicates(of: key.stored, from: UsageCoding.dayValue(DayCount(day: first, ok: 0, denied: 0)), in: self) { value in
-            guard let d = UsageCoding.day(value), d.day <= last else { return false }
-            days.append(d)
-            return true
+        try store.daySeries.read(key.stored, from: first, through: last, in: self).map {
+            DayCount(day: $0.slot, ok: $0.counts[0], denied: $0.counts[1])
         }
-        return days
     }
 
     public func lastAlertSequence() throws -> UInt64 {
@@ -665,10 +595,11 @@ extension Store {
     /// What the history occupies, database by database (pages × page size), for the bench.
     public struct HistorySpace: Sendable {
         public let databases: [(name: String, entries: Int, bytes: Int)]
-        public var keyDays: Int { databases.first { $0.name == "usage-days" }?.entries ?? 0 }
+        /// Days with counts, over every key (each block's entries).
+        public let keyDays: Int
         public var bytesPerKeyDay: Double {
-            guard let days = databases.first(where: { $0.name == "usage-days" }), days.entries > 0 else { return 0 }
-            return Double(days.bytes) / Double(days.entries)
+            guard let days = databases.first(where: { $0.name == "usage-days" }), keyDays > 0 else { return 0 }
+            return Double(days.bytes) / Double(keyDays)
         }
     }
 
@@ -680,7 +611,12 @@ extension Store {
                 try LMDBError.check(mdb_stat(snapshot.handle, database.dbi, &s), "stat \(database.name)")
                 found.append((database.name, s.ms_entries, (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) * Int(s.ms_psize)))
             }
-            return HistorySpace(databases: found)
+            var keyDays = 0
+            try usageDays.scan(in: snapshot) { k, value in
+                keyDays += try daySeries.decode(value, block: PackedSeries.block(of: k)).count
+                return true
+            }
+            return HistorySpace(databases: found, keyDays: keyDays)
         }
     }
 }
