@@ -309,7 +309,9 @@ extension Decisions {
                 read = try history.addresses(of: id)
                 return read!
             }
-            var change = ActivityChange(activity: activity, keepDaysFrom: keepDaysFrom, keepHoursFrom: keepHoursFrom)
+            // Old days and hours are dropped at a key's first flush of each hour (0: keep all, nothing to look at).
+            let prune = baselines.firstFlush(of: id, hour: thisHour)
+            var change = ActivityChange(activity: activity, keepDaysFrom: prune ? keepDaysFrom : 0, keepHoursFrom: prune ? keepHoursFrom : 0)
             if let revoked = activity.revoked,
                try stored().revokedAlerted.map({ now.seconds - $0.seconds >= UsageHistory.revokedAlertInterval }) ?? true {
                 raise(.revokedUse, key: id, machine: key.machine, ip: revoked.ip,
@@ -394,13 +396,24 @@ extension Decisions {
     }
 }
 
-/// The writer's memory of each key's hourly median for the current hour (`spike`), so that a
-/// flush reads two hours of a busy key, not 168. Holds the keys used this hour at most.
+/// The writer's memory for the current hour: each key's hourly median (`spike`), so that a
+/// flush reads two hours of a busy key, not 168, and the keys whose old history was dropped. Holds the keys used this hour at most.
 public final class SpikeBaselines {
     private var hour: UInt32 = 0
     private var medians: [KeyID: Double?] = [:]
+    private var pruneHour: UInt32 = 0
+    private var pruned: Set<KeyID> = []
 
     public init() {}
+
+    /// Whether this is the key's first flush this hour (and so the one that drops its old history).
+    func firstFlush(of key: KeyID, hour: UInt32) -> Bool {
+        if hour != pruneHour {
+            pruned.removeAll(keepingCapacity: true)
+            pruneHour = hour
+        }
+        return pruned.insert(key).inserted
+    }
 
     func median(of key: KeyID, hour: UInt32) -> Double?? {
         guard hour == self.hour else { return nil }
@@ -490,7 +503,9 @@ extension Store {
         guard try keyIDs.get(idBytes, in: txn) != nil else { return }
         try daySeries.add(idBytes, change.activity.days.map { ($0.day, [$0.ok, $0.denied]) }, in: txn)
         try hourSeries.add(idBytes, change.activity.hours.map { ($0.hour, [$0.calls]) }, in: txn)
-        try pruneHistory(of: idBytes, keepDaysFrom: change.keepDaysFrom, keepHoursFrom: change.keepHoursFrom, in: txn)
+        if change.keepDaysFrom > 0 || change.keepHoursFrom > 0 {
+            try pruneHistory(of: idBytes, keepDaysFrom: change.keepDaysFrom, keepHoursFrom: change.keepHoursFrom, in: txn)
+        }
         var stored = try addresses(of: id, in: txn)
         // The flush's addresses (most recent first) before those only stored, then most recent
         // first by time (a stable sort: within one second, the order they were seen in).

@@ -42,7 +42,7 @@ struct HistoryScenario {
     /// Rewrites papaoursd.conf with `usage-history on|off` and reloads it; the loops take a
     /// new configuration within a second.
     private func setRecording(_ on: Bool, daemon: Child) throws {
-        try Launcher.writeFile(launcher.configPath, launcher.configText + "usage-history \(on ? "on" : "off")\nusage-flush-interval 1\n")
+        try Launcher.writeFile(launcher.configPath, launcher.configText + "usage-history \(on ? "on" : "off")\nusage-flush-interval \(options.flushInterval)\n")
         kill(daemon.pid, SIGHUP)
         Clock.sleep(seconds: 1.5)
     }

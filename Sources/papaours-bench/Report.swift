@@ -181,7 +181,7 @@ struct Report {
 
     mutating func history(_ runs: [[HistoryScenario.Target: BatchResult]], cost measured: (space: Store.HistorySpace, fileGrowth: Int, compactGrowth: Int)) {
         let cost = measured.space
-        output.heading("Usage history at \(HistoryScenario.cell): medians of \(runs.count) run(s) of \(fixed(options.seconds, 1)) s")
+        output.heading("Usage history at \(HistoryScenario.cell), usage-flush-interval \(options.flushInterval) s: medians of \(runs.count) run(s) of \(fixed(options.seconds, 1)) s")
         var medians: [HistoryScenario.Target: Medians] = [:]
         var rows: [[String]] = []
         for target in HistoryScenario.Target.allCases {
