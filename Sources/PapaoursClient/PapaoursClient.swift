@@ -55,7 +55,8 @@ public final class PapaoursClient: Sendable {
     public static func isRetryable(_ verb: Verb) -> Bool {
         switch verb {
         case .machineCreate, .keyCreate, .keyImport, .machineDelete, .quit, .backup,
-             .importBegin, .importMachine, .importKey, .importEvent, .importCommit: false
+             .importBegin, .importMachine, .importKey, .importEvent, .importCommit,
+             .keyRotate: false
         default: true
         }
     }

@@ -101,6 +101,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case groupCreate = "group.create"
     case groupEdit = "group.edit"
     case groupDelete = "group.delete"
+    case keyRotate = "key.rotate"
 }
 
 /// One field an audited write changed, as data (EVENT's `changed=`, `old-…=`, `new-…=`).

@@ -15,10 +15,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public static let latest = Timestamp(seconds: 253_402_300_799)
     public static var bounds: ClosedRange<Timestamp> { earliest...latest }
 
+    /// Now, by the one clock (Clock: the real one unless a test moved it).
     public static func now() -> Timestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(seconds: Int64(spec.tv_sec))
+        return Timestamp(seconds: Int64(spec.tv_sec) + Clock.offset())
     }
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.seconds < b.seconds }

@@ -57,6 +57,14 @@ public enum Catalog {
                     permission: write, run: KeyCommands.edit),
         CommandSpec(["key", "disable"], summary: .sumKeyDisable, positionals: [key, keyLabel], permission: write, run: KeyCommands.disable),
         CommandSpec(["key", "enable"], summary: .sumKeyEnable, positionals: [key, keyLabel], permission: write, run: KeyCommands.enable),
+        CommandSpec(["key", "usage"], summary: .sumKeyUsage, positionals: [key, keyLabel],
+                    options: [OptionSpec("days", value: "N", help: .optDays), OptionSpec("ascii", help: .optASCII)],
+                    permission: read, run: UsageCommands.usage),
+        CommandSpec(["key", "rotate"], summary: .sumKeyRotate, positionals: [key, keyLabel],
+                    options: [OptionSpec("grace", value: "DURATION", help: .optGrace),
+                              OptionSpec("label", value: "LABEL", help: .optRotateLabel),
+                              OptionSpec("output", value: "FILE", help: .optRotateOutput)],
+                    permission: write, run: UsageCommands.rotate),
     ])
 
     /// Roles and groups: the same five commands over both (RightsCommands).
@@ -99,6 +107,11 @@ public enum Catalog {
                                        OptionSpec("before", value: "SEQ", help: .optBefore),
                                        OptionSpec("limit", value: "N", help: .optLimit)],
                              permission: .auditRead, run: AuditCommand.run)),
+        .command(CommandSpec(["alerts"], summary: .sumAlerts,
+                             options: [OptionSpec("after", value: "SEQ", help: .optAlertsAfter),
+                                       OptionSpec("limit", value: "N", help: .optAlertsLimit),
+                                       OptionSpec("follow", help: .optFollow)],
+                             permission: .auditRead, run: UsageCommands.alerts)),
         .command(CommandSpec(["status"], summary: .sumStatus, permission: read, run: StatusCommand.run)),
         .command(CommandSpec(["backup"], summary: .sumBackup, positionals: [PositionalSpec("FILE", help: .argBackupFile)],
                              permission: [.machinesWrite, .auditRead], run: BackupCommands.backup)),

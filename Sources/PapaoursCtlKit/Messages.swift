@@ -68,6 +68,11 @@ public enum Message: String, Sendable, CaseIterable {
     case roleNotFound, groupNotFound, roleExists, groupExists, roleHeld, groupHeld, forbiddenReach, permRightsAdmin
     case perimeterComma, badRoleName, hCreatedMasculine, hCreatedByMasculine, hUpdatedMasculine, sourceSeparator
     case actRoleCreate, actRoleEdit, actRoleDelete, actGroupCreate, actGroupEdit, actGroupDelete
+    // Usage history, alerts, rotation
+    case sumKeyUsage, sumKeyRotate, sumAlerts, optDays, optASCII, optGrace, optRotateLabel, optRotateOutput, optFollow
+    case optAlertsAfter, optAlertsLimit, hDate, hAccepted, hRefused, hAddress, hFirstSeen, hLastSeen, hCalls, hAlertKind
+    case addressesHeading, noAddresses, noAlerts, followingAlerts, keyRotated, badGrace, actKeyRotate
+    case alertRevokedUse, alertNewIP, alertSpike, alertFailures, hReplacedBy
 
     public var text: (en: String, fr: String) {
         switch self {
@@ -541,6 +546,44 @@ public enum Message: String, Sendable, CaseIterable {
         case .actGroupCreate: ("group created", "groupe créé")
         case .actGroupEdit: ("group changed", "groupe modifié")
         case .actGroupDelete: ("group deleted", "groupe supprimé")
+        case .sumKeyUsage: ("Show a key's use: calls each day, and the addresses it was used from",
+                            "Afficher l'historique d'utilisation d'une clé : appels par jour, et adresses IP d'où elle a été utilisée")
+        case .sumKeyRotate: ("Renew a key in one step: a new key now, the old one refused after a grace period",
+                             "Renouveler une clé en une étape : une nouvelle clé tout de suite, l'ancienne refusée après un délai de grâce")
+        case .sumAlerts: ("Show the alerts on unusual use of the keys", "Afficher les alertes d'usage anormal des clés")
+        case .optDays: ("this many days, today first (1 to 400, default 30)", "ce nombre de jours, aujourd'hui en premier (1 à 400, 30 par défaut)")
+        case .optASCII: ("draw the chart in plain ASCII (always so when the output is not a terminal)",
+                         "dessiner le graphique en ASCII simple (toujours le cas quand la sortie n'est pas un terminal)")
+        case .optGrace: ("how long the old key still works: 90s, 15m, 24h, 7d (default 24h; 0s: refused at once)",
+                         "combien de temps l'ancienne clé marche encore : 90s, 15m, 24h, 7d (24h par défaut ; 0s : refusée tout de suite)")
+        case .optRotateLabel: ("the new key's label (default: the old key's)", "le nom de la nouvelle clé (par défaut : celui de l'ancienne)")
+        case .optRotateOutput: ("write the new secret to this new file (mode 0600) instead of standard output",
+                                "écrire le nouveau secret dans ce nouveau fichier (mode 0600) plutôt que sur la sortie standard")
+        case .optFollow: ("keep showing new alerts as they come, until interrupted", "continuer d'afficher les nouvelles alertes à mesure, jusqu'à interruption")
+        case .optAlertsAfter: ("the alerts after this sequence number", "les alertes après ce numéro")
+        case .optAlertsLimit: ("at most this many alerts", "au plus ce nombre d'alertes")
+        case .hDate: ("Date", "Date")
+        case .hAccepted: ("Accepted", "Acceptés")
+        case .hRefused: ("Refused", "Refusés")
+        case .hAddress: ("IP address", "Adresse IP")
+        case .hFirstSeen: ("First seen", "Vue la première fois")
+        case .hLastSeen: ("Last seen", "Vue la dernière fois")
+        case .hCalls: ("Calls", "Appels")
+        case .hAlertKind: ("Alert", "Alerte")
+        case .addressesHeading: ("Addresses, most recent first:", "Adresses IP, la plus récente en premier :")
+        case .noAddresses: ("No address recorded (the services did not give ip=)", "Aucune adresse IP enregistrée (les services n'ont pas donné ip=)")
+        case .noAlerts: ("No alert", "Aucune alerte")
+        case .followingAlerts: ("Waiting for alerts (Ctrl-C to stop)…", "En attente d'alertes (Ctrl-C pour arrêter)…")
+        case .keyRotated:
+            ("Key {0} renewed as {1}: deploy the new key; the old one is refused from {2}.",
+             "Clé {0} renouvelée par {1} : déployez la nouvelle clé ; l'ancienne sera refusée à partir du {2}.")
+        case .badGrace: ("'{0}' is not a grace period: use 90s, 15m, 24h or 7d", "« {0} » n'est pas un délai de grâce : écrivez 90s, 15m, 24h ou 7d")
+        case .actKeyRotate: ("key renewed", "clé renouvelée")
+        case .alertRevokedUse: ("deactivated key still used", "clé désactivée encore utilisée")
+        case .alertNewIP: ("unusual IP address", "adresse IP inhabituelle")
+        case .alertSpike: ("sudden rise in calls", "augmentation soudaine du nombre d'appels")
+        case .alertFailures: ("repeated authentication errors", "erreurs d'authentification répétées")
+        case .hReplacedBy: ("Replaced by", "Remplacée par")
         }
     }
 }

@@ -93,6 +93,7 @@ struct Render {
         "store.import": .actStoreImport, "store.backup": .actStoreBackup, "store.export": .actStoreExport,
         "store.restore": .actStoreRestore, "role.create": .actRoleCreate, "role.edit": .actRoleEdit, "role.delete": .actRoleDelete,
         "group.create": .actGroupCreate, "group.edit": .actGroupEdit, "group.delete": .actGroupDelete,
+        "key.rotate": .actKeyRotate,
     ]
 
     /// An audit action in words; one this tool does not know, as sent.
@@ -102,6 +103,7 @@ struct Render {
         "name": .hName, "description": .hDescription, "organization": .hOrganization, "roles": .hRoles,
         "status": .hStatus, "label": .hLabel, "expires": .hExpires,
         "groups": .hGroups, "protected": .hProtected, "rights": .hRights, "perimeter": .hPerimeter,
+        "replaced-by": .hReplacedBy,
     ]
 
     /// `Statut : Active → Inactive; …` from `changed=`; from an older store, its English `details`.

@@ -38,6 +38,10 @@ public enum Verb: String, Sendable, CaseIterable {
     case groupDelete = "GROUP DELETE"
     case importRole = "IMPORT ROLE"
     case importGroup = "IMPORT GROUP"
+    // Protocol 1.1: usage history, alerts, rotation (protocol.md).
+    case usage = "USAGE"
+    case alerts = "ALERTS"
+    case keyRotate = "KEY ROTATE"
 
     /// Names of the positional arguments, all required, in order.
     public var arguments: [String] {
@@ -51,6 +55,8 @@ public enum Verb: String, Sendable, CaseIterable {
         case .keyImport: ["machine", "secret"]
         case .keyShow, .keyEdit: ["key-id"]
         case .verify: ["secret"]
+        case .usage, .keyRotate: ["key-id"]
+        case .alerts: []
         }
     }
 
@@ -75,6 +81,9 @@ public enum Verb: String, Sendable, CaseIterable {
         case .keyEdit: ["label", "status"]
         case .verify: ["ip", "require"]
         case .audit: ["machine", "after", "before", "limit"]
+        case .usage: ["days"]
+        case .alerts: ["after", "limit"]
+        case .keyRotate: ["grace", "label"]
         default: []
         }
     }
@@ -104,6 +113,7 @@ public enum Verb: String, Sendable, CaseIterable {
         switch self {
         case .machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit, .keyImport, .importCommit,
              .roleCreate, .roleEdit, .roleDelete, .groupCreate, .groupEdit, .groupDelete: true
+        case .keyRotate: true
         default: false
         }
     }

@@ -33,6 +33,8 @@ public struct Configuration: Sendable, Equatable {
     /// Data files up to this many bytes have every page walked before the daemon serves; larger
     /// ones are walked in the background once it serves.
     public var pageWalkAtOpenLimit = 64 << 20
+    /// Whether VERIFYs are recorded per day, per address and watched for alerts (usage-history).
+    public var usageHistory = true
     /// Event loops; 0 means one per CPU.
     public var threads = 0
     public var logLevel = LogLevel.info

@@ -147,6 +147,10 @@ public enum ConfigurationFile {
             case "usage-flush-interval": if let n = integer(1...60) { config.usageFlushInterval = n }
             case "backup-stall-timeout": if let n = integer(1...3600) { config.backupStallTimeout = n }
             case "page-walk-at-open-limit": if let n = integer(0...(1 << 40)) { config.pageWalkAtOpenLimit = n }
+            case "usage-history":
+                if let v = one() {
+                    if v == "on" || v == "off" { config.usageHistory = v == "on" } else { fail("usage-history must be on or off, got \"\(v)\"") }
+                }
             case "threads": if let n = integer(0...256) { config.threads = n }
             case "log-level":
                 if let v = one() {

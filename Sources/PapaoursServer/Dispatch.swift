@@ -33,7 +33,7 @@ struct Dispatcher {
     static let auditDefaultLimit = 100
     static let auditMaxLimit = 1000
 
-    func respond(to request: Request, from connection: Connection, usage: inout [StoredID: UsageDelta]) -> Outcome {
+    func respond(to request: Request, from connection: Connection, usage: inout UsageTally) -> Outcome {
         let verb = request.verb
         let needed = verb.requiredPermission
         if !connection.permissions.isSuperset(of: needed) {
@@ -97,6 +97,13 @@ struct Dispatcher {
             case .keyCreate:
                 return .write(.createKey(machine: request.arguments[0], label: request[attribute: "label"] ?? "",
                                          expires: request[attribute: "expires"] ?? ""))
+            case .keyRotate:
+                return .write(.rotateKey(ref: request.arguments[0], grace: request[attribute: "grace"] ?? Decisions.defaultGrace,
+                                         label: request[attribute: "label"]))
+            case .usage:
+                return .reply(try self.usage(request))
+            case .alerts:
+                return .reply(try alerts(request))
             case .keyEdit:
                 return .write(.editKey(ref: request.arguments[0], KeyChanges(label: request[attribute: "label"], status: request[attribute: "status"])))
             case .machineList:
@@ -122,7 +129,7 @@ struct Dispatcher {
                 }
                 return .reply(ReplyFormat.ok { ReplyFormat.key(k, into: &$0) })
             case .verify:
-                return .reply(try verify(request, usage: &usage))
+                return .reply(try verify(request, uid: connection.peer.uid, usage: &usage))
             case .backup:
                 guard connection.access.scope(of: verb.requiredPermission) == nil else {
                     connection.takeLineDescriptor().map { _ = SystemCall.close($0) }
@@ -212,7 +219,7 @@ struct Dispatcher {
 
     /// VERIFY cut by the fast path: the same checks and answers as the general one.
     func verify(_ plain: PlainVerify, in line: UnsafeRawBufferPointer, from connection: Connection,
-                usage: inout [StoredID: UsageDelta]) -> [UInt8] {
+                usage: inout UsageTally) -> [UInt8] {
         guard connection.permissions.contains(.keysVerify) else {
             return ReplyFormat.no("forbidden", "VERIFY needs permission keys.verify, which \(connection.peer.user) (uid \(connection.peer.uid)) does not hold")
         }
@@ -220,7 +227,7 @@ struct Dispatcher {
             let ip = plain.ip.isEmpty ? "" : String(decoding: UnsafeRawBufferPointer(rebasing: line[plain.ip]), as: UTF8.self)
             let required = UnsafeRawBufferPointer(rebasing: line[plain.require])
             if !plain.require.isEmpty && !RequiredRights.isWellFormed(required) { return Dispatcher.malformedRequire }
-            return try verify(secret: UnsafeRawBufferPointer(rebasing: line[plain.secret]), ip: ip, requiring: required, usage: &usage)
+            return try verify(secret: UnsafeRawBufferPointer(rebasing: line[plain.secret]), ip: ip, requiring: required, uid: connection.peer.uid, usage: &usage)
         } catch {
             return ReplyFormat.no(StoreError(any: error))
         }
@@ -229,14 +236,14 @@ struct Dispatcher {
     static let malformedRequire = ReplyFormat.bad(ProtocolError(
         .syntax, "require= must list rights such as contrats:read,factures:write (read, write, delete or archive)"))
 
-    func verify(_ request: Request, usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
+    func verify(_ request: Request, uid: UInt32, usage: inout UsageTally) throws -> [UInt8] {
         let required = Array((request[attribute: "require"] ?? "").utf8)
         if request[attribute: "require"] != nil && !required.withUnsafeBytes(RequiredRights.isWellFormed) { return Dispatcher.malformedRequire }
         var secret = Array(request.arguments[0].utf8)
         defer { Wipe.zero(&secret) }
         return try secret.withUnsafeBytes { presented in
             try required.withUnsafeBytes {
-                try verify(secret: presented, ip: request[attribute: "ip"] ?? "", requiring: $0, usage: &usage)
+                try verify(secret: presented, ip: request[attribute: "ip"] ?? "", requiring: $0, uid: uid, usage: &usage)
             }
         }
     }
@@ -245,14 +252,14 @@ struct Dispatcher {
     /// With `required` rights (a well-formed list, or empty), a valid key whose machine lacks one
     /// is `NO missing-right` (HTTP's 403).
     func verify(secret presented: UnsafeRawBufferPointer, ip: String, requiring required: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
-                usage: inout [StoredID: UsageDelta]) throws -> [UInt8] {
+                uid: UInt32, usage: inout UsageTally) throws -> [UInt8] {
         let decided = verdict(secret: presented, ip: ip)
         if case .storeFailure(let error) = decided { throw error }
         if let missing = decided.missingRight(of: required) {
-            count(decided, as: .missingRight, ip: ip, usage: &usage)
+            count(decided, as: .missingRight, ip: ip, uid: uid, usage: &usage)
             return ReplyFormat.no(VerifyResult.missingRight.rawValue, VerifyVerdict.missingRightMessage(missing))
         }
-        count(decided, ip: ip, usage: &usage)
+        count(decided, ip: ip, uid: uid, usage: &usage)
         return decided.reply
     }
 
@@ -286,12 +293,25 @@ struct Dispatcher {
     }
 
     /// Counts a verdict by its result (or `result`, when the caller refused it after): STATS,
-    /// /metrics, and a use of the key when accepted.
-    func count(_ verdict: VerifyVerdict, as result: VerifyResult? = nil, ip: String, usage: inout [StoredID: UsageDelta]) {
+    /// /metrics, a use of the key when accepted, its history (UsageTally), and for an unknown
+    /// or malformed key its source (`ip`, else the peer's `uid`).
+    func count(_ verdict: VerifyVerdict, as result: VerifyResult? = nil, ip: String, uid: UInt32, usage: inout UsageTally) {
         guard let result = result ?? verdict.result else { return }
         stats.record(result)
-        guard result == .ok, case .decided(let entry, let now) = verdict, let key = entry.key else { return }
-        usage[key, default: UsageDelta(uses: 0, lastUsed: now, lastIP: ip)].merge(UsageDelta(uses: 1, lastUsed: now, lastIP: ip))
+        switch verdict {
+        case .decided(let entry, let now):
+            if result == .ok, let key = entry.key {
+                usage.accepted(key, ip: ip, at: now)
+            } else if let key = entry.named {
+                usage.refused(key, as: result, ip: ip, at: now)
+            } else {
+                usage.failed(from: FailureSource(ip: ip, uid: uid), at: now)
+            }
+        case .malformed:
+            if usage.history { usage.failed(from: FailureSource(ip: ip, uid: uid), at: Timestamp.now()) }
+        case .invalidIP, .storeFailure:
+            break
+        }
     }
 
     /// AUDIT: `after=` (or neither, as in version 1) pages forward from the oldest, `before=` back

@@ -40,7 +40,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private var connections: [UInt64: Connection] = [:]
     private var ready: [Connection] = []
     private var dirty: [Connection] = []
-    private var usage: [StoredID: UsageDelta] = [:]
+    private var usage = UsageTally()
     private var configuration: Configuration
     private var configurationGeneration: UInt64 = 0
     private var acceptPausedUntil: Int64 = 0
@@ -61,6 +61,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         dispatcher = Dispatcher(store: shared.store, session: session, stats: shared.stats, version: shared.version,
                                 importStaging: shared.importStaging)
         configuration = shared.configuration
+        usage.history = configuration.usageHistory
         readBuffer = try PrivateBuffer(count: EventLoop.readChunk)
         guard control(PAPA_EPOLL_CTL_ADD, wakeFD, PAPA_EPOLLIN, EventLoop.wakeToken) else {
             throw ServerError("cannot watch the event loop's eventfd")
@@ -164,6 +165,7 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         guard generation != configurationGeneration else { return }
         configurationGeneration = generation
         configuration = shared.configuration
+        usage.history = configuration.usageHistory
         for connection in connections.values {
             connection.access = configuration.grants.access(for: connection.peer)
         }
@@ -540,11 +542,8 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         lastUsageFlush = now
         guard !usage.isEmpty else { return }
         // A damaged store takes no write (StoreCheck): the counts are dropped.
-        guard shared.stats.storeCheck.state != .damaged else { usage.removeAll(keepingCapacity: true); return }
-        var byKey: [KeyID: UsageDelta] = [:]
-        for (key, delta) in usage { byKey[key.id()] = delta }
-        shared.writer.submit(Writer.Job(operations: [.usage(byKey)], actor: nil, sink: nil, connection: 0))
-        usage.removeAll(keepingCapacity: true)
+        guard shared.stats.storeCheck.state != .damaged else { _ = usage.report(); return }
+        shared.writer.submit(Writer.Job(operations: [.usage(usage.report())], actor: nil, sink: nil, connection: 0))
     }
 
     /// Finishes what was read, then closes everything; true when the loop may end.

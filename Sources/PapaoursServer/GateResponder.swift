@@ -8,7 +8,7 @@ struct GateResponder {
     let connection: Connection
     let gate: GateState
 
-    func respond(to request: HTTPRequest, usage: inout [StoredID: UsageDelta]) -> HTTPResponse {
+    func respond(to request: HTTPRequest, usage: inout UsageTally) -> HTTPResponse {
         let known = ["/verify", "/health", "/metrics"]
         guard known.contains(request.path) else {
             return GateResponse.refusal(.notFound, "no such path; the gate answers /verify, /health and /metrics")
@@ -28,7 +28,7 @@ struct GateResponder {
         }
     }
 
-    private func verify(_ request: HTTPRequest, usage: inout [StoredID: UsageDelta]) -> HTTPResponse {
+    private func verify(_ request: HTTPRequest, usage: inout UsageTally) -> HTTPResponse {
         let required: [UInt8]
         switch requiredRights(request) {
         case .success(let rights): required = rights
@@ -51,18 +51,18 @@ struct GateResponder {
             Log.error("HTTP gate: VERIFY failed: \(error)")
             return GateResponse.refusal(.unavailable, "the store cannot answer now")
         case .malformed(let why):
-            dispatcher.count(verdict, ip: ip, usage: &usage)
+            dispatcher.count(verdict, ip: ip, uid: connection.peer.uid, usage: &usage)
             return GateResponse.refusal(.malformedKey, VerifyVerdict.malformedMessage(why))
         case .decided(let entry, _):
             guard let identity = entry.identity else {
-                dispatcher.count(verdict, ip: ip, usage: &usage)
+                dispatcher.count(verdict, ip: ip, uid: connection.peer.uid, usage: &usage)
                 return GateResponse.refusal(GateRefusal(refused: VerifyResult(entry.outcome)), entry.outcome.refusalMessage)
             }
             if let missing = required.withUnsafeBytes({ verdict.missingRight(of: $0) }) {
-                dispatcher.count(verdict, as: .missingRight, ip: ip, usage: &usage)
+                dispatcher.count(verdict, as: .missingRight, ip: ip, uid: connection.peer.uid, usage: &usage)
                 return GateResponse.refusal(.missingRight, VerifyVerdict.missingRightMessage(missing))
             }
-            dispatcher.count(verdict, ip: ip, usage: &usage)
+            dispatcher.count(verdict, ip: ip, uid: connection.peer.uid, usage: &usage)
             return headers(identity)
         }
     }

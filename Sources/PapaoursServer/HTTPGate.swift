@@ -31,7 +31,7 @@ final class GateState {
 /// pipelined requests answered in order, at most `share` per turn like the line protocol.
 enum HTTPGate {
     /// Answers what is buffered; true when requests are left for the next turn.
-    static func serve(_ connection: Connection, dispatcher: Dispatcher, usage: inout [StoredID: UsageDelta],
+    static func serve(_ connection: Connection, dispatcher: Dispatcher, usage: inout UsageTally,
                       outputLimit: Int, share: Int, now: Int64) -> Bool {
         guard let gate = connection.gate else { return false }
         var handled = 0

@@ -116,6 +116,8 @@ enum ReplyFormat {
             reply
         case .usageRecorded:
             []
+        case .keyRotated(let rotation, let secret):
+            rotated(rotation, secret: secret)
         case .refused(let error):
             no(error)
         case .failed(let error):

@@ -14,6 +14,9 @@ extension Verb {
         case .backup, .export: [.machinesWrite, .auditRead]
         case .keyImport, .importBegin, .importMachine, .importKey, .importEvent, .importCommit, .importAbort,
              .importRole, .importGroup: .machinesWrite
+        case .keyRotate: .machinesWrite
+        case .usage: .machinesRead
+        case .alerts: .auditRead
         }
     }
 

@@ -131,6 +131,8 @@ final class VerifyCache {
         let reply: [UInt8]
         /// The key to count a use for, when the answer is OK.
         let key: StoredID?
+        /// The key the secret names, whatever the answer (its history counts refusals too).
+        var named: StoredID?
         /// What `require=` is checked against, when the answer is OK.
         let held: [[UInt8]]
         /// The answer stands only before this time (a key with an expiry).
@@ -145,6 +147,7 @@ final class VerifyCache {
         init(_ outcome: VerifyOutcome, key: KeyView?, machine: MachineReply?) {
             let until = key?.expires?.seconds ?? .max
             self.outcome = outcome
+            named = key.flatMap { StoredID($0.id) }
             switch outcome {
             case .valid:
                 reply = machine!.reply(for: key!)

@@ -21,11 +21,13 @@ enum WriteOperation: Sendable {
     case denied(attempted: String, machineRef: String?, missing: Permissions, reply: [UInt8])
     /// A whole-store operation already done (EXPORT, BACKUP) journaled; `reply` is its answer.
     case journal(AuditAction, details: String, reply: [UInt8])
-    /// Batched VERIFY usage; nobody waits for it.
-    case usage([KeyID: UsageDelta])
+    /// Batched VERIFY usage and history; nobody waits for it.
+    case usage(UsageReport)
     /// A reply made before the writer (a request refused on its face) that must keep its
     /// place among the connection's writes; nothing to apply.
     case answered([UInt8])
+    /// KEY ROTATE: a new key, the old one expiring after `grace`.
+    case rotateKey(ref: String, grace: String, label: String?)
 
     /// The audit action it attempts, for a `denied` event.
     var actionName: String {
@@ -35,6 +37,7 @@ enum WriteOperation: Sendable {
         case .deleteMachine: "machine.delete"
         case .createKey, .importKey: "key.create"
         case .editKey: "key.edit"
+        case .rotateKey: "key.rotate"
         case .importRecords: "import.commit"
         case .createRole: "role.create"
         case .editRole: "role.edit"
@@ -76,8 +79,9 @@ enum WriteOperation: Sendable {
         case .deleteGroup(let name): "group.delete \(Log.token(name))"
         case .denied(let attempted, _, let missing, _): "denied \(attempted): lacks \(missing)"
         case .journal(let action, _, _): action.rawValue
-        case .usage(let u): "usage of \(u.count) key(s) recorded"
+        case .usage(let u): "usage of \(u.uses.count) key(s) recorded"
         case .answered: "refused before the writer"
+        case .rotateKey(let ref, let grace, _): "key.rotate \(Log.token(ref)) grace \(Log.token(grace))"
         }
     }
 }
@@ -100,6 +104,8 @@ enum WriteOutcome: Sendable {
     /// A repeated refusal, answered now and journaled with the others of its window (DeniedRepeats).
     case counted(reply: [UInt8])
     case usageRecorded
+    /// `secret` is the new key's, shown this once.
+    case keyRotated(RotatedKey, secret: Secret)
     /// Refused by the rules: nothing of it was applied.
     case refused(StoreError)
     /// The batch could not be committed: nothing of it was applied.

@@ -35,6 +35,12 @@ final class Writer: @unchecked Sendable {
     private let snapshot: Snapshot
     /// Repeated refusals, counted between their journal entries (writer thread only).
     private var deniedRepeats = DeniedRepeats()
+    /// The loops' usage of this batch, decided once after its writes (UsageRecorder.swift).
+    private var pendingUsage = UsageReport()
+    private var failureWatch = FailureWatch()
+    private let spikeBaselines = SpikeBaselines()
+    /// Where the sweep of idle keys' old history resumes.
+    private var sweptTo: KeyID?
 
     init(store: Store, stats: ServerStats) throws {
         self.store = store
@@ -86,6 +92,8 @@ final class Writer: @unchecked Sendable {
         let now = Timestamp.now()
         var outcomes: [[WriteOutcome]] = []
         var sets: [ChangeSet] = []
+        var alerts: [Alert] = []
+        var sweep: KeyID?
         do {
             try snapshot.refresh()
             defer { snapshot.end() }
@@ -126,6 +134,16 @@ final class Writer: @unchecked Sendable {
                     }
                 })
             }
+            if !pendingUsage.isEmpty {
+                let report = pendingUsage
+                pendingUsage = UsageReport()
+                let bursts = failureWatch.absorb(report.failures, at: now)
+                let decided = try Decisions.usage(report, bursts: bursts, sweepAfter: sweptTo, at: now, reading: view, history: snapshot,
+                                               baselines: spikeBaselines)
+                try view.absorb(decided.0)
+                sets.append(decided.0)
+                (alerts, sweep) = (decided.alerts, decided.sweptTo)
+            }
         } catch {
             return finish(jobs, failing: StoreError(any: error))
         }
@@ -139,6 +157,8 @@ final class Writer: @unchecked Sendable {
         } catch {
             return finish(jobs, failing: error)
         }
+        sweptTo = sweep
+        for alert in alerts { Alerts.log(alert) }
         for (job, results) in zip(jobs, outcomes) { deliver(results, of: job) }
     }
 
@@ -167,7 +187,7 @@ final class Writer: @unchecked Sendable {
         let who = actor.map { " by \(Log.token($0.user)) (uid \($0.uid))" } ?? ""
         switch outcome {
         case .usageRecorded:
-            if case .usage(let u) = operation, !u.isEmpty { Log.debug(operation.logName) }
+            if case .usage(let u) = operation, !u.uses.isEmpty { Log.debug(operation.logName) }
         case .refused(let error), .failed(let error):
             Log.info("\(operation.logName)\(who): refused: \(error.code.rawValue): \(error.message)")
         default:
@@ -230,8 +250,14 @@ final class Writer: @unchecked Sendable {
             return (set, .journaled(reply: reply))
         case .journal(let action, let details, let reply):
             return (try Decisions.storeEvent(action, details: details, by: actor, at: now, reading: view), .journaled(reply: reply))
-        case .usage(let usage):
-            return (try Decisions.usage(usage, at: now, reading: view), .usageRecorded)
+        case .usage(let report):
+            if pendingUsage.isEmpty { pendingUsage = report } else { pendingUsage.merge(report) }
+            return (nil, .usageRecorded)
+        case .rotateKey(let ref, let grace, let label):
+            let secret = Secret.generate()
+            let d = try Decisions.rotateKey(ref, grace: grace, label: label, secret: secret, authority: authority,
+                                            by: actor, at: now, reading: view)
+            return (d.changes, .keyRotated(d.value, secret: secret))
         case .answered(let reply):
             return (nil, .journaled(reply: reply))
         }

@@ -15,6 +15,11 @@ extension Store {
             case .deleteRole(let name): try roles.delete(Array(name.utf8), in: txn)
             case .putGroup(let record): try groups.put(Array(record.name.utf8), RecordCoding.encode(record), in: txn)
             case .deleteGroup(let name): try groups.delete(Array(name.utf8), in: txn)
+            case .addActivity(let id, let change): try addActivity(change, to: id, in: txn)
+            case .putAlert(let alert): try put(alert, in: txn)
+            case .pruneAlerts(let before, let limit): try pruneAlerts(before: before, limit: limit, in: txn)
+            case .pruneHistory(let keys, let days, let hours):
+                for key in keys { try pruneHistory(of: key.stored, keepDaysFrom: days, keepHoursFrom: hours, in: txn) }
             }
         }
         for event in set.events { try append(event, in: txn) }
@@ -60,6 +65,7 @@ extension Store {
         try secrets.delete(old.hash.bytes, in: txn)
         try keyIDs.delete(idBytes, in: txn)
         try keyUsage.delete(idBytes, in: txn)
+        try deleteHistory(of: idBytes, in: txn)
         try machineKeyIDs.delete(old.machine.stored, value: idBytes, in: txn)
     }
 

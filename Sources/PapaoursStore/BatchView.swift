@@ -41,6 +41,8 @@ public final class BatchView: RecordReading {
             case .deleteRole(let name): roles[name] = .some(nil)
             case .putGroup(let record): groups[record.name] = record
             case .deleteGroup(let name): groups[name] = .some(nil)
+            case .addActivity, .putAlert, .pruneAlerts, .pruneHistory:
+                break
             }
         }
         for event in set.events { events[event.seq] = event }

@@ -18,6 +18,13 @@ public struct ChangeSet: Sendable, Equatable {
         case deleteRole(String)
         case putGroup(GroupRecord)
         case deleteGroup(String)
+        /// Adds a flush's history to a key (days, hours, addresses) and drops what is past keeping.
+        case addActivity(KeyID, ActivityChange)
+        case putAlert(Alert)
+        /// Drops at most `limit` of the oldest alerts made before `before`.
+        case pruneAlerts(before: Timestamp, limit: Int)
+        /// Drops these keys' days and hours past keeping (keys no longer used, swept a few a flush).
+        case pruneHistory([KeyID], keepDaysFrom: UInt32, keepHoursFrom: UInt32)
     }
 
     /// This write's place in the store's change sequence: one more than the last applied.

@@ -129,11 +129,7 @@ public enum Decisions {
     /// Changes a key's label or status; its secret never changes.
     public static func editKey(_ ref: String, _ changes: KeyChanges, authority: Authority = .full, by actor: Actor,
                                at now: Timestamp, reading view: any RecordReading) throws -> Decision<KeyRecord> {
-        let old = try view.existingKey(ref)
-        guard let machine = try view.machine(id: old.machine), authority.covers(machine.organization) else {
-            throw StoreError(.notFound, "no key \(ChangeLog.quoted(ref))")
-        }
-        if machine.protected { try requireRightsAdmin(authority, "change the keys of the protected machine \(ChangeLog.quoted(machine.name))") }
+        let old = try view.writableKey(ref, authority)
         var new = old
         if let label = changes.label { new.label = try Validation.label(label) }
         if let status = changes.status { new.status = try Validation.status(status) }

@@ -236,6 +236,7 @@ enum RecordCoding {
         case .groupCreate: 14
         case .groupEdit: 15
         case .groupDelete: 16
+        case .keyRotate: 17
         }
     }
 

@@ -52,6 +52,18 @@ extension RecordReading {
         return record
     }
 
+    /// A key the writer may change: that of a machine it may change (`writableMachine`), else absent.
+    func writableKey(_ ref: String, _ authority: Authority) throws -> KeyRecord {
+        let key = try existingKey(ref)
+        guard let machine = try machine(id: key.machine), authority.covers(machine.organization) else {
+            throw StoreError(.notFound, "no key \(ChangeLog.quoted(ref))")
+        }
+        if machine.protected {
+            try Decisions.requireRightsAdmin(authority, "change the keys of the protected machine \(ChangeLog.quoted(machine.name))")
+        }
+        return key
+    }
+
     func existingRole(_ name: String) throws -> RoleRecord {
         guard let record = try role(name: name) else { throw StoreError(.notFound, "no role \(ChangeLog.quoted(name))") }
         return record

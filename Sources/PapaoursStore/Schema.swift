@@ -30,6 +30,8 @@ enum Schema {
         ("meta", false), ("secrets", false), ("key-ids", false), ("machine-key-ids", true), ("key-usage", false),
         ("machines", false), ("machine-names", false), ("audit", false), ("audit-machines", true),
         ("roles", false), ("groups", false), ("role-machines", true), ("group-machines", true),
+        // The usage history (UsageHistory.swift): created when absent, no schema change.
+        ("usage-days", false), ("usage-hours", false), ("key-addresses", false), ("alerts", false),
     ]
 
     /// Schema 2's databases that schema 3 replaced: key id → key record (usage inside),

@@ -19,7 +19,8 @@ extension Store {
         return try read { snapshot in
             var pages = 2  // the two meta pages
             var pageSize = 4096
-            for dbi in [meta, secrets, keyIDs, machineKeyIDs, keyUsage, machines, machineNames, audit, auditMachines].map(\.dbi) + [MDB_dbi(1), MDB_dbi(0)] {
+            for dbi in [meta, secrets, keyIDs, machineKeyIDs, keyUsage, machines, machineNames, audit, auditMachines,
+                        usageDays, usageHours, keyAddresses, alerts].map(\.dbi) + [MDB_dbi(1), MDB_dbi(0)] {
                 var s = MDB_stat()
                 try LMDBError.check(mdb_stat(snapshot.handle, dbi, &s), "stat")
                 pageSize = Int(s.ms_psize)

@@ -27,6 +27,10 @@ public final class Store: @unchecked Sendable {
     let groups: Database
     let roleMachines: Database
     let groupMachines: Database
+    let usageDays: Database
+    let usageHours: Database
+    let keyAddresses: Database
+    let alerts: Database
     private let lockFD: Int32
     /// Whether every page was walked at open; a larger file is left to `checkTrees`.
     public let pagesWalkedAtOpen: Bool
@@ -78,6 +82,10 @@ public final class Store: @unchecked Sendable {
             groups = opened["groups"]!
             roleMachines = opened["role-machines"]!
             groupMachines = opened["group-machines"]!
+            usageDays = opened["usage-days"]!
+            usageHours = opened["usage-hours"]!
+            keyAddresses = opened["key-addresses"]!
+            alerts = opened["alerts"]!
         } catch {
             environment.close()
             Glibc.close(lockFD)

@@ -4,7 +4,7 @@ import Glibc
 
 /// papaours-bench's command line.
 struct Options {
-    enum Part: String, CaseIterable { case verify, create, rss, startup, gate }
+    enum Part: String, CaseIterable { case verify, create, rss, startup, gate, history }
 
     var keys = 10_000
     var seconds = 3.0
@@ -20,6 +20,8 @@ struct Options {
     /// Internal: run as the floor server on this socket instead.
     var serveFloor: String?
     var threads = 0
+    /// The history part's usage-flush-interval (papaoursd's default: 30).
+    var flushInterval = 30
 
     /// One point of the matrix: C connections, D requests in flight on each.
     struct Cell: Hashable, CustomStringConvertible {
@@ -30,20 +32,22 @@ struct Options {
 
     static let usage = """
     usage: papaours-bench [--keys N] [--seconds T] [--runs R] [--matrix "1x1,8x1,8x16,64x1"]
-                          [--only verify|create|rss|startup|gate[,...]] [--load bulk|protocol] [--no-redis]
-                          [--markdown] [--tmpdir DIR]
+                          [--only verify|create|rss|startup|gate|history[,...]] [--load bulk|protocol] [--no-redis]
+                          [--markdown] [--tmpdir DIR] [--flush-interval S]
 
       --keys N       keys loaded into the database (default 10000)
       --seconds T    measured seconds per batch (default 3; a 0.25 s warm-up precedes each)
       --runs R       runs of the VERIFY matrix; medians are reported (default 3)
       --matrix LIST  CxD cells: C connections, D pipelined requests each (default 1x1,8x1,8x16,64x1)
       --only PART    verify, create, rss, startup or gate (the HTTP gate against VERIFY at 8x1, and
-                     nginx with and without auth_request); several with commas (default all)
+                     nginx with and without auth_request) or history (VERIFY at 8x16 with the usage
+                     history recorded and not, and what a key-day costs); several with commas (default all)
       --load HOW     bulk: keys written straight into the store before the daemon starts (default);
                      protocol: through the daemon's socket, as a provisioning script would (rate reported)
       --no-redis     leave redis-server out of the VERIFY comparison
       --markdown     print the result tables as Markdown (for BENCHMARKS.md)
       --tmpdir DIR   where the temporary database and sockets go (default /tmp)
+      --flush-interval S  the history part's usage-flush-interval, 1 to 60 (default 30, as papaoursd)
 
     Starts papaoursd (next to this binary), redis-server (from PATH) and a trivial line
     server (the floor), loads the keys, and drives all three with the same load generator.
@@ -100,6 +104,7 @@ struct Options {
             case "--tmpdir": options.temporaryParent = try value()
             case "--serve-floor": options.serveFloor = try value()
             case "--threads": options.threads = try integer(0...256)
+            case "--flush-interval": options.flushInterval = try integer(1...60)
             case "--help", "-h":
                 print(usage)
                 exit(0)

@@ -194,6 +194,34 @@ struct Report {
         }
     }
 
+    mutating func history(_ runs: [[HistoryScenario.Target: BatchResult]], cost measured: (space: Store.HistorySpace, fileGrowth: Int, compactGrowth: Int)) {
+        let cost = measured.space
+        output.heading("Usage history at \(HistoryScenario.cell), usage-flush-interval \(options.flushInterval) s: medians of \(runs.count) run(s) of \(fixed(options.seconds, 1)) s")
+        var medians: [HistoryScenario.Target: Medians] = [:]
+        var rows: [[String]] = []
+        for target in HistoryScenario.Target.allCases {
+            let m = Report.medians(runs.compactMap { $0[target] })
+            medians[target] = m
+            rows.append([target.rawValue, grouped(m.ops), fixed(m.p50, 1), fixed(m.p99, 1), m.voidRuns == 0 ? "0" : "\(m.voidRuns) VOID"])
+        }
+        output.table(["VERIFY", "ops/s", "p50 µs", "p99 µs", "void runs"], rows)
+        if let on = medians[.on], let off = medians[.off], off.ops > 0 {
+            let cost = 1 - on.ops / off.ops
+            output.line(output.markdown ? "\nrecording on ÷ off: **\(fixed(on.ops / off.ops, 3))×** (cost \(fixed(cost * 100, 1)) %)"
+                        : "recording on / off: \(fixed(on.ops / off.ops, 3))x (cost \(fixed(cost * 100, 1)) %)")
+            checks.append(("usage history costs ≤ 5 % of VERIFY at \(HistoryScenario.cell)", "\(fixed(cost * 100, 1)) %", cost <= 0.05))
+        }
+        output.table(["history database", "entries", "bytes", "bytes an entry"], cost.databases.map { db in
+            [db.name, grouped(Double(db.entries)), grouped(Double(db.bytes)), db.entries == 0 ? "—" : fixed(Double(db.bytes) / Double(db.entries), 1)]
+        })
+        let keyDays = Double(max(1, cost.keyDays))
+        output.line("\(grouped(Double(cost.keyDays))) key-days (\(grouped(keyDays / 400)) keys × 400 days, hours and addresses "
+                    + "included): a compacted copy grew by \(grouped(Double(measured.compactGrowth))) bytes, "
+                    + "\(fixed(Double(measured.compactGrowth) / keyDays, 1)) bytes a key-day; the live data file by "
+                    + "\(grouped(Double(measured.fileGrowth))) bytes, \(fixed(Double(measured.fileGrowth) / keyDays, 1)) a key-day "
+                    + "(LMDB keeps the pages freed by past commits for reuse).")
+    }
+
     mutating func create(_ results: [Options.Cell: [BatchResult]]) {
         output.heading("KEY CREATE (durable commits): medians of \(options.runs) run(s) of \(fixed(options.seconds, 1)) s")
         var rows: [[String]] = []

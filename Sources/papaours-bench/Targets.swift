@@ -19,6 +19,8 @@ struct Launcher {
     let floorSocket: String
     let notify: NotifySocket
     let configPath: String
+    /// What papaoursd.conf holds at first (HistoryScenario appends to it).
+    let configText: String
 
     init(directory: String) throws {
         self.directory = directory
@@ -38,6 +40,7 @@ struct Launcher {
 
         """
         if getuid() != 0 { config += "grant user \(getuid()) all\n" }
+        configText = config
         try Launcher.writeFile(configPath, config)
     }
 

@@ -57,23 +57,35 @@ struct VerifyWorkload: Workload {
     static let require = Array(" require=\(BulkLoad.right)".utf8)
     let keys: KeySet
     let floor: Bool
-    let requiring: Bool
+    var requiring = false
+    /// ` ip=192.0.2.N` (N of 0…7) after the secret, as a service behind a proxy sends it.
+    var addresses = false
+    static let ipPrefix = Array(" ip=192.0.2.".utf8)
 
     var framing: Framing { .line }
-    var maxRequestLength: Int { VerifyWorkload.verb.count + KeySet.secretLength + (requiring ? VerifyWorkload.require.count : 0) + 1 }
+    var maxRequestLength: Int {
+        VerifyWorkload.verb.count + KeySet.secretLength + 1 + (addresses ? VerifyWorkload.ipPrefix.count + 1 : 0)
+            + (requiring ? VerifyWorkload.require.count : 0)
+    }
 
     @inline(__always)
     func writeRequest(_ out: UnsafeMutablePointer<UInt8>, _ random: inout FastRandom) -> (Int, Expectation) {
         let verb = VerifyWorkload.verb
         put(out, verb, 0, verb.count)
-        var at = out + verb.count
+        let at = out + verb.count
         let expected = keys.writeMixedSecret(at, &random)
-        at += KeySet.secretLength
-        if requiring {
-            put(at, VerifyWorkload.require, 0, VerifyWorkload.require.count)
-            at += VerifyWorkload.require.count
+        var end = KeySet.secretLength
+        if addresses {
+            put(at + end, VerifyWorkload.ipPrefix, 0, VerifyWorkload.ipPrefix.count)
+            end += VerifyWorkload.ipPrefix.count
+            at[end] = UInt8(ascii: "0") + UInt8(random.below(8))
+            end += 1
         }
-        at[0] = 10
+        if requiring {
+            put(at + end, VerifyWorkload.require, 0, VerifyWorkload.require.count)
+            end += VerifyWorkload.require.count
+        }
+        at[end] = 10
         return (maxRequestLength, floor ? Expectation(.ok) : expected)
     }
 

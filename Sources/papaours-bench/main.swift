@@ -54,7 +54,7 @@ func benchmark(_ options: Options, _ output: Output) throws {
         progress("start-up: \(StartupScenario.starts) starts of papaoursd")
         report.startup(try StartupScenario(launcher: launcher).run(), keys: options.keys)
     }
-    let needsDaemon: Set<Options.Part> = [.rss, .verify, .create, .gate]
+    let needsDaemon: Set<Options.Part> = [.rss, .verify, .create, .gate, .history]
     if !options.parts.isDisjoint(with: needsDaemon) {
         let (daemon, _) = try launcher.startDaemon()
         defer { daemon.stop() }
@@ -70,6 +70,12 @@ func benchmark(_ options: Options, _ output: Output) throws {
         if options.parts.contains(.gate) {
             progress("HTTP gate: \(options.runs) run(s) at \(GateScenario.cell)")
             report.gate(try GateScenario(options: options, launcher: launcher, keys: keys).run(daemon: daemon, output: output))
+        }
+        if options.parts.contains(.history) {
+            progress("usage history: \(options.runs) run(s) at \(HistoryScenario.cell), recording off and on")
+            let runs = try HistoryScenario(options: options, launcher: launcher, keys: keys).run(daemon: daemon, output: output)
+            progress("usage history: what a key-day costs in the store")
+            report.history(runs, cost: try HistoryScenario.keyDayCost(directory: directory + "/history-db"))
         }
         if options.parts.contains(.create) {
             progress("KEY CREATE: 1 client, 32 clients, 1 connection with 256 in flight")

@@ -10,6 +10,8 @@ struct Options {
     var logLevel: String?
     var restoreFile: String?
     var force = false
+    /// For tests only: the clock follows the offset this file holds (PapaoursCore's Clock).
+    var testClockFile: String?
 
     static let usage = """
     usage: papaoursd [--config FILE] [--socket PATH] [--database DIR] [--log-level LEVEL]
@@ -24,6 +26,9 @@ struct Options {
       --check-config     check the configuration file, print what is wrong, and exit
       --restore FILE     put the backup FILE (from papaoursctl backup) in place of the
                          database, papaoursd stopped; --force replaces a non-empty one
+      --test-clock-file PATH
+                         for tests only: move the daemon's clock by the number of
+                         seconds PATH holds (read again whenever it changes)
       --version          print the version and exit
       --help             print this help and exit
 
@@ -62,6 +67,7 @@ struct Options {
                 options.restoreFile = try value()
                 options.mode = .restore
             case "--force": try flag(); options.force = true
+            case "--test-clock-file": options.testClockFile = try value()
             case "--version": try flag(); options.mode = .version
             case "--help", "-h": try flag(); options.mode = .help
             default:

@@ -83,6 +83,10 @@ if options.mode == .checkConfig {
 }
 var configuration = parsed.configuration
 Log.level = configuration.logLevel
+if let file = options.testClockFile {
+    Clock.followOffset(file: file)
+    Log.warning("the clock follows the offset in \(Log.token(file)) (--test-clock-file, for tests only): now is \(Timestamp.now())")
+}
 
 if options.mode == .restore, let file = options.restoreFile {
     do {

@@ -40,6 +40,9 @@ import Testing
             (["group", "show", "g"], everyone + ["not-found"]),
             (["group", "edit", "g", "--perimeter", "Acme"], writes + ["not-found", "exists"]),
             (["group", "delete", "g"], writes + ["not-found"]),
+            (["key", "usage", "k_aaaaaaaaaaaaaaaa", "--days", "7"], everyone + ["invalid", "not-found"]),
+            (["key", "rotate", "web", "prod", "--grace", "7d"], writes + ["not-found", "exists"]),
+            (["alerts", "--follow"], everyone + ["invalid"]),
         ]
     }()
 

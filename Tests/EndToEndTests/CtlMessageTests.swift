@@ -90,8 +90,8 @@ struct CtlMessageTests {
         let other = lang == .fr ? "en" : "fr"
         let usage = try Ctl(socket: "/nonexistent.sock", lang == .fr ? .en : .fr)("--lang", lang.rawValue, "key")
         #expect(usage.status == 2 && usage.stderr == lang.pick(
-            "papaoursctl: 'key' needs a command: create, import, list, show, edit, disable, enable\ntry 'papaoursctl key --help'\n",
-            "papaoursctl: « key » attend une commande : create, import, list, show, edit, disable, enable\nessayez « papaoursctl key --help »\n"))
+            "papaoursctl: 'key' needs a command: create, import, list, show, edit, disable, enable, usage, rotate\ntry 'papaoursctl key --help'\n",
+            "papaoursctl: « key » attend une commande : create, import, list, show, edit, disable, enable, usage, rotate\nessayez « papaoursctl key --help »\n"))
         let wrong = try Ctl(socket: "/nonexistent.sock", lang)("--lang", "de", "status")
         #expect(wrong.status == 2 && wrong.stderr.hasPrefix(lang.pick("papaoursctl: unknown language 'de': fr or en\n", "papaoursctl: langue inconnue « de » : fr ou en\n")))
         let fromLanguage = try runCtl(["machine"], environment: ["LANGUAGE": "\(lang.rawValue):\(other)", "LANG": "\(other)_XX.UTF-8"])

@@ -143,7 +143,8 @@ struct RecordTests {
     func auditActions() {
         #expect(AuditAction.allCases.map(\.rawValue) == ["machine.create", "machine.edit", "machine.delete", "key.create", "key.edit", "denied",
                                                           "store.import", "store.backup", "store.export", "store.restore",
-                                                          "role.create", "role.edit", "role.delete", "group.create", "group.edit", "group.delete"])
+                                                          "role.create", "role.edit", "role.delete", "group.create", "group.edit", "group.delete",
+                                                          "key.rotate"])
     }
 
     @Test("status wire names")

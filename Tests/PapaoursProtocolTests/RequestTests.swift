@@ -173,9 +173,11 @@ struct RequestTests {
 
     @Test("verb properties")
     func verbProperties() {
-        #expect(Verb.allCases.count == 36)
+        #expect(Verb.allCases.count == 39)
         #expect(Verb.allCases.filter(\.isWrite) == [.machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit, .keyImport, .importCommit,
-                                                    .roleCreate, .roleEdit, .roleDelete, .groupCreate, .groupEdit, .groupDelete])
+                                                    .roleCreate, .roleEdit, .roleDelete, .groupCreate, .groupEdit, .groupDelete, .keyRotate])
+        #expect(Verb.keyRotate.attributes == ["grace", "label"])
+        #expect(Verb.usage.arguments == ["key-id"])
         #expect(Verb.keyImport.arguments == ["machine", "secret"])
         #expect(Verb.importKey.requiredAttributes == ["id", "machine", "label", "hash"])
         #expect(Verb.keyCreate.requiredAttributes == ["label"])

@@ -282,7 +282,7 @@ class Client:
     @staticmethod
     def _retryable(verb: str) -> bool:
         return verb.upper() in ("VERIFY", "PING", "HELLO", "STATS", "MACHINE LIST", "MACHINE SHOW",
-                                "KEY LIST", "KEY SHOW", "AUDIT")
+                                "KEY LIST", "KEY SHOW", "AUDIT", "USAGE", "ALERTS")
 
     @staticmethod
     def _checked(reply: Reply) -> Dict[str, str]:

@@ -26,6 +26,12 @@ enum KeyCommands {
             file?.discard()
             throw error
         }
+        try reveal(created, into: file, in: context)
+    }
+
+    /// A new key's secret, shown this once (KEY CREATE, KEY ROTATE): alone on stdout, or in
+    /// the new 0600 `file`, the warning on stderr; with --json, the key's record with it.
+    static func reveal(_ created: CreatedKey, into file: PrivateFile?, in context: CommandContext) throws {
         let key = created.key
         if let file {
             do {

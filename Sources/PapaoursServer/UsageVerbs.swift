@@ -1,0 +1,94 @@
+import PapaoursCore
+import PapaoursProtocol
+import PapaoursStore
+
+/// USAGE and ALERTS (protocol.md, "Usage history and alerts"), answered from the loop's snapshot.
+extension Dispatcher {
+    static let usageDefaultDays = 30
+    static let alertsDefaultLimit = 100
+    static let alertsMaxLimit = 1000
+
+    /// `DAY` lines, today (UTC) first, then `IP` lines, most recent first.
+    func usage(_ request: Request) throws -> [UInt8] {
+        var days = Dispatcher.usageDefaultDays
+        if let text = request[attribute: "days"] {
+            guard let n = Int(text), (1...Int(UsageHistory.daysKept)).contains(n) else {
+                return ReplyFormat.no("invalid", "days must be from 1 to \(UsageHistory.daysKept), got \(Log.token(text))")
+            }
+            days = n
+        }
+        try session.refresh()
+        let ref = request.arguments[0]
+        guard let id = KeyID(ref), try session.key(id: id) != nil else {
+            return ReplyFormat.no("not-found", "no key \(Log.token(ref))")
+        }
+        let today = UsageClock.day(Timestamp.now())
+        let first = today >= UInt32(days - 1) ? today - UInt32(days - 1) : 0
+        var counted: [UInt32: DayCount] = [:]
+        for d in try session.usageDays(of: id, from: first, through: today) { counted[d.day] = d }
+        var out: [UInt8] = []
+        var lines = 0
+        for day in stride(from: Int64(today), through: Int64(today) - Int64(days - 1), by: -1) {
+            let d = day >= 0 ? counted[UInt32(day)] : nil
+            out += ReplyFormat.item("DAY") {
+                $0.attribute("date", day >= 0 ? UsageClock.date(UInt32(day)) : "1969-12-31")
+                $0.attribute("ok", String(d?.ok ?? 0))
+                $0.attribute("denied", String(d?.denied ?? 0))
+            }
+            lines += 1
+        }
+        for use in try session.addresses(of: id).addresses {
+            out += ReplyFormat.item("IP") {
+                $0.attribute("address", use.ip)
+                $0.attribute("first", use.first.description)
+                $0.attribute("last", use.last.description)
+                $0.attribute("count", String(use.count))
+            }
+            lines += 1
+        }
+        return out + ReplyFormat.ok { $0.attribute("count", String(lines)) }
+    }
+
+    /// `ALERT` lines oldest first, after `after=`, at most `limit=`.
+    func alerts(_ request: Request) throws -> [UInt8] {
+        var after: UInt64 = 0
+        if let text = request[attribute: "after"] {
+            guard let n = UInt64(text) else { return ReplyFormat.no("invalid", "after must be a sequence number, got \(Log.token(text))") }
+            after = n
+        }
+        var limit = Dispatcher.alertsDefaultLimit
+        if let text = request[attribute: "limit"] {
+            guard let n = Int(text), (1...Dispatcher.alertsMaxLimit).contains(n) else {
+                return ReplyFormat.no("invalid", "limit must be from 1 to \(Dispatcher.alertsMaxLimit), got \(Log.token(text))")
+            }
+            limit = n
+        }
+        try session.refresh()
+        let alerts = try session.alerts(after: after, limit: limit)
+        var out: [UInt8] = []
+        for alert in alerts { out += ReplyFormat.item("ALERT") { ReplyFormat.alert(alert, into: &$0) } }
+        return out + ReplyFormat.ok { $0.attribute("count", String(alerts.count)) }
+    }
+}
+
+extension ReplyFormat {
+    static func alert(_ a: Alert, into line: inout LineEncoder) {
+        line.attribute("seq", String(a.seq))
+        line.attribute("time", a.time.description)
+        line.attribute("kind", a.kind.rawValue)
+        line.attribute("key", a.key?.value ?? "")
+        line.attribute("machine", a.machine?.value ?? "")
+        line.attribute("ip", a.ip)
+        line.attribute("details", a.details)
+    }
+
+    /// KEY ROTATE's answer: the new key, its secret, the old key and its new expiry.
+    static func rotated(_ r: RotatedKey, secret: Secret) -> [UInt8] {
+        ok {
+            key(r.new, into: &$0)
+            $0.attribute("secret", plainBytes: secret.bytes)
+            $0.attribute("rotated", r.old.id.value)
+            $0.attribute("old-expires", r.old.expires?.description ?? "")
+        }
+    }
+}
