@@ -24,6 +24,10 @@ public enum Validation {
     /// `allowingLineBreaks` lets a description hold LF and TAB.
     public static func text(_ value: String, field: String, length: ClosedRange<Int>,
                             allowingLineBreaks: Bool = false) throws(ValidationError) -> String {
+        // Printable ASCII (VERIFY's ip=, most names): no control character, one scalar a byte,
+        // and no Unicode property lookup.
+        let utf8 = value.utf8
+        if length.contains(utf8.count), utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return value }
         var count = 0
         for scalar in value.unicodeScalars {
             count += 1

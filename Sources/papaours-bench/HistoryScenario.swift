@@ -29,9 +29,16 @@ struct HistoryScenario {
             for target in r % 2 == 0 ? [Target.off, .on] : [.on, .off] {
                 guard daemon.isRunning else { throw BenchError("papaoursd died:\n\(daemon.logTail())") }
                 try setRecording(target == .on, daemon: daemon)
-                results[target] = try LoadGenerator.run(path: launcher.daemonSocket, workload: VerifyWorkload(keys: keys, floor: false, addresses: true),
-                                                        clients: HistoryScenario.cell.clients, depth: HistoryScenario.cell.depth,
-                                                        seconds: options.seconds)
+                // The daemon's CPU over the batch, its writer's flushes included: what recording costs,
+                // whatever else runs on the machine.
+                let cpuBefore = daemon.cpuSeconds()
+                var result = try LoadGenerator.run(path: launcher.daemonSocket, workload: VerifyWorkload(keys: keys, floor: false, addresses: true),
+                                                   clients: HistoryScenario.cell.clients, depth: HistoryScenario.cell.depth,
+                                                   seconds: options.seconds)
+                if let before = cpuBefore, let after = daemon.cpuSeconds(), result.replies > 0 {
+                    result.serverCPUPerReply = (after - before) * 1e6 / Double(result.replies)
+                }
+                results[target] = result
                 output.batch("history run \(r + 1)/\(options.runs) \(HistoryScenario.cell)", target.rawValue, results[target]!)
             }
             runs.append(results)

@@ -209,7 +209,15 @@ struct Report {
             let cost = 1 - on.ops / off.ops
             output.line(output.markdown ? "\nrecording on ÷ off: **\(fixed(on.ops / off.ops, 3))×** (cost \(fixed(cost * 100, 1)) %)"
                         : "recording on / off: \(fixed(on.ops / off.ops, 3))x (cost \(fixed(cost * 100, 1)) %)")
-            checks.append(("usage history costs ≤ 5 % of VERIFY at \(HistoryScenario.cell)", "\(fixed(cost * 100, 1)) %", cost <= 0.05))
+            // Judged on the daemon's CPU per VERIFY (its flushes included), which other processes
+            // on the machine do not move as they move throughput.
+            let cpu = { (target: HistoryScenario.Target) in median(runs.compactMap { $0[target]?.serverCPUPerReply }) }
+            let (cpuOn, cpuOff) = (cpu(.on), cpu(.off))
+            let cpuCost = cpuOn / cpuOff - 1
+            output.line("daemon CPU per VERIFY: \(fixed(cpuOff, 3)) µs off, \(fixed(cpuOn, 3)) µs on (\(cpuCost >= 0 ? "+" : "")\(fixed(cpuCost * 100, 1)) %)")
+            checks.append(("usage history costs ≤ 5 % of VERIFY at \(HistoryScenario.cell) (daemon CPU per VERIFY)",
+                           "\(cpuCost >= 0 ? "+" : "")\(fixed(cpuCost * 100, 1)) % (\(fixed(cpuOn, 3)) vs \(fixed(cpuOff, 3)) µs); ops cost \(fixed(cost * 100, 1)) %",
+                           cpuCost <= 0.05))
         }
         output.table(["history database", "entries", "bytes", "bytes an entry"], cost.databases.map { db in
             [db.name, grouped(Double(db.entries)), grouped(Double(db.bytes)), db.entries == 0 ? "—" : fixed(Double(db.bytes) / Double(db.entries), 1)]
