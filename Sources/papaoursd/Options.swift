@@ -1,6 +1,6 @@
 /// papaoursd's command line.
 struct Options {
-    enum Mode { case serve, checkConfig, restore, version, help }
+    enum Mode { case serve, checkConfig, restore, clusterInit, version, help }
 
     var mode = Mode.serve
     var configPath = "/etc/papaours/papaoursd.conf"
@@ -15,6 +15,7 @@ struct Options {
     usage: papaoursd [--config FILE] [--socket PATH] [--database DIR] [--log-level LEVEL]
            papaoursd --check-config [--config FILE]
            papaoursd --restore FILE [--database DIR] [--force]
+           papaoursd --cluster-init [--config FILE] [--database DIR]
            papaoursd --version | --help
 
       --config FILE      configuration file (default /etc/papaours/papaoursd.conf)
@@ -24,6 +25,9 @@ struct Options {
       --check-config     check the configuration file, print what is wrong, and exit
       --restore FILE     put the backup FILE (from papaoursctl backup) in place of the
                          database, papaoursd stopped; --force replaces a non-empty one
+      --cluster-init     create the fleet's schema in the empty PostgreSQL database of
+                         the configuration's cluster line, copy the local store into
+                         it, and exit (see FLEET in papaoursd(8))
       --version          print the version and exit
       --help             print this help and exit
 
@@ -62,6 +66,7 @@ struct Options {
                 options.restoreFile = try value()
                 options.mode = .restore
             case "--force": try flag(); options.force = true
+            case "--cluster-init": try flag(); options.mode = .clusterInit
             case "--version": try flag(); options.mode = .version
             case "--help", "-h": try flag(); options.mode = .help
             default:
