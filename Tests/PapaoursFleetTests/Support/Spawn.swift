@@ -33,3 +33,16 @@ func spawn(_ argv: [String], in directory: String? = nil) throws -> Run {
     let exited = (status & 0x7F) == 0
     return Run(status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), output: output)
 }
+
+/// Starts `argv` and leaves it running, its output to /dev/null (reaped by init once we exit);
+/// give it a session of its own (setsid) to outlive a kill of our process group.
+func spawnDetached(_ argv: [String]) {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for fd: Int32 in [0, 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+    let cArgs = argv.map { strdup($0) } + [nil]
+    defer { for arg in cArgs { free(arg) } }
+    var pid: pid_t = 0
+    _ = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
+}
