@@ -7,7 +7,7 @@ out=.build/fuzz
 mkdir -p "$out"
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g -I Sources/CSodium -I "$out")
 swiftc "${flags[@]}" -module-name PapaoursCore -wmo -emit-module -emit-module-path "$out/PapaoursCore.swiftmodule" \
-  -c -o "$out/core.o" Sources/PapaoursCore/*.swift
+  -c -o "$out/core.o" $(find Sources/PapaoursCore -name "*.swift" | sort)
 swiftc "${flags[@]}" -module-name PapaoursProtocol -wmo -emit-module -emit-module-path "$out/PapaoursProtocol.swiftmodule" \
   -c -o "$out/protocol.o" Sources/PapaoursProtocol/*.swift
 swiftc "${flags[@]}" -module-name RequestFuzzer Fuzz/RequestFuzzer.swift "$out/core.o" "$out/protocol.o" -lsodium \
