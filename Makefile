@@ -7,7 +7,7 @@ DESTDIR ?=
 SWIFT ?= swift
 RUN_DIR := $(CURDIR)/run
 # Debian packages the build, the tests and `make run` need.
-DEPS := pkg-config liblmdb-dev libsodium-dev mandoc socat lmdb-utils python3 procps
+DEPS := pkg-config liblmdb-dev libsodium-dev libpq-dev mandoc socat lmdb-utils python3 procps
 BENCH_DEPS := redis-server
 
 .PHONY: help deps gate-deps build release run test lint bench install uninstall clean fuzz stress sanitize deb test-packaging
@@ -20,7 +20,7 @@ help:
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=    make uninstall"
 	@echo "make deb        dist/papaours_<version>_amd64.deb (the recommended way to install on a host)"
 	@echo "make fuzz       libFuzzer run (FUZZ_SECONDS=300)   make stress   20 SIGKILLs, longer fuzz"
-	@echo "make gate-deps  nginx, caddy, systemd for the HTTP gate's tests (their services not started)"
+	@echo "make gate-deps  nginx, caddy, systemd, postgresql for the tests (their services not started)"
 
 # Installs only the Debian packages that are missing; silent when nothing is.
 deps:
@@ -35,9 +35,10 @@ deps:
 	fi
 
 # nginx and Caddy for tests/http-gate.sh (systemd-socket-activate for the gate's activation test),
-# installed without starting the distribution's own services (a policy-rc.d that refuses during
+# and PostgreSQL for the fleet's tests (they run a throwaway cluster of their own with initdb and
+# pg_ctl, never the distribution's), installed without starting the distribution's own services (a policy-rc.d that refuses during
 # the install; one already there is put back after).
-GATE_DEPS := nginx caddy systemd
+GATE_DEPS := nginx caddy systemd postgresql
 gate-deps:
 	@missing=""; for p in $(GATE_DEPS); do \
 	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \

@@ -4,7 +4,7 @@
 # The binaries are built with the Swift runtime linked in (--static-swift-stdlib):
 # the toolchain's libswiftCore.so and friends under /opt/swift belong to no
 # Debian package, so a dynamically linked binary would not run where the
-# toolchain is absent. What remains dynamic (libc, libstdc++, liblmdb,
+# toolchain is absent. What remains dynamic (libc, libstdc++, liblmdb, libpq,
 # libsodium) comes from Debian packages, found with dpkg -S and versioned
 # with dpkg-shlibdeps when it is available.
 #

@@ -54,7 +54,7 @@ check "dist/papaours_${version}_$(dpkg --print-architecture).deb exists" test -f
 field() { dpkg-deb -f "$deb" "$1"; }
 check "Package: papaours" test "$(field Package)" == papaours
 depends=$(field Depends)
-for dep in libc6 liblmdb0 libsodium23 libstdc++6; do
+for dep in libc6 liblmdb0 libsodium23 libpq5 libstdc++6; do
     check "Depends on $dep" grep -qE "(^|, )${dep//+/\\+}( |,|$)" <<< "$depends"
 done
 check "Depends on systemd | adduser (for the system user)" grep -q "systemd | adduser" <<< "$depends"

@@ -38,8 +38,18 @@ public struct Configuration: Sendable, Equatable {
     /// Event loops; 0 means one per CPU.
     public var threads = 0
     public var logLevel = LogLevel.info
+    /// The fleet's PostgreSQL (a libpq conninfo, never with a password); nil: a standalone host.
+    public var cluster: String?
+    /// This host's name in the fleet; nil: the system host name (`effectiveHostName`).
+    public var hostName: String?
+    /// Milliseconds between two looks at the change sequence, in case a notification was lost.
+    public var clusterPoll = 1000
+    /// Milliseconds without news from PostgreSQL after which VERIFY fails closed; nil: never.
+    public var clusterMaxStale: Int?
 
     public init() {}
+
+    public var effectiveHostName: String { hostName ?? ClusterSettings.systemHostName() }
 }
 
 /// A line of the configuration file that is wrong: `FILE:LINE: message`.
@@ -71,6 +81,10 @@ extension Configuration {
             ("page-walk-at-open-limit", String(pageWalkAtOpenLimit), String(next.pageWalkAtOpenLimit)),
             ("http-socket", Log.token(httpSocketPath ?? "(none)"), Log.token(next.httpSocketPath ?? "(none)")),
             ("http-listen", httpListen.map(\.description).joined(separator: ","), next.httpListen.map(\.description).joined(separator: ",")),
+            ("cluster", cluster == nil ? "off" : "postgresql", next.cluster == nil ? "off" : "postgresql"),
+            ("host-name", Log.token(effectiveHostName), Log.token(next.effectiveHostName)),
+            ("cluster-poll", ClusterSettings.duration(clusterPoll), ClusterSettings.duration(next.clusterPoll)),
+            ("cluster-max-stale", clusterMaxStale.map(ClusterSettings.duration) ?? "off", next.clusterMaxStale.map(ClusterSettings.duration) ?? "off"),
         ]
         return settings.filter { $0.1 != $0.2 }.map { "\($0.0) \($0.1) → \($0.2)" }
     }
@@ -86,6 +100,10 @@ extension Configuration {
         applied.pageWalkAtOpenLimit = pageWalkAtOpenLimit
         applied.httpSocketPath = httpSocketPath
         applied.httpListen = httpListen
+        applied.cluster = cluster
+        applied.hostName = hostName
+        applied.clusterPoll = clusterPoll
+        applied.clusterMaxStale = clusterMaxStale
         return applied
     }
 }

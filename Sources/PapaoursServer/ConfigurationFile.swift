@@ -39,6 +39,8 @@ public enum ConfigurationFile {
         var warnings: [ConfigurationError] = []
         var lineNumber = 0
         var httpSocketLine = 0
+        var maxStaleLine = 0
+        var clusterOnlyLines: [(Int, String)] = []
         // Lines are cut on LF bytes: as Characters, CR LF would be one and a Windows file one line.
         for rawLine in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -152,6 +154,33 @@ public enum ConfigurationFile {
                     if v == "on" || v == "off" { config.usageHistory = v == "on" } else { fail("usage-history must be on or off, got \"\(v)\"") }
                 }
             case "threads": if let n = integer(0...256) { config.threads = n }
+            case "cluster":
+                guard args.count == 2, args[0] == "postgresql" else {
+                    fail("cluster takes: cluster postgresql \"<libpq conninfo>\" (the only store of record is PostgreSQL)")
+                    continue
+                }
+                if let problem = ClusterSettings.problem(conninfo: args[1]) { fail("cluster: \(problem)") } else { config.cluster = args[1] }
+            case "host-name":
+                if let v = one() {
+                    if let problem = ClusterSettings.problem(hostName: v) { fail(problem) } else { config.hostName = v }
+                    clusterOnlyLines.append((lineNumber, directive))
+                }
+            case "cluster-poll":
+                if let v = one() {
+                    if let ms = ClusterSettings.milliseconds(v), (50...60_000).contains(ms) { config.clusterPoll = ms }
+                    else { fail("cluster-poll must be a duration from 50ms to 60s such as 500ms or 1s, got \"\(v)\"") }
+                    clusterOnlyLines.append((lineNumber, directive))
+                }
+            case "cluster-max-stale":
+                if let v = one() {
+                    if v == "off" { config.clusterMaxStale = nil }
+                    else if let ms = ClusterSettings.milliseconds(v), (1000...7 * 86_400_000).contains(ms) {
+                        config.clusterMaxStale = ms
+                        maxStaleLine = lineNumber
+                    }
+                    else { fail("cluster-max-stale must be off or a duration from 1s to 7d such as 30s, 5m or 2h, got \"\(v)\"") }
+                    clusterOnlyLines.append((lineNumber, directive))
+                }
             case "log-level":
                 if let v = one() {
                     if let level = LogLevel(name: v) { config.logLevel = level } else { fail("log-level must be error, warning, info or debug, got \"\(v)\"") }
@@ -162,6 +191,14 @@ public enum ConfigurationFile {
         }
         if let path = config.httpSocketPath, path == config.socketPath {
             errors.append(ConfigurationError(file: file, line: httpSocketLine, message: "http-socket \(path) is the main socket's path: give the HTTP gate a socket of its own"))
+        }
+        if let stale = config.clusterMaxStale, stale <= config.clusterPoll {
+            errors.append(ConfigurationError(file: file, line: maxStaleLine, message: "cluster-max-stale (\(ClusterSettings.duration(stale))) must be longer than cluster-poll (\(ClusterSettings.duration(config.clusterPoll))), or VERIFY would fail closed between two polls"))
+        }
+        if config.cluster == nil {
+            for (line, directive) in clusterOnlyLines {
+                warnings.append(ConfigurationError(file: file, line: line, message: "\(directive) has no effect without a cluster line"))
+            }
         }
         if let reserved = config.reservedConnections, reserved >= config.maxConnections {
             errors.append(ConfigurationError(file: file, line: 0, message: "reserved-connections (\(reserved)) must be less than max-connections (\(config.maxConnections)), or no one but root and administrators could connect"))

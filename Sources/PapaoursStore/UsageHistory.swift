@@ -232,6 +232,12 @@ public struct ActivityChange: Sendable, Equatable {
     public var keepHoursFrom: UInt32
     public var revokedAlerted: Timestamp?
     public var spikeAlerted: Timestamp?
+
+    public init(activity: KeyActivity, keepDaysFrom: UInt32 = 0, keepHoursFrom: UInt32 = 0,
+                revokedAlerted: Timestamp? = nil, spikeAlerted: Timestamp? = nil) {
+        (self.activity, self.keepDaysFrom, self.keepHoursFrom) = (activity, keepDaysFrom, keepHoursFrom)
+        (self.revokedAlerted, self.spikeAlerted) = (revokedAlerted, spikeAlerted)
+    }
 }
 
 /// A source whose refusals of unknown keys reached the `failures` threshold (decided by the

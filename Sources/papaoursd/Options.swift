@@ -1,6 +1,6 @@
 /// papaoursd's command line.
 struct Options {
-    enum Mode { case serve, checkConfig, restore, version, help }
+    enum Mode { case serve, checkConfig, restore, clusterInit, version, help }
 
     var mode = Mode.serve
     var configPath = "/etc/papaours/papaoursd.conf"
@@ -17,6 +17,7 @@ struct Options {
     usage: papaoursd [--config FILE] [--socket PATH] [--database DIR] [--log-level LEVEL]
            papaoursd --check-config [--config FILE]
            papaoursd --restore FILE [--database DIR] [--force]
+           papaoursd --cluster-init [--config FILE] [--database DIR]
            papaoursd --version | --help
 
       --config FILE      configuration file (default /etc/papaours/papaoursd.conf)
@@ -29,6 +30,9 @@ struct Options {
       --test-clock-file PATH
                          for tests only: move the daemon's clock by the number of
                          seconds PATH holds (read again whenever it changes)
+      --cluster-init     create the fleet's schema in the empty PostgreSQL database of
+                         the configuration's cluster line, copy the local store into
+                         it, and exit (see FLEET in papaoursd(8))
       --version          print the version and exit
       --help             print this help and exit
 
@@ -68,6 +72,7 @@ struct Options {
                 options.mode = .restore
             case "--force": try flag(); options.force = true
             case "--test-clock-file": options.testClockFile = try value()
+            case "--cluster-init": try flag(); options.mode = .clusterInit
             case "--version": try flag(); options.mode = .version
             case "--help", "-h": try flag(); options.mode = .help
             default:

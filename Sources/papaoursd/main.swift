@@ -1,5 +1,6 @@
 import CPapaoursSystem
 import PapaoursCore
+import PapaoursFleet
 import PapaoursServer
 import PapaoursStore
 #if canImport(Glibc)
@@ -60,7 +61,7 @@ case .help:
 case .version:
     FileOutput.standardOutput("papaoursd \(Server.version) (protocol 1)")
     exit(0)
-case .checkConfig, .serve, .restore:
+case .checkConfig, .serve, .restore, .clusterInit:
     break
 }
 
@@ -76,6 +77,11 @@ if options.mode == .checkConfig {
     // What the start would refuse, short of binding and opening.
     if let problem = SocketDirectory.problem(for: parsed.configuration.socketPath) {
         FileOutput.standardError("papaoursd: socket \(parsed.configuration.socketPath): \(problem)")
+        exit(1)
+    }
+    // libpq's own reading of the conninfo, beyond the form ConfigurationFile checks.
+    if let conninfo = parsed.configuration.cluster, let problem = PGConnection.problem(conninfo: conninfo) {
+        FileOutput.standardError("papaoursd: \(options.configPath): cluster: \(problem)")
         exit(1)
     }
     FileOutput.standardOutput("configuration OK")
@@ -96,6 +102,13 @@ if options.mode == .restore, let file = options.restoreFile {
     } catch {
         fail("restore refused: \(error.message)", status: 1)
     }
+}
+
+if options.mode == .clusterInit {
+    guard let conninfo = configuration.cluster else {
+        fail("--cluster-init needs a cluster line in \(options.configPath): cluster postgresql \"<libpq conninfo>\"", status: 1)
+    }
+    fail(clusterInit(conninfo: conninfo, configuration: configuration), status: 1)
 }
 
 let notifier = SystemdNotifier()

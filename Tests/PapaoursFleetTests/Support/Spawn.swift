@@ -1,0 +1,48 @@
+import Foundation
+
+struct Run {
+    let status: Int32
+    let output: String
+}
+
+/// Runs `argv` to its end with posix_spawn and waitpid, stdout and stderr into one file read
+/// back after: Foundation's Process can miss the exit of a child whose own child (pg_ctl's
+/// postmaster) lives on.
+func spawn(_ argv: [String], in directory: String? = nil) throws -> Run {
+    var template = Array("/tmp/papaours-spawn-XXXXXX".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard fd >= 0 else { throw POSIXError(.EIO) }
+    let outputPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    defer { close(fd); unlink(outputPath) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, fd, 1)
+    posix_spawn_file_actions_adddup2(&actions, fd, 2)
+    // env -C: the child's working directory (posix_spawn's own chdir is not in Glibc's module).
+    let argv = directory.map { ["/usr/bin/env", "-C", $0] + argv } ?? argv
+    let cArgs = argv.map { strdup($0) } + [nil]
+    defer { for arg in cArgs { free(arg) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
+    guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    let exited = (status & 0x7F) == 0
+    return Run(status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), output: output)
+}
+
+/// Starts `argv` and leaves it running, its output to /dev/null (reaped by init once we exit);
+/// give it a session of its own (setsid) to outlive a kill of our process group.
+func spawnDetached(_ argv: [String]) {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for fd: Int32 in [0, 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+    let cArgs = argv.map { strdup($0) } + [nil]
+    defer { for arg in cArgs { free(arg) } }
+    var pid: pid_t = 0
+    _ = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
+}
