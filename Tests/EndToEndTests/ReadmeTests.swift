@@ -26,7 +26,7 @@ import Testing
         let readme = try String(contentsOfFile: Self.repository + "/README.md", encoding: .utf8)
         let blocks = Self.testedBlocks(of: readme)
         #expect(blocks.map(\.0) == ["sh", "sh", "sh", "sh", "sh", "python"],
-                "the setup, the walk-through, rights, a grant, VERIFY by hand, Python")
+                "the setup, the walk-through, a grant, rights, VERIFY by hand, Python")
         let shell = blocks.filter { $0.0 == "sh" }.map(\.1).joined()
         #expect(shell.range(of: "<[A-Za-z_-]+>", options: .regularExpression) == nil, "no <placeholder>, which bash takes for a redirection")
 
