@@ -28,6 +28,9 @@ public struct Right: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public var description: String { "\(permission):\(operation.rawValue)" }
 
+    /// The inverse of `list`: rights comma-separated, as records and replies carry them.
+    public static func listText(_ rights: [Right]) -> String { rights.map(\.description).joined(separator: ",") }
+
     /// By their text, as lists show them.
     public static func < (a: Right, b: Right) -> Bool { a.description < b.description }
 }

@@ -64,7 +64,7 @@ public enum Message: String, Sendable, CaseIterable {
     case roleCreated, roleUpdated, roleDeleted, groupCreated, groupUpdated, groupDeleted, noRoles, noGroups
     case hRights, hPerimeter, hGroups, hProtected, hRolesAndGroups, hRight, hOperation, hSource, hKind
     case opRead, opWrite, opDelete, opArchive, perimeterAll, kindRole, kindGroup, yes, no
-    case sourceRole, sourceRoleInGroup, noRights, rightsHeading, outsidePerimeter
+    case sourceRole, sourceRoleInGroup, noRights, rightsHeading
     case roleNotFound, groupNotFound, roleExists, groupExists, roleHeld, groupHeld, forbiddenReach, permRightsAdmin
     case perimeterComma, badRoleName, hCreatedMasculine, hCreatedByMasculine, hUpdatedMasculine, sourceSeparator
     case actRoleCreate, actRoleEdit, actRoleDelete, actGroupCreate, actGroupEdit, actGroupDelete
@@ -520,7 +520,6 @@ public enum Message: String, Sendable, CaseIterable {
         case .noRights: ("No access right: no role or group of this machine applies to its organisation",
                          "Aucun droit d'accès : aucun rôle ni groupe de cette machine ne s'applique à son organisation de rattachement")
         case .rightsHeading: ("Access rights", "Droits d'accès")
-        case .outsidePerimeter: ("{0}: its perimeter does not hold {1}", "{0} : son périmètre n'inclut pas {1}")
         case .roleNotFound: ("no role '{0}' (see 'papaoursctl role list')", "aucun rôle « {0} » (voir « papaoursctl role list »)")
         case .groupNotFound: ("no group '{0}' (see 'papaoursctl group list')", "aucun groupe « {0} » (voir « papaoursctl group list »)")
         case .roleExists: ("a role named '{0}' already exists", "un rôle nommé « {0} » existe déjà")

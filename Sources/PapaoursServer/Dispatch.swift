@@ -132,7 +132,7 @@ struct Dispatcher {
                 return .reply(try verify(request, uid: connection.peer.uid, usage: &usage))
             case .backup:
                 guard connection.access.scope(of: verb.requiredPermission) == nil else {
-                    connection.takeLineDescriptor().map { _ = SystemCall.close($0) }
+                    if let passed = connection.takeLineDescriptor() { SystemCall.close(passed) }
                     return .reply(ReplyFormat.no("forbidden", "a backup holds the machines of every organisation: BACKUP needs grants that are not limited to organisations"))
                 }
                 guard let fd = connection.takeLineDescriptor() else {

@@ -76,7 +76,7 @@ struct GateResponder {
             ("X-Papaours-Organization", machine.organization),
             ("X-Papaours-Roles", machine.roles.joined(separator: ",")),
             ("X-Papaours-Groups", machine.groups.joined(separator: ",")),
-            ("X-Papaours-Rights", machine.rights.map(\.description).joined(separator: ",")),
+            ("X-Papaours-Rights", Right.listText(machine.rights)),
             ("X-Papaours-Key", identity.keyID),
             ("X-Papaours-Key-Label", identity.label),
         ]

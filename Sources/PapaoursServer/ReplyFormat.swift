@@ -17,13 +17,13 @@ enum ReplyFormat {
         line.attribute("keys", String(keys))
         line.attribute("groups", m.groups.joined(separator: ","))
         line.attribute("protected", m.protected ? "yes" : "no")
-        line.attribute("rights", m.rights.map(\.description).joined(separator: ","))
+        line.attribute("rights", Right.listText(m.rights))
     }
 
     static func role(_ r: RoleRecord, machines: Int, into line: inout LineEncoder) {
         line.attribute("name", r.name)
         line.attribute("description", r.description)
-        line.attribute("rights", r.rights.map(\.description).joined(separator: ","))
+        line.attribute("rights", Right.listText(r.rights))
         line.attribute("perimeter", r.perimeter.description)
         line.attribute("protected", r.protected ? "yes" : "no")
         line.attribute("created", r.created.description)

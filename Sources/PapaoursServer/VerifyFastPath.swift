@@ -96,7 +96,7 @@ struct MachineReply {
         tail.attribute("organization", machine.organization)
         tail.attribute("roles", machine.roles.joined(separator: ","))
         tail.attribute("groups", machine.groups.joined(separator: ","))
-        tail.attribute("rights", machine.rights.map(\.description).joined(separator: ","))
+        tail.attribute("rights", Right.listText(machine.rights))
         self.tail = [UInt8(ascii: " ")] + tail.bytes + [0x0A]
     }
 

@@ -57,7 +57,7 @@ public enum Decisions {
         log.change("status", from: old.status.rawValue, to: new.status.rawValue)
         log.change("groups", from: old.groups.joined(separator: ","), to: new.groups.joined(separator: ","))
         log.change("protected", from: yesNo(old.protected), to: yesNo(new.protected))
-        log.change("rights", from: text(old.rights), to: text(new.rights))
+        log.change("rights", from: Right.listText(old.rights), to: Right.listText(new.rights))
         new.updated = now
         builder.record(.putMachine(new))
         builder.journal(.machineEdit, target: new.id.value, machine: new.id, log)

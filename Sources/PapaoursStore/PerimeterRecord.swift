@@ -19,7 +19,7 @@ protocol PerimeterRecord: Sendable {
 }
 
 extension RoleRecord: PerimeterRecord {
-    var memberText: String { rights.map(\.description).joined(separator: ",") }
+    var memberText: String { Right.listText(rights) }
     mutating func setMembers(_ text: String) throws { rights = try Validation.rights(text) }
     static var noun: String { "role" }
     static var membersField: String { "rights" }

@@ -22,7 +22,7 @@ enum RecordCoding {
         w.time(m.updated)
         w.shortText(m.groups.joined(separator: ","))
         w.u8(m.protected ? 1 : 0)
-        w.shortText(m.rights.map(\.description).joined(separator: ","))
+        w.shortText(Right.listText(m.rights))
         return w.bytes
     }
 
@@ -53,7 +53,7 @@ enum RecordCoding {
         var w = RecordWriter(version: layout)
         w.shortText(role.name)
         w.shortText(role.description)
-        w.shortText(role.rights.map(\.description).joined(separator: ","))
+        w.shortText(Right.listText(role.rights))
         write(role.perimeter, into: &w)
         w.u8(role.protected ? 1 : 0)
         w.time(role.created)

@@ -74,12 +74,6 @@ extension RecordReading {
         return record
     }
 
-    /// A machine's effective rights as the view holds its roles and groups now.
-    func effectiveRights(of machine: MachineRecord) throws -> [Right] {
-        try EffectiveRights.rights(organization: machine.organization, roles: machine.roles, groups: machine.groups,
-                                   role: { try role(name: $0) }, group: { try group(name: $0) })
-    }
-
     func existingKey(_ ref: String) throws -> KeyRecord {
         guard let record = try key(ref: ref) else { throw StoreError(.notFound, "no key \(ChangeLog.quoted(ref))") }
         return record

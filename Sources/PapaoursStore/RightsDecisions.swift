@@ -204,6 +204,5 @@ extension Decisions {
         }
     }
 
-    static func text(_ rights: [Right]) -> String { rights.map(\.description).joined(separator: ",") }
     static func yesNo(_ flag: Bool) -> String { flag ? "yes" : "no" }
 }
