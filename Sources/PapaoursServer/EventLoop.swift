@@ -30,8 +30,6 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private let mailbox = Locked<[(UInt64, [UInt8])]>([])
     /// Accepted sockets handed over by another loop, with their peers.
     private let incoming = Locked<[(Int32, PeerCredentials, GateListener.Transport?)]>([])
-    /// Kept open to be closed when out of descriptors, so that a client can still be told `NO busy`.
-    private var spareFD: Int32 = -1
     /// Connections this loop serves (or has been handed), for spreading new ones.
     let load = Atomic<Int>(0)
     /// Every loop, this one included; set before the loops start.
@@ -67,7 +65,6 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
             throw ServerError("cannot watch the event loop's eventfd")
         }
         watchListeners(true)
-        spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
     }
 
     /// Adds (or removes) the listening sockets, the HTTP gate's too; EPOLLEXCLUSIVE: one loop
@@ -100,7 +97,6 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         thread?.join()
         close(epfd)
         close(wakeFD)
-        if spareFD >= 0 { close(spareFD) }
     }
 
     func wake() { _ = papa_eventfd_signal(wakeFD) }
@@ -177,10 +173,10 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
     private func acceptConnections(on listenFD: Int32, gate: GateListener.Transport?, now: Int64) {
         for _ in 0..<64 {
             let fd: Int32
-            switch SystemCall.run("accept4", { papa_accept(listenFD) }) {
+            switch shared.spare.accept(listenFD) {
             case .success(let accepted): fd = accepted
             case .failure(let error) where error.wouldBlock: return
-            case .failure(let error) where error.outOfDescriptors && refuseWithSpareDescriptor(on: listenFD, gate: gate): continue
+            case .failure(let error) where error.outOfDescriptors && refuseWithSpare(on: listenFD, gate: gate): continue
             case .failure(let error) where error.outOfDescriptors || error.code == ENOBUFS || error.code == ENOMEM:
                 // Out of descriptors: stop listening for a moment instead of spinning on a ready listener.
                 Log.warning("cannot accept a connection: \(error); pausing accepts for 100 ms")
@@ -216,16 +212,13 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         close(fd)
     }
 
-    /// Out of descriptors: frees the spare to accept one client and tell it `NO busy`, then
-    /// takes the spare back. False when there was no spare to free.
-    private func refuseWithSpareDescriptor(on listenFD: Int32, gate: GateListener.Transport?) -> Bool {
-        guard spareFD >= 0 else { return false }
-        close(spareFD)
-        let accepted = try? SystemCall.run("accept4", { papa_accept(listenFD) }).get()
-        if let fd = accepted { refuse(fd, "too many connections: the daemon is out of file descriptors", gate: gate) }
-        spareFD = (try? SystemCall.run("open", { open("/dev/null", O_RDONLY | O_CLOEXEC) }).get()) ?? -1
-        if accepted != nil { Log.warning("refused a connection: out of file descriptors") }
-        return accepted != nil
+    /// Out of descriptors: one client told `NO busy` through the daemon's spare descriptor.
+    private func refuseWithSpare(on listenFD: Int32, gate: GateListener.Transport?) -> Bool {
+        let refused = shared.spare.refuseOne(on: listenFD) { fd in
+            refuse(fd, "too many connections: the daemon is out of file descriptors", gate: gate)
+        }
+        if refused { Log.warning("refused a connection: out of file descriptors") }
+        return refused
     }
 
     /// Starts serving an accepted socket, its slot taken: its first read.
@@ -514,7 +507,6 @@ final class EventLoop: WriteCompletionSink, @unchecked Sendable {
         lastTimerRun = now
         if acceptPausedUntil != 0 && now >= acceptPausedUntil && !shared.stopping.load(ordering: .relaxed) {
             acceptPausedUntil = 0
-            if spareFD < 0 { spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC) }
             watchListeners(true)
         }
         let lineLimit = Int64(configuration.lineTimeout) * 1000

@@ -67,6 +67,7 @@ public final class Server: @unchecked Sendable {
         shared.stopping.store(true, ordering: .releasing)
         for loop in loops { loop.wake() }
         for loop in loops { loop.join() }
+        shared.spare.close()
         shared.writer.stop()
     }
 }

@@ -11,6 +11,8 @@ final class SharedState: Sendable {
     let importStaging: ImportStaging
     let version: String
     let listenFD: Int32
+    /// Freed to refuse a client when out of descriptors; every accept goes through it.
+    let spare = SpareDescriptor()
     /// The HTTP gate's listeners; the loops watch listener i under token EventLoop.gateToken(i).
     let gates: [GateListener]
     let stopping = Atomic<Bool>(false)
