@@ -34,10 +34,12 @@ let package = Package(
         .testTarget(name: "PapaoursStoreTests", dependencies: ["PapaoursStore", "PapaoursCore"], exclude: ["Fixtures"]),
         .testTarget(name: "PapaoursServerTests", dependencies: ["PapaoursServer", "PapaoursStore", "PapaoursProtocol", "PapaoursCore"]),
         .testTarget(name: "PapaoursProtocolTests", dependencies: ["PapaoursProtocol", "PapaoursCore"]),
-        .testTarget(name: "PapaoursFleetTests", dependencies: ["PapaoursFleet", "PapaoursStore", "PapaoursCore"]),
+        // A throwaway PostgreSQL (initdb + pg_ctl) for the fleet's tests and the end-to-end ones.
+        .target(name: "PostgresHarness", dependencies: ["PapaoursFleet"], path: "Tests/PostgresHarness"),
+        .testTarget(name: "PapaoursFleetTests", dependencies: ["PapaoursFleet", "PapaoursStore", "PapaoursCore", "PostgresHarness"]),
         .testTarget(name: "PapaoursHTTPTests", dependencies: ["PapaoursHTTP"]),
         .testTarget(name: "CtlTests", dependencies: ["PapaoursCtlKit", "PapaoursClient", "PapaoursProtocol", "PapaoursCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["PapaoursClient", "PapaoursProtocol", "PapaoursStore", "PapaoursCore", "CPapaoursSystem"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PapaoursClient", "PapaoursProtocol", "PapaoursStore", "PapaoursCore", "CPapaoursSystem", "PostgresHarness"]),
     ],
     swiftLanguageModes: [.v6]
 )

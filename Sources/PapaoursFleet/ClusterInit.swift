@@ -4,7 +4,8 @@ import PapaoursStore
 /// `papaoursd --cluster-init`: makes the host's local store the first state of a new fleet.
 /// In one PostgreSQL transaction it creates the schema and copies every record, the whole
 /// audit journal and the change sequence in, so that the fleet starts where this host is.
-/// A database that already holds the schema is refused before anything is created.
+/// A database that already holds the schema is refused before anything is created. The local
+/// store is then marked as the new fleet's replica.
 public enum ClusterInit {
     public struct Summary: Sendable, Equatable {
         public var fleetID = ""
@@ -55,12 +56,19 @@ public enum ClusterInit {
                 return summary
             }
             try txn.commit()
+            do {
+                try store.join(fleet: summary.fleetID)
+            } catch {
+                throw Failure(reason: .store, message: "fleet \(summary.fleetID) was created, but the local store could not be marked as its replica (\(error.message)): empty the local database and start papaoursd, which then copies the fleet")
+            }
             return summary
         } catch let error as PGError {
             if error.sqlState == PGError.duplicateSchema {
                 throw Failure(reason: .exists, message: "another --cluster-init created schema \(schema.name) meanwhile: nothing changed here")
             }
             throw database(error)
+        } catch let error as Failure {
+            throw error
         } catch let error as StoreError {
             throw Failure(reason: .store, message: "cannot read the local store, nothing was created: \(error.message)")
         } catch {

@@ -58,6 +58,8 @@ struct Dispatcher {
                     $0.attribute("protocol", "1.1")
                     $0.attribute("user", connection.peer.user)
                     $0.attribute("uid", String(connection.peer.uid))
+                    // A fleet's hosts say which one answers; before permissions, which ends the line as in 1.0.
+                    if stats.fleet.link != .off { $0.attribute("host", stats.fleet.hostName) }
                     $0.attribute("permissions", connection.permissions.description)
                 })
             case .ping:
@@ -181,6 +183,9 @@ struct Dispatcher {
                     $0.attribute("writes", String(stats.writes.load(ordering: .relaxed)))
                     $0.attribute("commits", String(stats.commitLatency.count))
                     $0.attribute("store-check", stats.storeCheck.state.rawValue)
+                    $0.attribute("cluster", stats.fleet.link.name)
+                    $0.attribute("cluster-seq", String(store.changeSequence))
+                    $0.attribute("cluster-lag-ms", String(stats.fleet.lagMilliseconds))
                     $0.attribute("version", version)
                 })
             }
@@ -272,6 +277,7 @@ struct Dispatcher {
             }
         }
         if case .failure(let why) = Secret.classify(presented) { return .malformed(why) }
+        if stats.fleet.isStale { return .storeFailure(Dispatcher.staleReplica(stats.fleet)) }
         let tag = PresentedTag(of: presented)
         let now = Timestamp.now()
         if let hit = verifyCache.lookup(tag, commits: store.commits.load(ordering: .acquiring), now: now.seconds) {
@@ -290,6 +296,11 @@ struct Dispatcher {
         } catch {
             return .storeFailure(StoreError(any: error))
         }
+    }
+
+    /// `cluster-max-stale` passed with nothing heard from PostgreSQL: VERIFY fails closed.
+    static func staleReplica(_ fleet: FleetStatus) -> StoreError {
+        StoreError(.unavailable, "this host has heard nothing from the store of record (PostgreSQL) for \(fleet.silentMilliseconds / 1000) s, more than cluster-max-stale allows: its keys may be out of date")
     }
 
     /// Counts a verdict by its result (or `result`, when the caller refused it after): STATS,

@@ -13,11 +13,18 @@ public final class Server: @unchecked Sendable {
     private var loops: [EventLoop] = []
     /// RLIMIT_NOFILE, raised to its hard limit at start: max-connections is kept within it.
     private let descriptorLimit: Int
+    private let follower: (any ChangeFollower)?
+    private var followerThread: OSThread?
 
-    public init(configuration: Configuration, store: Store, listener: ListeningSocket, gates: [GateListener] = []) throws {
-        let stats = ServerStats(started: Timestamp.now().seconds)
+    /// A fleet's host passes its PostgreSQL (`storeOfRecord`), what follows the others'
+    /// changes, and the status they share; a lone host none of them.
+    public init(configuration: Configuration, store: Store, listener: ListeningSocket, gates: [GateListener] = [],
+                storeOfRecord: (any StoreOfRecord)? = nil, follower: (any ChangeFollower)? = nil, fleet: FleetStatus? = nil) throws {
+        let stats = ServerStats(started: Timestamp.now().seconds,
+                                fleet: fleet ?? FleetStatus(hostName: configuration.effectiveHostName, inFleet: false))
         stats.storeCheck.expect(store)
-        let writer = try Writer(store: store, stats: stats)
+        self.follower = follower
+        let writer = try Writer(store: store, stats: stats, storeOfRecord: storeOfRecord)
         let count = configuration.threads > 0 ? configuration.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         descriptorLimit = DescriptorBudget.raiseLimit()
         shared = SharedState(store: store, writer: writer, stats: stats, version: Server.version,
@@ -32,6 +39,7 @@ public final class Server: @unchecked Sendable {
     public func start() {
         shared.writer.start()
         for loop in loops { loop.start() }
+        if let follower { followerThread = OSThread(name: "papaours-follow") { follower.run() } }
     }
 
     /// Called about once a second from the first loop (systemd's watchdog rides on it).
@@ -69,5 +77,7 @@ public final class Server: @unchecked Sendable {
         for loop in loops { loop.join() }
         shared.spare.close()
         shared.writer.stop()
+        follower?.stop()
+        followerThread?.join()
     }
 }

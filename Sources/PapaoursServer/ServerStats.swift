@@ -1,4 +1,5 @@
 import PapaoursCore
+import PapaoursStore
 import Synchronization
 
 /// Counters STATS and /metrics report, shared by the loops and the writer.
@@ -16,8 +17,13 @@ public final class ServerStats: Sendable {
     let gateResponses = GateStatusCounters()
     /// The background walk of the store's pages, and what it found.
     public let storeCheck = StoreCheck()
+    /// The fleet as this host knows it (`cluster=off` on a lone host).
+    public let fleet: FleetStatus
 
-    public init(started: Int64) { self.started = started }
+    public init(started: Int64, fleet: FleetStatus) {
+        self.started = started
+        self.fleet = fleet
+    }
 
     func record(_ result: VerifyResult) {
         if result == .ok {

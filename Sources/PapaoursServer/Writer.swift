@@ -42,9 +42,13 @@ final class Writer: @unchecked Sendable {
     /// Where the sweep of idle keys' old history resumes.
     private var sweptTo: KeyID?
 
-    init(store: Store, stats: ServerStats) throws {
+    /// The fleet's PostgreSQL, where each batch is made durable before the local store applies it.
+    private let storeOfRecord: (any StoreOfRecord)?
+
+    init(store: Store, stats: ServerStats, storeOfRecord: (any StoreOfRecord)? = nil) throws {
         self.store = store
         self.stats = stats
+        self.storeOfRecord = storeOfRecord
         snapshot = try Snapshot(store: store)
         wakeFD = papa_eventfd()
     }
@@ -94,7 +98,11 @@ final class Writer: @unchecked Sendable {
         var sets: [ChangeSet] = []
         var alerts: [Alert] = []
         var sweep: KeyID?
+        var usageDecided: UsageReport?
         do {
+            // In a fleet, the other hosts' writes this store lacks come first: every decision is
+            // made on the fleet's latest state, with the fleet's writers locked out until commit.
+            if let storeOfRecord { try store.follow(try storeOfRecord.begin(after: store.changeSequence)) }
             try snapshot.refresh()
             defer { snapshot.end() }
             let view = BatchView(over: snapshot)
@@ -137,6 +145,7 @@ final class Writer: @unchecked Sendable {
             if !pendingUsage.isEmpty {
                 let report = pendingUsage
                 pendingUsage = UsageReport()
+                usageDecided = report
                 let bursts = failureWatch.absorb(report.failures, at: now)
                 let decided = try Decisions.usage(report, bursts: bursts, sweepAfter: sweptTo, at: now, reading: view, history: snapshot,
                                                baselines: spikeBaselines)
@@ -145,21 +154,38 @@ final class Writer: @unchecked Sendable {
                 (alerts, sweep) = (decided.alerts, decided.sweptTo)
             }
         } catch {
+            storeOfRecord?.abandon()
+            keep(usageDecided)
             return finish(jobs, failing: StoreError(any: error))
         }
         do {
             // A batch of refusals only (answered, or counted) commits nothing.
             if !sets.isEmpty {
                 let started = monotonicNanoseconds()
-                try store.apply(sets)
+                if let storeOfRecord {
+                    do { try storeOfRecord.commit(sets) } catch { keep(usageDecided); throw error }
+                    // The follower may have applied them first, woken by this very commit.
+                    try store.follow(sets)
+                } else {
+                    try store.apply(sets)
+                }
                 stats.commitLatency.record(nanoseconds: monotonicNanoseconds() - started)
+            } else {
+                storeOfRecord?.abandon()
             }
         } catch {
-            return finish(jobs, failing: error)
+            return finish(jobs, failing: StoreError(any: error))
         }
         sweptTo = sweep
         for alert in alerts { Alerts.log(alert) }
         for (job, results) in zip(jobs, outcomes) { deliver(results, of: job) }
+    }
+
+    /// Counts that could not be committed go back to wait for the next batch: while PostgreSQL
+    /// is away, a fleet's host keeps them instead of dropping them.
+    private func keep(_ report: UsageReport?) {
+        guard let report, storeOfRecord != nil else { return }
+        if pendingUsage.isEmpty { pendingUsage = report } else { pendingUsage.merge(report) }
     }
 
     /// Every write of the batch failed with the store: each learns why; a refusal stays a refusal.

@@ -14,7 +14,8 @@ import PapaoursCore
 /// - audit: sequence (big-endian) → event, appended in order
 /// - audit-machines: machine id → sequences of its events (sorted duplicates)
 /// - meta: "schema-version" → UInt32, "change-sequence" → UInt64, both big-endian; "restored"
-///   → what a restore brought back, until the restored daemon journals it
+///   → what a restore brought back, until the restored daemon journals it; "fleet-id" → the
+///   fleet it replicates, when it is one's
 enum Schema {
     /// What `key-ids` keeps of a hash: enough to find the key record, half the bytes.
     static func hashPrefix(_ hash: SecretHash) -> [UInt8] { Array(hash.bytes.prefix(16)) }
@@ -24,6 +25,8 @@ enum Schema {
     static let changeSequenceKey = Array("change-sequence".utf8)
     /// Set by `papaoursd --restore` in the restored copy, cleared when its first start journals it.
     static let restoredKey = Array("restored".utf8)
+    /// The fleet this store is a replica of (its PostgreSQL's `meta.fleet_id`); absent alone.
+    static let fleetKey = Array("fleet-id".utf8)
 
     /// Every database of the current schema, and whether it holds sorted duplicates.
     static let databases: [(name: String, duplicates: Bool)] = [

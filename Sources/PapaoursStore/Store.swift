@@ -109,7 +109,7 @@ public final class Store: @unchecked Sendable {
 
     // MARK: Writing
 
-    private let lastApplied = Atomic<UInt64>(0)
+    let lastApplied = Atomic<UInt64>(0)
 
     /// The change sequence reached: the sequence of the last change set applied.
     public var changeSequence: UInt64 { lastApplied.load(ordering: .acquiring) }
@@ -123,13 +123,21 @@ public final class Store: @unchecked Sendable {
     }
 
     /// `apply`, with `also` done in the same transaction (the store's own bookkeeping).
+    /// `skippingApplied`: sets at or below the sequence reached are passed over (a follower and
+    /// the writer may both bring the same fleet changes); the rest must still follow on.
     @discardableResult
-    func apply(_ sets: [ChangeSet], also: (borrowing WriteTransaction) throws -> Void) throws(StoreError) -> UInt64 {
+    func apply(_ sets: [ChangeSet], skippingApplied: Bool = false,
+               also: (borrowing WriteTransaction) throws -> Void) throws(StoreError) -> UInt64 {
         guard let last = sets.last else { return changeSequence }
         do {
             let txn = try environment.beginWrite()
-            var expected = try storedChangeSequence(in: txn) + 1
-            for set in sets {
+            let reached = try storedChangeSequence(in: txn)
+            if skippingApplied && last.sequence <= reached {
+                txn.abort()
+                return reached
+            }
+            var expected = reached + 1
+            for set in sets where !(skippingApplied && set.sequence < expected) {
                 guard set.sequence == expected else {
                     throw StoreError(.invalid, "change set \(set.sequence) does not follow \(expected - 1)")
                 }

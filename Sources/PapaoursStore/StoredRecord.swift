@@ -6,6 +6,7 @@ import PapaoursCore
 public enum StoredRecord {
     public struct Corrupt: Error, Sendable, CustomStringConvertible {
         public let what: String
+        public init(what: String) { self.what = what }
         public var description: String { "\(what) record is corrupt" }
     }
 

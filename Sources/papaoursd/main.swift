@@ -119,6 +119,8 @@ do {
     fail(error.message, status: 1)
 }
 
+// A fleet's host is brought to the fleet's state before it listens (and before READY).
+let fleet = FleetStart.prepare(configuration, store: store)
 let listener: ListeningSocket
 var gates: [GateListener] = []
 do {
@@ -145,24 +147,13 @@ if gates.isEmpty {
 
 let server: Server
 do {
-    server = try Server(configuration: configuration, store: store, listener: listener, gates: gates)
+    server = try Server(configuration: configuration, store: store, listener: listener, gates: gates,
+                        storeOfRecord: fleet.writer, follower: fleet.follower, fleet: fleet.status)
 } catch {
     listener.close()
     for gate in gates { gate.close() }
     store.close()
     fail("\(error)", status: 1)
-}
-if let interval = notifier.watchdogInterval {
-    nonisolated(unsafe) var lastPing: Int64 = 0
-    server.onTick {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        let now = Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
-        if now - lastPing >= interval / 2 || now - lastPing >= 1000 {
-            lastPing = now
-            notifier.send("WATCHDOG=1")
-        }
-    }
 }
 server.start()
 let where_ = listener.ownedPath.map(Log.token) ?? "the socket from systemd"
@@ -171,9 +162,28 @@ for gate in gates { Log.info("HTTP gate listening on \(Log.token(gate.name))") }
 /// The service's status line: where it serves, and the store check's news.
 func serving(_ state: StoreCheck.State, _ problem: String?) -> String {
     switch state {
-    case .ok: "STATUS=serving on \(where_)"
-    case .running: "STATUS=serving on \(where_); walking the store's pages in the background"
+    case .ok: "STATUS=serving on \(where_)\(fleetStatus.serviceText)"
+    case .running: "STATUS=serving on \(where_)\(fleetStatus.serviceText); walking the store's pages in the background"
     case .damaged: "STATUS=serving on \(where_); THE STORE IS DAMAGED: \(problem ?? ""); restore a backup"
+    }
+}
+let fleetStatus = fleet.status
+// About once a second: systemd's watchdog, and the status line when the fleet's link changes.
+nonisolated(unsafe) var lastPing: Int64 = 0
+nonisolated(unsafe) var lastLink = fleetStatus.link
+server.onTick {
+    if let interval = notifier.watchdogInterval {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        let now = Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+        if now - lastPing >= interval / 2 || now - lastPing >= 1000 {
+            lastPing = now
+            notifier.send("WATCHDOG=1")
+        }
+    }
+    if fleetStatus.link != lastLink {
+        lastLink = fleetStatus.link
+        notifier.send(serving(server.stats.storeCheck.state, nil))
     }
 }
 notifier.send("READY=1\n\(serving(.ok, nil))\nMAINPID=\(getpid())")

@@ -1,6 +1,7 @@
 import Foundation
 import PapaoursCore
 import PapaoursFleet
+import PostgresHarness
 import PapaoursStore
 import Testing
 

@@ -1,3 +1,4 @@
+import PostgresHarness
 import Foundation
 import Testing
 

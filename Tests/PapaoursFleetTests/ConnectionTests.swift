@@ -1,5 +1,6 @@
 import Foundation
 import PapaoursFleet
+import PostgresHarness
 import Testing
 
 /// The libpq wrapper on a real PostgreSQL: parameters, results, errors, transactions, NOTIFY.

@@ -1,5 +1,6 @@
 import Foundation
 import PapaoursFleet
+import PostgresHarness
 import Testing
 
 /// The fleet's change sequence is gap-free and committed in order under concurrent writers.

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresHarness
 
 /// The directory holding the built products (papaoursd) next to the test bundle.
 func productsDirectory() -> String {

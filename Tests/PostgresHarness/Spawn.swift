@@ -1,14 +1,14 @@
 import Foundation
 
-struct Run {
-    let status: Int32
-    let output: String
+public struct Run: Sendable {
+    public let status: Int32
+    public let output: String
 }
 
 /// Runs `argv` to its end with posix_spawn and waitpid, stdout and stderr into one file read
 /// back after: Foundation's Process can miss the exit of a child whose own child (pg_ctl's
 /// postmaster) lives on.
-func spawn(_ argv: [String], in directory: String? = nil) throws -> Run {
+public func spawn(_ argv: [String], in directory: String? = nil) throws -> Run {
     var template = Array("/tmp/papaours-spawn-XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard fd >= 0 else { throw POSIXError(.EIO) }
@@ -36,7 +36,7 @@ func spawn(_ argv: [String], in directory: String? = nil) throws -> Run {
 
 /// Starts `argv` and leaves it running, its output to /dev/null (reaped by init once we exit);
 /// give it a session of its own (setsid) to outlive a kill of our process group.
-func spawnDetached(_ argv: [String]) {
+public func spawnDetached(_ argv: [String]) {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }

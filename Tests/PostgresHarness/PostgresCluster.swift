@@ -1,18 +1,17 @@
 import Foundation
 import PapaoursFleet
-import Testing
 
 /// A throwaway PostgreSQL for the tests: `initdb` and `pg_ctl` from /usr/lib/postgresql/*/bin,
 /// run as nobody when the tests run as root (initdb refuses root), in a fresh directory of its
 /// own, listening on a Unix socket in that directory only (no TCP). One cluster serves the
 /// whole test process (`shared`), each test taking a database of its own; it is stopped and
 /// its directory removed when the process exits.
-final class PostgresCluster: @unchecked Sendable {
-    let directory: String
-    let binaries: String
-    let user = "papaours"
+public final class PostgresCluster: @unchecked Sendable {
+    public let directory: String
+    public let binaries: String
+    public let user = "papaours"
     /// Seconds initdb and the start took.
-    let startSeconds: Double
+    public let startSeconds: Double
     private let counter = NSLock()
     private var databases = 0
 
@@ -28,13 +27,14 @@ final class PostgresCluster: @unchecked Sendable {
     }()
 
     /// The shared cluster, or the reason it could not start (recorded as the test's failure).
-    static func get() throws -> PostgresCluster { try shared.get() }
+    public static func get() throws -> PostgresCluster { try shared.get() }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    init() throws {
+    /// A cluster of its own, for a test that stops and starts it (`stop`, `pause`, `resume`).
+    public init() throws {
         let started = Date()
         guard let bin = PostgresCluster.findBinaries() else {
             throw Failure(description: "no PostgreSQL server: /usr/lib/postgresql/*/bin/initdb is missing (make test installs postgresql)")
@@ -54,8 +54,7 @@ final class PostgresCluster: @unchecked Sendable {
         chmod(directory, 0o700)
         try PostgresCluster.run(bin + "/initdb", in: directory, ["-D", directory + "/data", "-A", "trust", "-U", user, "-E", "UTF8", "--no-locale", "--no-sync"])
         try PostgresCluster.run(bin + "/pg_ctl", in: directory, ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "-t", "30", "-o",
-                                       "-c listen_addresses='' -k \(directory) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100",
-                                       "start"])
+                                       PostgresCluster.serverOptions(directory), "start"])
         startSeconds = Date().timeIntervalSince(started)
         // Should this process be killed before its atexit runs, a watcher stops the server and
         // removes its directory within a second or so, rather than leave them behind.
@@ -65,7 +64,7 @@ final class PostgresCluster: @unchecked Sendable {
     }
 
     /// A new, empty database; its conninfo.
-    func createDatabase() throws -> String {
+    public func createDatabase() throws -> String {
         counter.lock()
         databases += 1
         let name = "test_\(databases)"
@@ -75,14 +74,41 @@ final class PostgresCluster: @unchecked Sendable {
         return conninfo(database: name)
     }
 
-    func conninfo(database: String) -> String { "host=\(directory) dbname=\(database) user=\(user)" }
+    public func conninfo(database: String) -> String { "host=\(directory) dbname=\(database) user=\(user)" }
 
-    func stop() {
+    /// Stops the server (a fast shutdown), keeping its data for `resume`.
+    public func pause() throws {
+        try PostgresCluster.run(binaries + "/pg_ctl", in: directory, ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
+    }
+
+    /// Kills the server at once (SIGKILL of the postmaster), as a crash would.
+    public func kill() throws {
+        let pid = (try String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8)).split(separator: "\n").first.flatMap { Int32($0) }
+        guard let pid else { throw Failure(description: "no postmaster.pid") }
+        Glibc.kill(pid, SIGKILL)
+        // The children notice their postmaster gone and exit; wait for the socket to go quiet.
+        for _ in 0..<100 where Glibc.kill(pid, 0) == 0 { usleep(20_000) }
+    }
+
+    /// Starts the server again on the same data and socket.
+    public func resume() throws {
+        try PostgresCluster.run(binaries + "/pg_ctl", in: directory, ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "-t", "30", "-o",
+                                       PostgresCluster.serverOptions(directory), "start"])
+    }
+
+    public func stop() {
         _ = try? PostgresCluster.run(binaries + "/pg_ctl", in: directory, ["-D", directory + "/data", "-m", "immediate", "-w", "stop"])
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    var serverLog: String { (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? "" }
+    /// Unix socket in the cluster's directory only. No fsync (the machine does not crash under
+    /// the tests), but each COMMIT's WAL is written before it returns: a SIGKILL of the server
+    /// (`kill`) must not lose a commit papaoursd acknowledged.
+    private static func serverOptions(_ directory: String) -> String {
+        "-c listen_addresses='' -k \(directory) -c fsync=off -c full_page_writes=off -c max_connections=100"
+    }
+
+    public var serverLog: String { (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? "" }
 
     private static var nobody: (uid: uid_t, gid: gid_t) {
         (getpwnam("nobody")?.pointee.pw_uid ?? 65534, getgrnam("nogroup")?.pointee.gr_gid ?? 65534)

@@ -1,0 +1,145 @@
+import Foundation
+import PapaoursProtocol
+import PostgresHarness
+import Testing
+
+/// Three papaoursd hosts on one real PostgreSQL (protocol(7), "Many hosts: the fleet").
+@Suite(.serialized)
+struct FleetTests {
+    @Test func aChangeOnOneHostReachesEveryOtherWithinASecond() throws {
+        let fleet = try Fleet(["a", "b", "c"])
+        let (a, b, c) = (try fleet[0].connect(), try fleet[1].connect(), try fleet[2].connect())
+        #expect(a.call("HELLO")["host"] == "a")
+        #expect(a.call("MACHINE CREATE web organization=acme").isOK)
+        let created = a.call("KEY CREATE web label=k")
+        let secret = try #require(created["secret"], "\(created)\n\(fleet[0].log)")
+        let key = try #require(created["id"])
+        for host in [b, c] {
+            #expect(Fleet.within(1) { host.call("VERIFY \(secret)").isOK }, "a key created on a verifies everywhere")
+        }
+        #expect(b.call("KEY EDIT \(key) status=inactive").isOK)
+        for host in [a, c] {
+            #expect(Fleet.within(1) { host.call("VERIFY \(secret)").code == "inactive-key" }, "a deactivation on b reaches every host")
+        }
+        #expect(c.call("MACHINE DELETE web").isOK)
+        for host in [a, b] {
+            #expect(Fleet.within(1) { host.call("MACHINE SHOW web").code == "not-found" }, "a deletion on c reaches every host")
+        }
+        // One sequence for the fleet: the same journal, numbered the same, everywhere.
+        let journals = [a, b, c].map { $0.request("AUDIT limit=1000") }
+        #expect(journals[0].count > 3)
+        #expect(journals[1] == journals[0])
+        #expect(journals[2] == journals[0])
+        for host in [a, b, c] {
+            #expect(host.stat("cluster") == "connected")
+            #expect(host.stat("cluster-seq") == a.stat("cluster-seq"))
+        }
+    }
+
+    @Test func aHostJoiningEmptyCopiesTheFleetBeforeServing() throws {
+        let fleet = try Fleet(["a"])
+        let a = try fleet[0].connect()
+        _ = a.call("ROLE CREATE lecteur rights=contrats:read")
+        _ = a.call("MACHINE CREATE web organization=acme roles=lecteur")
+        let secret = try #require(a.call("KEY CREATE web label=k")["secret"])
+        for _ in 0..<3 { _ = a.call("VERIFY \(secret)") }
+        #expect(Fleet.within(5) { a.call("KEY LIST web").isOK })
+        let late = try Daemon(config: ["cluster postgresql \"\(fleet.conninfo)\"", "host-name late"], start: true)
+        let d = try late.connect()
+        // Served at once: the copy came before the socket answered.
+        let verified = d.call("VERIFY \(secret) require=contrats:read")
+        #expect(verified.isOK, "\(verified)")
+        #expect(d.request("AUDIT limit=1000") == a.request("AUDIT limit=1000"))
+        #expect(late.log.contains("copied fleet"))
+    }
+
+    @Test func hostsKeepVerifyingWithoutPostgreSQLAndCatchUpAfter() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let fleet = try Fleet(["a", "b", "c"], cluster: cluster)
+        let (a, b) = (try fleet[0].connect(), try fleet[1].connect())
+        _ = a.call("MACHINE CREATE web")
+        let secret = try #require(a.call("KEY CREATE web label=k")["secret"])
+        #expect(Fleet.within(1) { b.call("VERIFY \(secret)").isOK })
+        fleet[2].stop()
+        try cluster.pause()
+        #expect(a.call("VERIFY \(secret)").isOK, "VERIFY answers from the replica")
+        #expect(b.call("VERIFY \(secret)").isOK)
+        let started = Date()
+        let refused = a.call("MACHINE CREATE offline")
+        #expect(refused.code == "unavailable", "\(refused)")
+        #expect(refused.text.contains("store of record"), "\(refused.text)")
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Fleet.within(5) { b.stat("cluster") == "disconnected" })
+        try cluster.resume()
+        var made = false
+        #expect(Fleet.within(5) { made = made || a.call("MACHINE CREATE after").isOK; return made }, "writes come back")
+        #expect(Fleet.within(3) { b.call("MACHINE SHOW after").isOK }, "b catches up")
+        #expect(Fleet.within(3) { b.stat("cluster") == "connected" })
+        try fleet[2].start()
+        #expect(try fleet[2].connect().call("MACHINE SHOW after").isOK, "a change made while c was down reaches it before it serves")
+    }
+
+    @Test func concurrentWritersOnEveryHostEndWithTheSameStore() throws {
+        let fleet = try Fleet(["a", "b", "c"])
+        let perHost = 300
+        DispatchQueue.concurrentPerform(iterations: 3) { index in
+            guard let c = try? fleet[index].connect() else { return }
+            // Pipelined, 50 at a time: the host's writer commits each lot as one PostgreSQL transaction.
+            for lot in stride(from: 0, to: perHost, by: 50) {
+                c.send((lot..<lot + 50).map { "MACHINE CREATE h\(index)-\($0)\n" }.joined())
+                for _ in 0..<50 { _ = c.readLine() }
+            }
+        }
+        let connections = try (0..<3).map { try fleet[$0].connect() }
+        func converged() -> Bool {
+            let head = connections.compactMap { $0.stat("cluster-seq") }.max() ?? ""
+            return Fleet.within(5) { connections.allSatisfy { $0.stat("cluster-seq") == head } }
+        }
+        #expect(converged())
+        // EXPORT is journaled (store.export): the records are compared, then the journals.
+        let records = connections.map { $0.request("EXPORT").filter { !$0.hasPrefix("EVENT ") && !$0.hasPrefix("OK") } }
+        #expect(records[0].filter { $0.hasPrefix("MACHINE ") }.count == 3 * perHost)
+        let sameRecords = records.allSatisfy { $0 == records[0] }
+        #expect(sameRecords, "every host holds the same records, byte for byte")
+        #expect(converged())
+        let journals = connections.map { $0.request("AUDIT limit=1000") }
+        let sameJournals = journals.allSatisfy { $0 == journals[0] }
+        #expect(sameJournals, "every host holds the same journal")
+    }
+
+    @Test func killedHostsAndAKilledPostgreSQLLoseNoAcknowledgedWrite() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let fleet = try Fleet(["a", "b"], cluster: cluster)
+        let a = try fleet[0].connect()
+        var acknowledged: [String] = []
+        // b is killed while it applies a's writes.
+        for i in 0..<40 {
+            if a.call("MACHINE CREATE m\(i)").isOK { acknowledged.append("m\(i)") }
+            if i == 20 { fleet[1].kill9() }
+        }
+        try fleet[1].start()
+        // PostgreSQL is killed in the middle of a's writes: what was acknowledged stays.
+        a.send((40..<80).map { "MACHINE CREATE m\($0)\n" }.joined())
+        try cluster.kill()
+        for i in 40..<80 {
+            if a.readLine(timeout: 10)?.hasPrefix("OK") == true { acknowledged.append("m\(i)") }
+        }
+        try cluster.resume()
+        guard let b = try? fleet[1].connect() else {
+            Issue.record("b stopped serving: \(fleet[1].log)")
+            return
+        }
+        #expect(Fleet.within(5) { a.call("MACHINE CREATE last").isOK })
+        #expect(Fleet.within(5) { b.call("MACHINE SHOW last").isOK })
+        for host in [a, b] {
+            let names = host.request("MACHINE LIST").compactMap { line -> String? in
+                line.hasPrefix("MACHINE ") ? line.split(separator: " ").first { $0.hasPrefix("name=") }.map { String($0.dropFirst(5)) } : nil
+            }
+            for name in acknowledged { #expect(names.contains(name), "acknowledged \(name) is on every host") }
+            #expect(Set(names).count == names.count, "none twice")
+        }
+        #expect(a.stat("cluster-seq") == b.stat("cluster-seq"))
+    }
+}
