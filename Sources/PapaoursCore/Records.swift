@@ -129,9 +129,11 @@ public struct AuditEvent: Sendable, Equatable {
     public var details: String
     /// What changed, field by field; empty for events written before schema 3.
     public var changes: [FieldChange]
+    /// The fleet's host where the write was made; empty on a lone host (and before the fleet).
+    public var host: String
 
     public init(seq: UInt64, time: Timestamp, uid: UInt32, user: String, action: AuditAction,
-                target: String, machine: MachineID?, details: String, changes: [FieldChange] = []) {
+                target: String, machine: MachineID?, details: String, changes: [FieldChange] = [], host: String = "") {
         self.seq = seq
         self.time = time
         self.uid = uid
@@ -141,6 +143,7 @@ public struct AuditEvent: Sendable, Equatable {
         self.machine = machine
         self.details = details
         self.changes = changes
+        self.host = host
     }
 }
 

@@ -53,6 +53,8 @@ public enum Message: String, Sendable, CaseIterable {
     case importNameTaken, reachOwnerOnly, importKeyMalformed, reachNothing, reachNoDirectory, reachDirectory, reachFile, reachNotSocket, reachSearch
     // Status words and audit
     case dayLetter, hWrites, serverVersion, statusActive, statusInactive, statusExpired, hLastIP, change, changeSet
+    // The fleet, in status
+    case hFleet, fleetOff, fleetConnected, fleetDisconnected
     case actMachineCreate, actMachineEdit, actMachineDelete, actKeyCreate, actKeyEdit, actKeyImport, actDenied
     case actStoreImport, actStoreBackup, actStoreExport, actStoreRestore
     // Rights: roles, groups, perimeters (the guide's doc 02 and 03)
@@ -440,6 +442,14 @@ public enum Message: String, Sendable, CaseIterable {
         case .dayLetter: ("d", "j")
         case .serverVersion: ("{0} {1} (protocol {2})", "{0} {1} (protocole {2})")
         case .hWrites: ("Writes", "Écritures")
+        case .hFleet: ("Fleet", "Flotte")
+        case .fleetOff: ("none: this host keeps its keys alone", "aucune : cet hôte garde ses clés seul")
+        case .fleetConnected:
+            ("host {0}, connected to PostgreSQL, at change {1}, {2} ms behind",
+             "hôte {0}, relié à PostgreSQL, au changement {1}, {2} ms de retard")
+        case .fleetDisconnected:
+            ("host {0}: PostgreSQL unreachable; verifying from the local copy (change {1}), writes refused",
+             "hôte {0} : PostgreSQL injoignable ; vérifie sur la copie locale (changement {1}), écritures refusées")
         case .statusActive: ("Active", "Active")
         case .statusInactive: ("Inactive", "Inactive")
         case .statusExpired: ("Expired", "Expirée")

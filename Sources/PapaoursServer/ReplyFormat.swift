@@ -66,6 +66,7 @@ enum ReplyFormat {
         line.attribute("action", e.action.rawValue)
         line.attribute("target", e.target)
         if let machine = e.machine { line.attribute("machine", machine.value) }
+        if !e.host.isEmpty { line.attribute("host", e.host) }
         if !e.details.isEmpty { line.attribute("details", e.details) }
         if !e.changes.isEmpty {
             line.attribute("changed", e.changes.map(\.field).joined(separator: ","))

@@ -163,6 +163,8 @@ final class Writer: @unchecked Sendable {
             if !sets.isEmpty {
                 let started = monotonicNanoseconds()
                 if let storeOfRecord {
+                    // Every event says where it was written: EVENT host=, the same on every host.
+                    for i in sets.indices { for j in sets[i].events.indices { sets[i].events[j].host = stats.fleet.hostName } }
                     do { try storeOfRecord.commit(sets) } catch { keep(usageDecided); throw error }
                     // The follower may have applied them first, woken by this very commit.
                     try store.follow(sets)

@@ -193,6 +193,8 @@ enum RecordCoding {
         let derived = !e.changes.isEmpty && ChangeLog.words(for: e.changes, action: e.action) == e.details
         w.u8(derived ? 1 : 0)
         if !derived { w.shortText(e.details) }
+        // Last and only when set: the events of a lone host keep their 1.0 bytes.
+        if !e.host.isEmpty { w.shortText(e.host) }
         return w.bytes
     }
 
@@ -213,8 +215,10 @@ enum RecordCoding {
             changes.append(FieldChange(field: try r.shortText(), old: try r.shortText(), new: try r.shortText()))
         }
         let details = try r.u8() == 1 ? ChangeLog.words(for: changes, action: action) : try r.shortText()
+        let host = r.offset < r.bytes.count ? try r.shortText() : ""
         return AuditEvent(seq: seq, time: time, uid: UInt32(uid), user: user, action: action, target: target,
-                          machine: machine.isEmpty ? nil : MachineID(stored: machine), details: details, changes: changes)
+                          machine: machine.isEmpty ? nil : MachineID(stored: machine), details: details, changes: changes,
+                          host: host)
     }
 
     /// Each action's byte in the journal; a code once given is never given to another action.

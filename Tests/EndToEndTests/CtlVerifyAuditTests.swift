@@ -92,5 +92,7 @@ struct CtlVerifyAuditTests {
         #expect(status.row("Permissions").last == "machines.read, machines.write, keys.verify, audit.read, rights.admin")
         #expect(status.row("Machines") == ["Machines", "1"])
         #expect(status.row(lang.pick("Keys accepted", "Clés acceptées")).last == "1")
+        #expect(status.row(lang.pick("Fleet", "Flotte")).last == lang.pick("none: this host keeps its keys alone",
+                                                                           "aucune : cet hôte garde ses clés seul"))
     }
 }

@@ -28,12 +28,32 @@ struct FleetTests {
         // One sequence for the fleet: the same journal, numbered the same, everywhere.
         let journals = [a, b, c].map { $0.request("AUDIT limit=1000") }
         #expect(journals[0].count > 3)
+        #expect(journals[0].contains { $0.contains("action=machine.create") && $0.contains(" host=a ") })
+        #expect(journals[0].contains { $0.contains("action=key.edit") && $0.contains(" host=b ") })
+        #expect(journals[0].contains { $0.contains("action=machine.delete") && $0.contains(" host=c ") })
         #expect(journals[1] == journals[0])
         #expect(journals[2] == journals[0])
         for host in [a, b, c] {
             #expect(host.stat("cluster") == "connected")
             #expect(host.stat("cluster-seq") == a.stat("cluster-seq"))
         }
+    }
+
+    @Test(arguments: Lang.allCases) func statusSaysTheFleetsState(_ lang: Lang) throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let fleet = try Fleet(["a"], cluster: cluster)
+        #expect(try fleet[0].connect().call("MACHINE CREATE web").isOK)
+        let status = try Ctl(fleet[0], lang)("status")
+        #expect(status.row(lang.pick("Fleet", "Flotte")).last == lang.pick("host a, connected to PostgreSQL, at change 1, 0 ms behind",
+                                                                           "hôte a, relié à PostgreSQL, au changement 1, 0 ms de retard"),
+                "\(status)")
+        try cluster.pause()
+        #expect(Fleet.within(5) { (try? fleet[0].connect().stat("cluster")) == "disconnected" })
+        let cut = try Ctl(fleet[0], lang)("status")
+        #expect(cut.row(lang.pick("Fleet", "Flotte")).last == lang.pick(
+            "host a: PostgreSQL unreachable; verifying from the local copy (change 1), writes refused",
+            "hôte a : PostgreSQL injoignable ; vérifie sur la copie locale (changement 1), écritures refusées"), "\(cut)")
     }
 
     @Test func aHostJoiningEmptyCopiesTheFleetBeforeServing() throws {

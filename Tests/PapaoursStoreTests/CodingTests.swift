@@ -36,6 +36,11 @@ struct CodingTests {
         noMachine.machine = nil
         noMachine.changes = []
         #expect(try RecordCoding.encode(noMachine).withUnsafeBytes { try RecordCoding.decodeEvent($0, seq: 42) } == noMachine)
+        // A fleet's event says its host, after everything else: a lone host's bytes are unchanged.
+        var fleetEvent = Self.event
+        fleetEvent.host = "web-02"
+        #expect(try RecordCoding.encode(fleetEvent).withUnsafeBytes { try RecordCoding.decodeEvent($0, seq: 42) } == fleetEvent)
+        #expect(RecordCoding.encode(fleetEvent).starts(with: RecordCoding.encode(Self.event)))
     }
 
     @Test("every truncation of a record is reported as corrupt, never a crash")

@@ -25,12 +25,25 @@ enum StatusCommand {
         }
         var rows = identity(hello, socket: socket, context) + [(.hUptime, Cell(context.render.duration(stats.uptime)))]
         for (name, label) in labelled { rows.append((label, Cell(stats.raw[name] ?? ""))) }
+        rows.append((.hFleet, Cell(fleet(stats, hello: hello, context))))
         var table = context.render.details(rows)
-        let shown = Set(labelled.map(\.0) + ["uptime", "version"])  // the version is HELLO's, on the first row
+        // The version is HELLO's, on the first row; the fleet's attributes are said in its row.
+        let shown = Set(labelled.map(\.0) + ["uptime", "version", "cluster", "cluster-seq", "cluster-lag-ms"])
         for (name, value) in stats.raw.attributes where !shown.contains(name) {
             table.rows.append([Cell(name), Cell(value)])
         }
         context.console.print(table)
+    }
+
+    /// The fleet's state in words: the host, its link to PostgreSQL, where its replica is.
+    static func fleet(_ stats: ServerStats, hello: ServerInfo, _ context: CommandContext) -> String {
+        let host = hello.raw["host"] ?? ""
+        let seq = stats.raw["cluster-seq"] ?? "0"
+        switch stats.raw["cluster"] ?? "off" {
+        case "connected": return context.text(.fleetConnected, host, seq, stats.raw["cluster-lag-ms"] ?? "0")
+        case "disconnected": return context.text(.fleetDisconnected, host, seq)
+        default: return context.text(.fleetOff)
+        }
     }
 
     /// STATS, or nil when it is refused as forbidden.
