@@ -255,6 +255,8 @@ public protocol UsageReading {
     /// The key's hourly calls from `hour` on, oldest first.
     func hourCounts(of key: KeyID, from hour: UInt32) throws -> [HourCount]
     func lastAlertSequence() throws -> UInt64
+    /// At most `limit` alerts after `after`, oldest first.
+    func alerts(after: UInt64, limit: Int) throws -> [Alert]
     /// Up to `limit` keys with a history, after `after` (from the first when nil), in id order.
     func keysWithHistory(after: KeyID?, limit: Int) throws -> [KeyID]
 }
