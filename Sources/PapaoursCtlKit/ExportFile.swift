@@ -90,7 +90,7 @@ enum ExportFile {
 
     /// Attributes whose JSON value is not a string.
     static let listFields: Set<String> = ["roles", "groups", "rights"]
-    static let countFields: Set<String> = ["keys", "uses", "seq", "uid", "machines", "ok", "denied", "count"]
+    static let countFields: Set<String> = ["keys", "uses", "seq", "uid", "machines", "ok", "denied", "count", "calls", "others"]
     static let nullableTimes: Set<String> = ["expires", "last-used"]
 
     static func read(_ bytes: [UInt8]) -> Contents {

@@ -75,6 +75,8 @@ public enum Message: String, Sendable, CaseIterable {
     case alertRevokedUse, alertNewIP, alertSpike, alertFailures, hReplacedBy
     // Usage history and alerts in an export
     case hUsageDays, hUsageAddresses, hAlerts
+    // An alert's details, from its figures (AlertDetails)
+    case alertSaysRevokedUse, alertSaysNewIP, alertSaysOthers, alertSaysSpike, alertSaysFailures, alertFromAddress, alertFromPeer
 
     public var text: (en: String, fr: String) {
         switch self {
@@ -255,6 +257,21 @@ public enum Message: String, Sendable, CaseIterable {
         case .hUsageDays: ("Days of key usage", "Jours d'usage des clés")
         case .hUsageAddresses: ("Addresses of key usage", "Adresses d'usage des clés")
         case .hAlerts: ("Alerts", "Alertes")
+        case .alertSaysRevokedUse:
+            ("the key was presented and refused as {0} ({1} time(s) since the last count): someone still holds a key that was taken away",
+             "la clé a été présentée et refusée ({0}) {1} fois depuis le dernier décompte : quelqu'un détient encore une clé qui a été retirée")
+        case .alertSaysNewIP:
+            ("the key (created {0}) was used from '{1}', never seen for it",
+             "la clé (créée le {0}) a été utilisée depuis « {1} », jamais vue pour elle")
+        case .alertSaysOthers: ("; {0} other new address(es) in the same count", " ; {0} autre(s) nouvelle(s) adresse(s) dans le même décompte")
+        case .alertSaysSpike:
+            ("{0} calls in the last hour, ten times above the key's hourly median over the last seven days ({1})",
+             "{0} appels dans la dernière heure, dix fois plus que la médiane horaire de la clé sur les sept derniers jours ({1})")
+        case .alertSaysFailures:
+            ("{0} refusals of unknown or malformed keys within a minute from {1}",
+             "{0} refus de clés inconnues ou mal formées en une minute depuis {1}")
+        case .alertFromAddress: ("'{0}'", "« {0} »")
+        case .alertFromPeer: ("peer uid {0}", "le pair d'uid {0}")
         case .hAdded: ("Added", "Ajoutés")
         case .hSkipped: ("Skipped (already present)", "Ignorés (déjà présents)")
 

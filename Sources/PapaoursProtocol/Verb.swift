@@ -143,5 +143,7 @@ public enum ImportFields {
     /// A key's day (`DAY`), one of its addresses (`IP`): USAGE's lines with `key=`.
     public static let day: Set<String> = ["key", "date", "ok", "denied"]
     public static let address: Set<String> = ["key", "address", "first", "last", "count"]
-    public static let alert: Set<String> = ["seq", "time", "kind", "key", "machine", "ip", "details"]
+    /// An alert's figures after `details` (PapaoursStore's `AlertKind.factNames`).
+    public static let alert: Set<String> = ["seq", "time", "kind", "key", "machine", "ip", "details",
+                                            "reason", "count", "created", "others", "calls", "median", "uid"]
 }

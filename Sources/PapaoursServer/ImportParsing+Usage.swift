@@ -50,6 +50,27 @@ extension ImportParsing {
         }
         return Alert(seq: seq, time: try time(r[attribute: "time"], "time")!, kind: kind, key: key, machine: machine,
                      ip: try Validation.text(r[attribute: "ip"] ?? "", field: "ip", length: 0...256),
-                     details: try Validation.text(r[attribute: "details"] ?? "", field: "details", length: 0...1024))
+                     details: try Validation.text(r[attribute: "details"] ?? "", field: "details", length: 0...1024),
+                     facts: try facts(r, of: kind))
+    }
+
+    /// The figures of the alert's kind it carries, in their order; another kind's is refused.
+    static func facts(_ r: Request, of kind: AlertKind) throws(ValidationError) -> [AlertFact] {
+        for name in AlertKind.factNames.subtracting(kind.factNames).sorted() where r[attribute: name] != nil {
+            throw ValidationError(field: name, problem: "is not a figure of a \(kind.rawValue) alert (\(kind.factNames.joined(separator: ", ")))")
+        }
+        var facts: [AlertFact] = []
+        for name in kind.factNames {
+            guard let value = r[attribute: name] else { continue }
+            switch name {
+            case "created": _ = try time(value, name)
+            case "median":
+                guard let m = Double(value), m.isFinite, m >= 0 else { throw ValidationError(field: name, problem: "must be a number such as 4.5, got \(Log.token(value))") }
+            case "reason": _ = try Validation.text(value, field: name, length: 1...64)
+            default: _ = try count(r, name)
+            }
+            facts.append(AlertFact(name, value))
+        }
+        return facts
     }
 }

@@ -96,6 +96,7 @@ extension ReplyFormat {
         line.attribute("machine", a.machine?.value ?? "")
         line.attribute("ip", a.ip)
         line.attribute("details", a.details)
+        for fact in a.facts { line.attribute(fact.name, fact.value) }
     }
 
     /// KEY ROTATE's answer: the new key, its secret, the old key and its new expiry.
