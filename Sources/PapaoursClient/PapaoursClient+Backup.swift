@@ -89,13 +89,13 @@ extension PapaoursClient {
         try importRecords(exported.records)
     }
 
-    /// `ROLE`, `GROUP`, `MACHINE`, `KEY` and `EVENT` lines as EXPORT sends them.
+    /// `ROLE`, `GROUP`, `MACHINE`, `KEY`, `EVENT`, `DAY`, `IP` and `ALERT` lines as EXPORT sends them.
     public func importRecords(_ lines: [ReplyLine]) throws(ClientError) -> ImportReport {
         var records: [ImportRecord] = []
         records.reserveCapacity(lines.count)
         for (index, line) in lines.enumerated() {
             guard let record = ImportRecord(line) else {
-                throw ClientError.refused("invalid", "record \(index + 1): not a ROLE, GROUP, MACHINE, KEY or EVENT line")
+                throw ClientError.refused("invalid", "record \(index + 1): not a ROLE, GROUP, MACHINE, KEY, EVENT, DAY, IP or ALERT line")
             }
             records.append(record)
         }
@@ -161,7 +161,12 @@ public struct ExportedStore: Sendable, Equatable {
     public let keys: [ReplyLine]
     /// The whole audit journal, oldest first.
     public let events: [ReplyLine]
-    /// `OK count= machines= keys= events=`
+    /// The keys' usage history (`DAY key= date= ok= denied=`, `IP key= address= first= last=
+    /// count=`) and the alerts (`ALERT`): empty from a daemon before protocol 1.1.
+    public let days: [ReplyLine]
+    public let addresses: [ReplyLine]
+    public let alerts: [ReplyLine]
+    /// `OK count= machines= keys= events= roles= groups= days= addresses= alerts=`
     public let final: ReplyLine
 
     /// The lines of a whole EXPORT reply, once its counts match them.
@@ -169,6 +174,7 @@ public struct ExportedStore: Sendable, Equatable {
         let ok = try reply.checked()
         var machines: [ReplyLine] = [], keys: [ReplyLine] = [], events: [ReplyLine] = []
         var roles: [ReplyLine] = [], groups: [ReplyLine] = []
+        var days: [ReplyLine] = [], addresses: [ReplyLine] = [], alerts: [ReplyLine] = []
         for item in reply.items {
             switch item.kind {
             case .item(type: "ROLE"): roles.append(item)
@@ -178,13 +184,18 @@ public struct ExportedStore: Sendable, Equatable {
                 guard item["hash"] != nil else { throw ClientError.violation("an exported KEY line without hash=") }
                 keys.append(item)
             case .item(type: "EVENT"): events.append(item)
+            case .item(type: "DAY"): days.append(item)
+            case .item(type: "IP"): addresses.append(item)
+            case .item(type: "ALERT"): alerts.append(item)
             default: throw ClientError.violation("unexpected line in an EXPORT reply")
             }
         }
         let a = Attributes(ok)
         let announced: (Int, Int, Int, Int) = (try a.count("count"), try a.count("machines"), try a.count("keys"), try a.count("events"))
         guard announced == (reply.items.count, machines.count, keys.count, events.count),
-              try (a.optionalCount("roles") ?? 0, a.optionalCount("groups") ?? 0) == (roles.count, groups.count) else {
+              try (a.optionalCount("roles") ?? 0, a.optionalCount("groups") ?? 0) == (roles.count, groups.count),
+              try (a.optionalCount("days") ?? 0, a.optionalCount("addresses") ?? 0, a.optionalCount("alerts") ?? 0)
+                == (days.count, addresses.count, alerts.count) else {
             throw ClientError.violation("EXPORT announced \(announced.1) machine(s), \(announced.2) key(s), \(announced.3) event(s) "
                                         + "but sent \(machines.count), \(keys.count), \(events.count)")
         }
@@ -193,13 +204,16 @@ public struct ExportedStore: Sendable, Equatable {
         self.machines = machines
         self.keys = keys
         self.events = events
+        self.days = days
+        self.addresses = addresses
+        self.alerts = alerts
         final = ok
     }
 
-    /// Roles, groups, machines, keys, then events: the order an import needs (what a record
-    /// names comes before it).
+    /// Roles, groups, machines, keys, events, then days, addresses and alerts: the order an
+    /// import needs (what a record names comes before it).
     public var records: [ImportRecord] {
-        (roles + groups + machines + keys + events).compactMap(ImportRecord.init)
+        (roles + groups + machines + keys + events + days + addresses + alerts).compactMap(ImportRecord.init)
     }
 }
 
@@ -208,6 +222,7 @@ public struct ExportedStore: Sendable, Equatable {
 public struct ImportRecord: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case machine = "MACHINE", key = "KEY", event = "EVENT", role = "ROLE", group = "GROUP"
+        case day = "DAY", address = "IP", alert = "ALERT"
 
         var verb: Verb {
             switch self {
@@ -216,6 +231,9 @@ public struct ImportRecord: Sendable, Equatable {
             case .machine: .importMachine
             case .key: .importKey
             case .event: .importEvent
+            case .day: .importDay
+            case .address: .importAddress
+            case .alert: .importAlert
             }
         }
 
@@ -237,7 +255,7 @@ public struct ImportRecord: Sendable, Equatable {
         self.attributes = attributes
     }
 
-    /// A `ROLE`, `GROUP`, `MACHINE`, `KEY` or `EVENT` data line; nil for any other.
+    /// A `ROLE`, `GROUP`, `MACHINE`, `KEY`, `EVENT`, `DAY`, `IP` or `ALERT` data line; nil for any other.
     public init?(_ line: ReplyLine) {
         guard case .item(let type) = line.kind, let kind = Kind(rawValue: type) else { return nil }
         self.init(kind: kind, attributes: line.attributes)
@@ -276,6 +294,10 @@ public struct ImportReport: Sendable, Equatable {
     /// Zero from a version-1 daemon.
     public let rolesAdded: Int, rolesSkipped: Int
     public let groupsAdded: Int, groupsSkipped: Int
+    /// Zero from a daemon before protocol 1.1.
+    public let daysAdded: Int, daysSkipped: Int
+    public let addressesAdded: Int, addressesSkipped: Int
+    public let alertsAdded: Int, alertsSkipped: Int
     public let raw: ReplyLine
 
     public init(_ line: ReplyLine) throws(ClientError) {
@@ -290,9 +312,19 @@ public struct ImportReport: Sendable, Equatable {
         rolesSkipped = try a.optionalCount("roles-skipped") ?? 0
         groupsAdded = try a.optionalCount("groups-added") ?? 0
         groupsSkipped = try a.optionalCount("groups-skipped") ?? 0
+        daysAdded = try a.optionalCount("days-added") ?? 0
+        daysSkipped = try a.optionalCount("days-skipped") ?? 0
+        addressesAdded = try a.optionalCount("addresses-added") ?? 0
+        addressesSkipped = try a.optionalCount("addresses-skipped") ?? 0
+        alertsAdded = try a.optionalCount("alerts-added") ?? 0
+        alertsSkipped = try a.optionalCount("alerts-skipped") ?? 0
         raw = line
     }
 
-    public var added: Int { machinesAdded + keysAdded + eventsAdded + rolesAdded + groupsAdded }
-    public var skipped: Int { machinesSkipped + keysSkipped + eventsSkipped + rolesSkipped + groupsSkipped }
+    public var added: Int {
+        machinesAdded + keysAdded + eventsAdded + rolesAdded + groupsAdded + daysAdded + addressesAdded + alertsAdded
+    }
+    public var skipped: Int {
+        machinesSkipped + keysSkipped + eventsSkipped + rolesSkipped + groupsSkipped + daysSkipped + addressesSkipped + alertsSkipped
+    }
 }

@@ -51,6 +51,8 @@ public struct AlertEntry: Sendable, Equatable {
     public let key: String?
     public let machine: String?
     public let ip: String?
+    /// In English; `raw` holds its figures too (`reason=`, `count=`, `created=`, `others=`,
+    /// `calls=`, `median=`, `uid=`, papaours-protocol(7)), to say it in another language.
     public let details: String
     public let raw: ReplyLine
 

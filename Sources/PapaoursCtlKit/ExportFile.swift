@@ -10,13 +10,16 @@ import PapaoursProtocol
 ///     {"type":"machine","id":"m_…","name":"web",…,"roles":["api"],"status":"active",…,"keys":1}
 ///     {"type":"key","id":"k_…","machine":"m_…","label":"prod",…,"expires":null,…,"hash":"<64 hex>"}
 ///     {"type":"event","seq":1,"time":"…","uid":0,"user":"root","action":"machine.create",…}
-///     {"type":"end","machines":1,"keys":1,"events":1,"roles":1,"groups":1}
+///     {"type":"day","key":"k_…","date":"2026-12-01","ok":12,"denied":0}
+///     {"type":"address","key":"k_…","address":"10.0.0.5","first":"…","last":"…","count":12}
+///     {"type":"alert","seq":1,"time":"…","kind":"new-ip","key":"k_…","machine":"m_…","ip":"…","details":"…"}
+///     {"type":"end","machines":1,"keys":1,"events":1,"roles":1,"groups":1,"days":1,"addresses":1,"alerts":1}
 ///
 /// Lists are arrays, counts numbers, an absent time null. The end line comes last and
 /// counts the records, so that a file cut anywhere, even between two lines, is refused.
 enum ExportFile {
     enum RecordType: String, CaseIterable {
-        case role, group, machine, key, event
+        case role, group, machine, key, event, day, address, alert
 
         var kind: ImportRecord.Kind {
             switch self {
@@ -25,6 +28,9 @@ enum ExportFile {
             case .machine: .machine
             case .key: .key
             case .event: .event
+            case .day: .day
+            case .address: .address
+            case .alert: .alert
             }
         }
     }
@@ -35,21 +41,30 @@ enum ExportFile {
     static func encode(_ store: ExportedStore) -> String {
         var out = ""
         for (type, lines) in [(RecordType.role, store.roles), (.group, store.groups), (.machine, store.machines),
-                              (.key, store.keys), (.event, store.events)] {
+                              (.key, store.keys), (.event, store.events), (.day, store.days), (.address, store.addresses),
+                              (.alert, store.alerts)] {
             for line in lines {
                 out += JSON.record(line).prepending(("type", .string(type.rawValue))).encoded(pretty: false)
                 out += "\n"
             }
         }
         out += end(machines: store.machines.count, keys: store.keys.count, events: store.events.count,
-                   roles: store.roles.count, groups: store.groups.count).encoded(pretty: false)
+                   roles: store.roles.count, groups: store.groups.count, days: store.days.count,
+                   addresses: store.addresses.count, alerts: store.alerts.count).encoded(pretty: false)
         return out + "\n"
     }
 
-    static func end(machines: Int, keys: Int, events: Int, roles: Int = 0, groups: Int = 0) -> JSON {
+    static func end(machines: Int, keys: Int, events: Int, roles: Int = 0, groups: Int = 0,
+                    days: Int = 0, addresses: Int = 0, alerts: Int = 0) -> JSON {
         .object([("type", .string(endType)), ("machines", .integer(machines)), ("keys", .integer(keys)), ("events", .integer(events)),
-                 ("roles", .integer(roles)), ("groups", .integer(groups))])
+                 ("roles", .integer(roles)), ("groups", .integer(groups)), ("days", .integer(days)), ("addresses", .integer(addresses)),
+                 ("alerts", .integer(alerts))])
     }
+
+    /// The end line's counts, in its order, with the record type each counts; those of a file
+    /// of version 1.0 first (the others may be absent: zero).
+    static let counted: [(name: String, type: RecordType)] = [("machines", .machine), ("keys", .key), ("events", .event), ("roles", .role),
+                                                              ("groups", .group), ("days", .day), ("addresses", .address), ("alerts", .alert)]
 
     /// What is wrong with one line, in the user's language: a phrase, and for a bad value
     /// the phrase that says what is wrong with it (its last argument).
@@ -75,7 +90,7 @@ enum ExportFile {
 
     /// Attributes whose JSON value is not a string.
     static let listFields: Set<String> = ["roles", "groups", "rights"]
-    static let countFields: Set<String> = ["keys", "uses", "seq", "uid", "machines"]
+    static let countFields: Set<String> = ["keys", "uses", "seq", "uid", "machines", "ok", "denied", "count", "calls", "others"]
     static let nullableTimes: Set<String> = ["expires", "last-used"]
 
     static func read(_ bytes: [UInt8]) -> Contents {
@@ -128,8 +143,7 @@ enum ExportFile {
             case .failure(let failure):
                 problem(failure.message, failure.arguments, detail: failure.detail)
             case .success(let record):
-                let identity = type == .event ? "seq " + (record["seq"] ?? "")
-                    : type == .role || type == .group ? record["name"] ?? "" : record["id"] ?? ""
+                let identity = identity(of: record, type)
                 if let first = seen.updateValue(lineNumber, forKey: type.rawValue + " " + identity) {
                     seen[type.rawValue + " " + identity] = first
                     problem(.importDuplicate, [type.rawValue, identity, String(first)])
@@ -146,11 +160,22 @@ enum ExportFile {
         return contents
     }
 
+    /// What names a record in its file: two with the same are one record given twice.
+    static func identity(of record: ImportRecord, _ type: RecordType) -> String {
+        switch type {
+        case .event, .alert: "seq " + (record["seq"] ?? "")
+        case .role, .group: record["name"] ?? ""
+        case .machine, .key: record["id"] ?? ""
+        case .day: (record["key"] ?? "") + " " + (record["date"] ?? "")
+        case .address: (record["key"] ?? "") + " " + (record["address"] ?? "")
+        }
+    }
+
     private static func checkEnd(_ members: [JSON.Member], against counts: [RecordType: Int],
                                  report: (Message, [String], Phrase?) -> Void) {
         var announced: [String: Int] = [:]
         for member in members where member.key != "type" {
-            guard ["machines", "keys", "events", "roles", "groups"].contains(member.key) else {
+            guard counted.contains(where: { $0.name == member.key }) else {
                 return report(.importUnknownField, [endType, member.key], nil)
             }
             guard case .number(let digits) = member.value, let n = Int(digits), n >= 0 else {
@@ -161,11 +186,11 @@ enum ExportFile {
         for name in ["machines", "keys", "events"] where announced[name] == nil {
             return report(.importMissingField, [endType, name], nil)
         }
-        // A file of version 1.0 has no roles or groups, and says nothing of them.
-        let held = [counts[.machine] ?? 0, counts[.key] ?? 0, counts[.event] ?? 0, counts[.role] ?? 0, counts[.group] ?? 0]
-        let said = [announced["machines"]!, announced["keys"]!, announced["events"]!, announced["roles"] ?? 0, announced["groups"] ?? 0]
+        // A file of version 1.0 has no roles, groups or usage, and says nothing of them.
+        let held = counted.map { counts[$0.type] ?? 0 }
+        let said = counted.map { announced[$0.name] ?? 0 }
         if held != said {
-            func phrase(_ n: [Int]) -> String { "machines=\(n[0]) keys=\(n[1]) events=\(n[2]) roles=\(n[3]) groups=\(n[4])" }
+            func phrase(_ n: [Int]) -> String { zip(counted, n).map { "\($0.name)=\($1)" }.joined(separator: " ") }
             report(.importCountMismatch, [phrase(said), phrase(held)], nil)
         }
     }
@@ -227,7 +252,7 @@ enum ExportFile {
         return .success(record)
     }
 
-    /// The daemon's checks of IMPORT MACHINE, KEY and EVENT, made here so that a bad line
+    /// The daemon's checks of IMPORT MACHINE, KEY, EVENT, DAY, IP and ALERT, made here so that a bad line
     /// is named by its number before anything is sent; nil when the record is right.
     static func check(_ type: RecordType, _ r: ImportRecord) -> Phrase? {
         func time(_ name: String, required: Bool = false) -> Phrase? {
@@ -244,6 +269,16 @@ enum ExportFile {
         }
         func status() -> Phrase? { Status(wire: r["status"] ?? "active") == nil ? Phrase(.mustBeStatus, ["status"]) : nil }
         func first(_ checks: Phrase?...) -> Phrase? { checks.lazy.compactMap { $0 }.first }
+        func keyID(_ name: String) -> Phrase? { KeyID(r[name] ?? "") == nil ? Phrase(.mustBeKeyID, [name]) : nil }
+        func date(_ name: String) -> Phrase? {
+            let value = r[name] ?? ""
+            let time = value.utf8.count == 10 ? Timestamp(rfc3339: value + "T00:00:00Z") : nil
+            return time.map { $0.seconds >= 0 && $0.description.hasPrefix(value) } == true ? nil : Phrase(.mustBeDate, [name])
+        }
+        func order(_ earlier: String, _ later: String) -> Phrase? {
+            guard let a = Timestamp(rfc3339: r[earlier] ?? ""), let b = Timestamp(rfc3339: r[later] ?? ""), b < a else { return nil }
+            return Phrase(.mustNotPrecede, [later, earlier])
+        }
         func rights() -> Phrase? { (try? Validation.rights(r["rights"] ?? "")) == nil ? Phrase(.mustBeRights, ["rights"]) : nil }
         func perimeter() -> Phrase? { (try? Perimeter(parsing: r["perimeter"] ?? "*")) == nil ? Phrase(.mustBePerimeter, ["perimeter"]) : nil }
         func protected() -> Phrase? { (try? Validation.protected(r["protected"] ?? "no")) == nil ? Phrase(.mustBeYesNo, ["protected"]) : nil }
@@ -275,6 +310,17 @@ enum ExportFile {
                          UInt32(r["uid"] ?? "0") == nil ? Phrase(.mustBeUID, ["uid"]) : nil,
                          AuditAction(rawValue: r["action"] ?? "") == nil ? Phrase(.mustBeAction, ["action", actions]) : nil,
                          machineID("machine", optional: true), text("user", 0...128), text("target", 0...256))
+        case .day:
+            return first(keyID("key"), date("date"))
+        case .address:
+            return first(keyID("key"), text("address", 1...256), time("first", required: true), time("last", required: true),
+                         order("first", "last"))
+        case .alert:
+            let kinds = ["revoked-use", "new-ip", "spike", "failures"]
+            return first((UInt64(r["seq"] ?? "") ?? 0) > 0 ? nil : Phrase(.mustBeSeq, ["seq"]), time("time", required: true),
+                         kinds.contains(r["kind"] ?? "") ? nil : Phrase(.mustBeAction, ["kind", kinds.joined(separator: ", ")]),
+                         (r["key"] ?? "").isEmpty ? nil : keyID("key"), machineID("machine", optional: true),
+                         text("ip", 0...256), text("details", 0...1024))
         }
     }
 }

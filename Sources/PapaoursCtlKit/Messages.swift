@@ -48,7 +48,7 @@ public enum Message: String, Sendable, CaseIterable {
     // Reaching papaoursd: what is at the socket path
     case mustBeWholeNumber, mustBeOnce, mustBeStrings, mustBeTimeOrNull, mustBeString, mustBeGiven, mustBeTime
     case mustBeMachineID, mustBeKeyID, mustBeHash, mustBeSeq, mustBeUID, mustBeAction, mustBeStatus
-    case mustBeRights, mustBePerimeter, mustBeYesNo
+    case mustBeRights, mustBePerimeter, mustBeYesNo, mustBeDate, mustNotPrecede
     case sysPermission, sysNoEntry, sysIsDirectory, sysNotDirectory, sysNoSpace, sysReadOnly, sysExists, sysOther, reachSystem
     case importNameTaken, reachOwnerOnly, importKeyMalformed, reachNothing, reachNoDirectory, reachDirectory, reachFile, reachNotSocket, reachSearch
     // Status words and audit
@@ -75,6 +75,10 @@ public enum Message: String, Sendable, CaseIterable {
     case optAlertsAfter, optAlertsLimit, hDate, hAccepted, hRefused, hAddress, hFirstSeen, hLastSeen, hCalls, hAlertKind
     case addressesHeading, noAddresses, noAlerts, followingAlerts, keyRotated, badGrace, actKeyRotate
     case alertRevokedUse, alertNewIP, alertSpike, alertFailures, hReplacedBy
+    // Usage history and alerts in an export
+    case hUsageDays, hUsageAddresses, hAlerts
+    // An alert's details, from its figures (AlertDetails)
+    case alertSaysRevokedUse, alertSaysNewIP, alertSaysOthers, alertSaysSpike, alertSaysFailures, alertFromAddress, alertFromPeer
 
     public var text: (en: String, fr: String) {
         switch self {
@@ -160,8 +164,8 @@ public enum Message: String, Sendable, CaseIterable {
             ("Backup written to {0}: {1} bytes, {2} machine(s), {3} API key(s).",
              "Sauvegarde écrite dans {0} : {1} octets, {2} machine(s), {3} clé(s) API.")
         case .exportWritten:
-            ("Exported {1} machine(s), {2} API key(s) and {3} audit event(s) to {0}.",
-             "{1} machine(s), {2} clé(s) API et {3} événement(s) d'audit exportés dans {0}.")
+            ("Exported {1} machine(s), {2} API key(s), {3} audit event(s), {4} day(s) and {5} address(es) of key usage and {6} alert(s) to {0}.",
+             "{1} machine(s), {2} clé(s) API, {3} événement(s) d'audit, {4} jour(s) et {5} adresse(s) d'usage des clés et {6} alerte(s) exportés dans {0}.")
         case .importDone: ("Imported from {0}:", "Importé depuis {0} :")
         case .importNothingSent:
             ("nothing imported: {0} problem(s) in {1}", "rien n'a été importé : {0} problème(s) dans {1}")
@@ -187,6 +191,8 @@ public enum Message: String, Sendable, CaseIterable {
         case .mustBeSeq: ("{0} must be a sequence number from 1 up", "{0} doit être un numéro d'ordre à partir de 1")
         case .mustBeUID: ("{0} must be a uid", "{0} doit être un uid")
         case .mustBeAction: ("{0} must be one of {1}", "{0} doit être l'un de {1}")
+        case .mustBeDate: ("{0} must be a day such as 2026-12-01, from 1970-01-01", "{0} doit être un jour comme 2026-12-01, à partir du 1970-01-01")
+        case .mustNotPrecede: ("{0} must not be before {1}", "{0} ne doit pas précéder {1}")
         case .mustBeStatus: ("{0} must be active or inactive", "{0} doit être active ou inactive")
         case .mustBeRights: ("{0} must list rights such as contrats:read (read, write, delete or archive)",
                              "{0} doit lister des droits comme contrats:read (read, write, delete ou archive : lecture, écriture, suppression, archivage)")
@@ -250,6 +256,24 @@ public enum Message: String, Sendable, CaseIterable {
         case .hVerifyOK: ("Keys accepted", "Clés acceptées")
         case .hVerifyDenied: ("Keys refused", "Clés refusées")
         case .hEvents: ("Audit events", "Événements d'audit")
+        case .hUsageDays: ("Days of key usage", "Jours d'usage des clés")
+        case .hUsageAddresses: ("Addresses of key usage", "Adresses d'usage des clés")
+        case .hAlerts: ("Alerts", "Alertes")
+        case .alertSaysRevokedUse:
+            ("the key was presented and refused as {0} ({1} time(s) since the last count): someone still holds a key that was taken away",
+             "la clé a été présentée et refusée ({0}) {1} fois depuis le dernier décompte : quelqu'un détient encore une clé qui a été retirée")
+        case .alertSaysNewIP:
+            ("the key (created {0}) was used from '{1}', never seen for it",
+             "la clé (créée le {0}) a été utilisée depuis « {1} », jamais vue pour elle")
+        case .alertSaysOthers: ("; {0} other new address(es) in the same count", " ; {0} autre(s) nouvelle(s) adresse(s) dans le même décompte")
+        case .alertSaysSpike:
+            ("{0} calls in the last hour, ten times above the key's hourly median over the last seven days ({1})",
+             "{0} appels dans la dernière heure, dix fois plus que la médiane horaire de la clé sur les sept derniers jours ({1})")
+        case .alertSaysFailures:
+            ("{0} refusals of unknown or malformed keys within a minute from {1}",
+             "{0} refus de clés inconnues ou mal formées en une minute depuis {1}")
+        case .alertFromAddress: ("'{0}'", "« {0} »")
+        case .alertFromPeer: ("peer uid {0}", "le pair d'uid {0}")
         case .hAdded: ("Added", "Ajoutés")
         case .hSkipped: ("Skipped (already present)", "Ignorés (déjà présents)")
 

@@ -6,7 +6,7 @@ import PapaoursProtocol
 /// (`expires=` empty, `last-used=never`) as null; anything else as a string.
 extension JSON {
     static let listAttributes: Set<String> = ["roles", "permissions", "groups", "rights"]
-    static let countAttributes: Set<String> = ["keys", "uses", "seq", "uid", "count", "machines", "ok", "denied"]
+    static let countAttributes: Set<String> = ["keys", "uses", "seq", "uid", "count", "machines", "ok", "denied", "calls", "others"]
     static let optionalTimes: [String: String] = ["expires": "", "last-used": "never"]
 
     /// `numbers`: every all-digit value is a number (STATS, whose counters are open-ended).

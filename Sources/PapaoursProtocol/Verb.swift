@@ -42,13 +42,17 @@ public enum Verb: String, Sendable, CaseIterable {
     case usage = "USAGE"
     case alerts = "ALERTS"
     case keyRotate = "KEY ROTATE"
+    // A key's usage history and the alerts in an import (papaours-protocol(7)).
+    case importDay = "IMPORT DAY"
+    case importAddress = "IMPORT IP"
+    case importAlert = "IMPORT ALERT"
 
     /// Names of the positional arguments, all required, in order.
     public var arguments: [String] {
         switch self {
         case .hello, .ping, .quit, .machineList, .audit, .stats, .backup, .export,
              .importBegin, .importMachine, .importKey, .importEvent, .importCommit, .importAbort,
-             .roleList, .groupList, .importRole, .importGroup: []
+             .roleList, .groupList, .importRole, .importGroup, .importDay, .importAddress, .importAlert: []
         case .roleCreate, .roleShow, .roleEdit, .roleDelete, .groupCreate, .groupShow, .groupEdit, .groupDelete: ["name"]
         case .machineCreate: ["name"]
         case .machineShow, .machineEdit, .machineDelete, .keyCreate, .keyList: ["machine"]
@@ -78,6 +82,9 @@ public enum Verb: String, Sendable, CaseIterable {
         case .importMachine: ImportFields.machine
         case .importKey: ImportFields.key
         case .importEvent: ImportFields.event
+        case .importDay: ImportFields.day
+        case .importAddress: ImportFields.address
+        case .importAlert: ImportFields.alert
         case .keyEdit: ["label", "status"]
         case .verify: ["ip", "require"]
         case .audit: ["machine", "after", "before", "limit"]
@@ -101,6 +108,9 @@ public enum Verb: String, Sendable, CaseIterable {
         case .importKey: ["id", "machine", "label", "hash"]
         case .importEvent: ["seq", "time", "action"]
         case .importRole, .importGroup: ["name"]
+        case .importDay: ["key", "date"]
+        case .importAddress: ["key", "address", "first", "last"]
+        case .importAlert: ["seq", "time", "kind"]
         default: []
         }
     }
@@ -130,4 +140,10 @@ public enum ImportFields {
     public static let group: Set<String> = ["name", "description", "roles", "perimeter", "protected", "created", "created-by", "updated", "machines"]
     public static let key: Set<String> = ["id", "machine", "label", "status", "created", "created-by", "updated", "expires", "last-used", "uses", "last-ip", "hash"]
     public static let event: Set<String> = ["seq", "time", "uid", "user", "action", "target", "machine", "details", "changed"]
+    /// A key's day (`DAY`), one of its addresses (`IP`): USAGE's lines with `key=`.
+    public static let day: Set<String> = ["key", "date", "ok", "denied"]
+    public static let address: Set<String> = ["key", "address", "first", "last", "count"]
+    /// An alert's figures after `details` (PapaoursStore's `AlertKind.factNames`).
+    public static let alert: Set<String> = ["seq", "time", "kind", "key", "machine", "ip", "details",
+                                            "reason", "count", "created", "others", "calls", "median", "uid"]
 }

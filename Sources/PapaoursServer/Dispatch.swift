@@ -158,7 +158,7 @@ struct Dispatcher {
                 guard connection.importBatch == nil else { return .reply(ReplyFormat.no("invalid", "an import is already open on this connection")) }
                 connection.importBatch = ImportBatch()
                 return .reply(ReplyFormat.ok())
-            case .importMachine, .importKey, .importEvent, .importRole, .importGroup:
+            case .importMachine, .importKey, .importEvent, .importRole, .importGroup, .importDay, .importAddress, .importAlert:
                 return .reply(stage(request, on: connection))
             case .importCommit:
                 guard let batch = connection.importBatch else { return .reply(ReplyFormat.no("invalid", "no import is open: send IMPORT BEGIN first")) }
@@ -211,15 +211,35 @@ struct Dispatcher {
         do {
             switch request.verb {
             case .importMachine: connection.importBatch!.machines.append(try ImportParsing.machine(request))
-            case .importKey: connection.importBatch!.keys.append(try ImportParsing.key(request))
+            case .importKey:
+                let key = try ImportParsing.key(request)
+                connection.importBatch!.keys.append(key)
+                connection.importBatch!.keyIDs.insert(key.id)
             case .importRole: connection.importBatch!.roles.append(try ImportParsing.role(request))
             case .importGroup: connection.importBatch!.groups.append(try ImportParsing.group(request))
+            case .importDay:
+                let day = try ImportParsing.day(request)
+                try requireKnown(day.key, on: connection)
+                connection.importBatch!.days.append(day)
+            case .importAddress:
+                let address = try ImportParsing.address(request)
+                try requireKnown(address.key, on: connection)
+                connection.importBatch!.addresses.append(address)
+            case .importAlert: connection.importBatch!.alerts.append(try ImportParsing.alert(request))
             default: connection.importBatch!.events.append(try ImportParsing.event(request))
             }
         } catch {
             return ReplyFormat.no("invalid", "record \(connection.importBatch!.count + 1): \(error)")
         }
         return ReplyFormat.ok()
+    }
+
+    /// A history line names a key staged before it in the import, or one of the store.
+    private func requireKnown(_ key: KeyID, on connection: Connection) throws {
+        guard !connection.importBatch!.keyIDs.contains(key) else { return }
+        try session.refresh()
+        guard try session.key(id: key) == nil else { return }
+        throw ValidationError(field: "key", problem: "names \(key), a key neither in the store nor earlier in the import")
     }
 
     /// VERIFY cut by the fast path: the same checks and answers as the general one.

@@ -19,11 +19,14 @@ final class Listing {
         case journal(AuditAction, details: String, reply: [UInt8])
     }
 
-    /// Where an export stands: roles and groups, its machines, then every machine's keys, then the journal.
-    private enum Phase { case rights, machines, keys, events }
+    /// Where an export stands: roles and groups, its machines, then every machine's keys, then
+    /// the journal, the keys' usage history (days and addresses), then the alerts.
+    private enum Phase { case rights, machines, keys, events, usage, alerts }
 
     static let partBytes = 64 * 1024
     private static let recordsPerRead = 256
+    /// Keys whose history one turn sends: up to 400 days and 64 addresses each.
+    private static let historiesPerRead = 16
 
     private let kind: Kind
     private let snapshot: Snapshot
@@ -35,7 +38,8 @@ final class Listing {
     private var keysOf: MachineID?
     private var afterKey: KeyID?
     private var afterEvent: UInt64 = 0
-    private var counts = (machines: 0, keys: 0, events: 0, roles: 0, groups: 0)
+    private var afterAlert: UInt64 = 0
+    private var counts = (machines: 0, keys: 0, events: 0, roles: 0, groups: 0, days: 0, addresses: 0, alerts: 0)
 
     init(_ kind: Kind, store: Store, scope: Set<String>? = nil) throws {
         self.kind = kind
@@ -49,6 +53,13 @@ final class Listing {
     private func sees(_ event: AuditEvent) throws -> Bool {
         guard scope.isScoped else { return true }
         guard let id = event.machine, let machine = try snapshot.machine(id: id) else { return false }
+        return scope.covers(machine.organization)
+    }
+
+    /// A key's history, or an alert, is shown to a scoped peer when its machine is of its scope.
+    private func sees(machine id: MachineID?) throws -> Bool {
+        guard scope.isScoped else { return true }
+        guard let id, let machine = try snapshot.machine(id: id) else { return false }
         return scope.covers(machine.organization)
     }
 
@@ -114,17 +125,49 @@ final class Listing {
                     counts.events += 1
                 }
                 afterEvent = page.last?.seq ?? afterEvent
+                if page.count < Listing.recordsPerRead { (phase, afterKey) = (.usage, nil) }
+            case (.export, .usage):
+                let page = try snapshot.keysWithHistory(after: afterKey, limit: Listing.historiesPerRead)
+                for id in page {
+                    guard let key = try snapshot.key(id: id), try sees(machine: key.machine) else { continue }
+                    for day in try snapshot.usageDays(of: id, from: 0, through: UInt32.max) {
+                        out += ReplyFormat.item("DAY") {
+                            $0.attribute("key", id.value)
+                            ReplyFormat.day(day, into: &$0)
+                        }
+                        counts.days += 1
+                    }
+                    for use in try snapshot.addresses(of: id).addresses {
+                        out += ReplyFormat.item("IP") {
+                            $0.attribute("key", id.value)
+                            ReplyFormat.address(use, into: &$0)
+                        }
+                        counts.addresses += 1
+                    }
+                }
+                afterKey = page.last
+                if page.count < Listing.historiesPerRead { phase = .alerts }
+            case (.export, .alerts):
+                let page = try snapshot.alerts(after: afterAlert, limit: Listing.recordsPerRead)
+                for alert in page where try sees(machine: alert.machine) {
+                    out += ReplyFormat.item("ALERT") { ReplyFormat.alert(alert, into: &$0) }
+                    counts.alerts += 1
+                }
+                afterAlert = page.last?.seq ?? afterAlert
                 if page.count < Listing.recordsPerRead {
                     let c = counts
                     let reply = ReplyFormat.ok {
-                        $0.attribute("count", String(c.machines + c.keys + c.events + c.roles + c.groups))
+                        $0.attribute("count", String(c.machines + c.keys + c.events + c.roles + c.groups + c.days + c.addresses + c.alerts))
                         $0.attribute("machines", String(c.machines))
                         $0.attribute("keys", String(c.keys))
                         $0.attribute("events", String(c.events))
                         $0.attribute("roles", String(c.roles))
                         $0.attribute("groups", String(c.groups))
+                        $0.attribute("days", String(c.days))
+                        $0.attribute("addresses", String(c.addresses))
+                        $0.attribute("alerts", String(c.alerts))
                     }
-                    return .journal(.storeExport, details: "exported \(c.roles) role(s), \(c.groups) group(s), \(c.machines) machine(s), \(c.keys) key(s), \(c.events) event(s)",
+                    return .journal(.storeExport, details: "exported \(c.roles) role(s), \(c.groups) group(s), \(c.machines) machine(s), \(c.keys) key(s), \(c.events) event(s), \(c.days) day(s) and \(c.addresses) address(es) of usage, \(c.alerts) alert(s)",
                                     reply: reply)
                 }
             }

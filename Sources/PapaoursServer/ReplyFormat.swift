@@ -106,6 +106,12 @@ enum ReplyFormat {
                 $0.attribute("roles-skipped", String(r.rolesSkipped))
                 $0.attribute("groups-added", String(r.groupsAdded))
                 $0.attribute("groups-skipped", String(r.groupsSkipped))
+                $0.attribute("days-added", String(r.daysAdded))
+                $0.attribute("days-skipped", String(r.daysSkipped))
+                $0.attribute("addresses-added", String(r.addressesAdded))
+                $0.attribute("addresses-skipped", String(r.addressesSkipped))
+                $0.attribute("alerts-added", String(r.alertsAdded))
+                $0.attribute("alerts-skipped", String(r.alertsSkipped))
             }
         case .roleSaved(let record, let machines):
             ok { role(record, machines: machines, into: &$0) }

@@ -31,19 +31,16 @@ extension Dispatcher {
         for day in stride(from: Int64(today), through: Int64(today) - Int64(days - 1), by: -1) {
             let d = day >= 0 ? counted[UInt32(day)] : nil
             out += ReplyFormat.item("DAY") {
-                $0.attribute("date", day >= 0 ? UsageClock.date(UInt32(day)) : "1969-12-31")
-                $0.attribute("ok", String(d?.ok ?? 0))
-                $0.attribute("denied", String(d?.denied ?? 0))
+                if day >= 0 {
+                    ReplyFormat.day(d ?? DayCount(day: UInt32(day), ok: 0, denied: 0), into: &$0)
+                } else {
+                    ReplyFormat.day(date: "1969-12-31", ok: 0, denied: 0, into: &$0)
+                }
             }
             lines += 1
         }
         for use in try session.addresses(of: id).addresses {
-            out += ReplyFormat.item("IP") {
-                $0.attribute("address", use.ip)
-                $0.attribute("first", use.first.description)
-                $0.attribute("last", use.last.description)
-                $0.attribute("count", String(use.count))
-            }
+            out += ReplyFormat.item("IP") { ReplyFormat.address(use, into: &$0) }
             lines += 1
         }
         return out + ReplyFormat.ok { $0.attribute("count", String(lines)) }
@@ -72,6 +69,25 @@ extension Dispatcher {
 }
 
 extension ReplyFormat {
+    /// A `DAY` line's attributes (USAGE; EXPORT puts `key=` before them).
+    static func day(_ d: DayCount, into line: inout LineEncoder) {
+        day(date: UsageClock.date(d.day), ok: d.ok, denied: d.denied, into: &line)
+    }
+
+    static func day(date: String, ok: UInt64, denied: UInt64, into line: inout LineEncoder) {
+        line.attribute("date", date)
+        line.attribute("ok", String(ok))
+        line.attribute("denied", String(denied))
+    }
+
+    /// An `IP` line's attributes (USAGE; EXPORT puts `key=` before them).
+    static func address(_ use: AddressUse, into line: inout LineEncoder) {
+        line.attribute("address", use.ip)
+        line.attribute("first", use.first.description)
+        line.attribute("last", use.last.description)
+        line.attribute("count", String(use.count))
+    }
+
     static func alert(_ a: Alert, into line: inout LineEncoder) {
         line.attribute("seq", String(a.seq))
         line.attribute("time", a.time.description)
@@ -80,6 +96,7 @@ extension ReplyFormat {
         line.attribute("machine", a.machine?.value ?? "")
         line.attribute("ip", a.ip)
         line.attribute("details", a.details)
+        for fact in a.facts { line.attribute(fact.name, fact.value) }
     }
 
     /// KEY ROTATE's answer: the new key, its secret, the old key and its new expiry.

@@ -13,7 +13,7 @@ extension Verb {
         case .audit: .auditRead
         case .backup, .export: [.machinesWrite, .auditRead]
         case .keyImport, .importBegin, .importMachine, .importKey, .importEvent, .importCommit, .importAbort,
-             .importRole, .importGroup: .machinesWrite
+             .importRole, .importGroup, .importDay, .importAddress, .importAlert: .machinesWrite
         case .keyRotate: .machinesWrite
         case .usage: .machinesRead
         case .alerts: .auditRead

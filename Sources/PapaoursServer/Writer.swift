@@ -147,7 +147,8 @@ final class Writer: @unchecked Sendable {
                 pendingUsage = UsageReport()
                 usageDecided = report
                 let bursts = failureWatch.absorb(report.failures, at: now)
-                let decided = try Decisions.usage(report, bursts: bursts, sweepAfter: sweptTo, at: now, reading: view, history: snapshot,
+                let decided = try Decisions.usage(report, bursts: bursts, sweepAfter: sweptTo, at: now, reading: view,
+                                                  history: BatchHistory(over: snapshot, view: view),
                                                baselines: spikeBaselines)
                 try view.absorb(decided.0)
                 sets.append(decided.0)
@@ -248,7 +249,8 @@ final class Writer: @unchecked Sendable {
                                             authority: authority, by: actor, at: now, reading: view)
             return (d.changes, .keyCreated(d.value, secret: nil))
         case .importRecords(let batch):
-            let d = try Decisions.importRecords(batch, authority: authority, by: actor, at: now, reading: view)
+            let d = try Decisions.importRecords(batch, authority: authority, by: actor, at: now, reading: view,
+                                                history: BatchHistory(over: snapshot, view: view))
             return (d.changes, .imported(d.value))
         case .createRole(let draft):
             let d = try Decisions.createRole(draft, authority: authority, by: actor, at: now, reading: view)

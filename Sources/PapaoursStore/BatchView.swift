@@ -15,6 +15,8 @@ public final class BatchView: RecordReading {
     private var events: [UInt64: AuditEvent] = [:]
     private var lastEvent: UInt64?
     private var lastChange: UInt64?
+    /// The last alert the batch put, if any.
+    public private(set) var lastAlert: UInt64?
 
     public init(over base: any RecordReading) { self.base = base }
 
@@ -41,7 +43,8 @@ public final class BatchView: RecordReading {
             case .deleteRole(let name): roles[name] = .some(nil)
             case .putGroup(let record): groups[record.name] = record
             case .deleteGroup(let name): groups[name] = .some(nil)
-            case .addActivity, .putAlert, .pruneAlerts, .pruneHistory:
+            case .putAlert(let alert): lastAlert = max(lastAlert ?? 0, alert.seq)
+            case .addActivity, .pruneAlerts, .pruneHistory:
                 break
             }
         }

@@ -7,10 +7,18 @@ public struct ImportBatch: Sendable {
     public var events: [AuditEvent] = []
     public var roles: [RoleRecord] = []
     public var groups: [GroupRecord] = []
+    /// The usage history and the alerts (ImportUsage.swift).
+    public var days: [KeyDay] = []
+    public var addresses: [KeyAddress] = []
+    public var alerts: [Alert] = []
+    /// The ids of `keys`, for the history lines that name them.
+    public var keyIDs: Set<KeyID> = []
 
     public init() {}
 
-    public var count: Int { machines.count + keys.count + events.count + roles.count + groups.count }
+    public var count: Int {
+        machines.count + keys.count + events.count + roles.count + groups.count + days.count + addresses.count + alerts.count
+    }
 }
 
 /// What an import did: added, or skipped as already present.
@@ -20,6 +28,11 @@ public struct ImportReport: Sendable, Equatable {
     public var eventsAdded = 0, eventsSkipped = 0
     public var rolesAdded = 0, rolesSkipped = 0
     public var groupsAdded = 0, groupsSkipped = 0
+    /// Days older than the 400 kept, addresses beyond a key's 64 most recent, alerts past 90
+    /// days or already present are skipped.
+    public var daysAdded = 0, daysSkipped = 0
+    public var addressesAdded = 0, addressesSkipped = 0
+    public var alertsAdded = 0, alertsSkipped = 0
 }
 
 extension Decisions {
@@ -27,7 +40,7 @@ extension Decisions {
     /// same sequence and content) are skipped; any conflict refuses the whole batch. The import
     /// itself is journaled last, as `store.import`.
     public static func importRecords(_ batch: ImportBatch, authority: Authority = .full, by actor: Actor, at now: Timestamp,
-                                     reading view: any RecordReading) throws -> Decision<ImportReport> {
+                                     reading view: any RecordReading, history: any UsageReading) throws -> Decision<ImportReport> {
         try requireUnscoped(authority, "import records")
         var report = ImportReport()
         var refused: [String] = []
@@ -105,12 +118,13 @@ extension Decisions {
             builder.journal(e)
             report.eventsAdded += 1
         }
+        try importUsage(batch, reading: view, history: history, at: now, into: &builder, report: &report, refused: &refused)
         if !refused.isEmpty {
             let shown = refused.prefix(5).joined(separator: "; ")
             throw StoreError(.exists, "import refused, nothing imported: \(refused.count) conflicting record(s): \(shown)")
         }
         var log = ChangeLog()
-        log.note("roles added \(report.rolesAdded), skipped \(report.rolesSkipped); groups added \(report.groupsAdded), skipped \(report.groupsSkipped); machines added \(report.machinesAdded), skipped \(report.machinesSkipped); keys added \(report.keysAdded), skipped \(report.keysSkipped); events added \(report.eventsAdded), skipped \(report.eventsSkipped)")
+        log.note("roles added \(report.rolesAdded), skipped \(report.rolesSkipped); groups added \(report.groupsAdded), skipped \(report.groupsSkipped); machines added \(report.machinesAdded), skipped \(report.machinesSkipped); keys added \(report.keysAdded), skipped \(report.keysSkipped); events added \(report.eventsAdded), skipped \(report.eventsSkipped); days added \(report.daysAdded), skipped \(report.daysSkipped); addresses added \(report.addressesAdded), skipped \(report.addressesSkipped); alerts added \(report.alertsAdded), skipped \(report.alertsSkipped)")
         builder.journal(.storeImport, target: "store", machine: nil, log)
         return builder.decided(report)
     }

@@ -218,9 +218,13 @@ public struct Alert: Sendable, Equatable {
     public var machine: MachineID?
     public var ip: String
     public var details: String
+    /// What `details` tells, figure by figure (`AlertKind.factNames`); none in alerts of a daemon before them.
+    public var facts: [AlertFact]
 
-    public init(seq: UInt64, time: Timestamp, kind: AlertKind, key: KeyID?, machine: MachineID?, ip: String, details: String) {
+    public init(seq: UInt64, time: Timestamp, kind: AlertKind, key: KeyID?, machine: MachineID?, ip: String, details: String,
+                facts: [AlertFact] = []) {
         (self.seq, self.time, self.kind, self.key, self.machine, self.ip, self.details) = (seq, time, kind, key, machine, ip, details)
+        self.facts = facts
     }
 }
 
@@ -255,6 +259,8 @@ public protocol UsageReading {
     /// The key's hourly calls from `hour` on, oldest first.
     func hourCounts(of key: KeyID, from hour: UInt32) throws -> [HourCount]
     func lastAlertSequence() throws -> UInt64
+    /// At most `limit` alerts after `after`, oldest first.
+    func alerts(after: UInt64, limit: Int) throws -> [Alert]
     /// Up to `limit` keys with a history, after `after` (from the first when nil), in id order.
     func keysWithHistory(after: KeyID?, limit: Int) throws -> [KeyID]
 }
@@ -298,8 +304,8 @@ extension Decisions {
         for id in ids { if let delta = report.uses[id] { builder.record(.addUsage(id, delta)) } }
         var alerts: [Alert] = []
         var nextAlert = try history.lastAlertSequence() + 1
-        func raise(_ kind: AlertKind, key: KeyID?, machine: MachineID?, ip: String, _ details: String) {
-            alerts.append(Alert(seq: nextAlert, time: now, kind: kind, key: key, machine: machine, ip: ip, details: details))
+        func raise(_ kind: AlertKind, key: KeyID?, machine: MachineID?, ip: String, _ details: String, _ facts: [AlertFact]) {
+            alerts.append(Alert(seq: nextAlert, time: now, kind: kind, key: key, machine: machine, ip: ip, details: details, facts: facts))
             nextAlert += 1
         }
         let today = UsageClock.day(now), thisHour = UsageClock.hour(now)
@@ -321,7 +327,8 @@ extension Decisions {
             if let revoked = activity.revoked,
                try stored().revokedAlerted.map({ now.seconds - $0.seconds >= UsageHistory.revokedAlertInterval }) ?? true {
                 raise(.revokedUse, key: id, machine: key.machine, ip: revoked.ip,
-                      "the key was presented and refused as \(revoked.reason) (\(revoked.count) time(s) since the last count): someone still holds a key that was taken away")
+                      "the key was presented and refused as \(revoked.reason) (\(revoked.count) time(s) since the last count): someone still holds a key that was taken away",
+                      [AlertFact("reason", revoked.reason), AlertFact("count", String(revoked.count))])
                 change.revokedAlerted = now
             }
             // The key's age when the address was first seen, not when the loop's count reached the writer.
@@ -331,16 +338,19 @@ extension Decisions {
                     !known.contains($0.ip) && $0.first.seconds - key.created.seconds > UsageHistory.newKeyAge
                 }.sorted { $0.first < $1.first }
                 for use in fresh.prefix(UsageHistory.newIPAlertsPerFlush) {
-                    let others = fresh.count > UsageHistory.newIPAlertsPerFlush && use == fresh[UsageHistory.newIPAlertsPerFlush - 1]
-                        ? "; \(fresh.count - UsageHistory.newIPAlertsPerFlush) other new address(es) in the same count" : ""
+                    let last = fresh.count > UsageHistory.newIPAlertsPerFlush && use == fresh[UsageHistory.newIPAlertsPerFlush - 1]
+                    let others = last ? fresh.count - UsageHistory.newIPAlertsPerFlush : 0
                     raise(.newIP, key: id, machine: key.machine, ip: use.ip,
-                          "the key (created \(key.created)) was used from \(ChangeLog.quoted(use.ip)), never seen for it\(others)")
+                          "the key (created \(key.created)) was used from \(ChangeLog.quoted(use.ip)), never seen for it"
+                              + (others > 0 ? "; \(others) other new address(es) in the same count" : ""),
+                          [AlertFact("created", key.created.description), AlertFact("others", String(others))])
                 }
             }
             if let spike = try spike(of: key, adding: activity, history: history, baselines: baselines, at: now),
                try stored().spikeAlerted.map({ now.seconds - $0.seconds >= UsageHistory.spikeAlertInterval }) ?? true {
                 raise(.spike, key: id, machine: key.machine, ip: activity.addresses.last?.ip ?? "",
-                      "\(spike.calls) calls in the last hour, ten times above the key's hourly median over the last seven days (\(spike.median))")
+                      "\(spike.calls) calls in the last hour, ten times above the key's hourly median over the last seven days (\(spike.median))",
+                      [AlertFact("calls", String(spike.calls)), AlertFact("median", String(spike.median))])
                 change.spikeAlerted = now
             }
             builder.record(.addActivity(id, change))
@@ -348,7 +358,8 @@ extension Decisions {
         for burst in bursts {
             let from = burst.source.ip.isEmpty ? "peer uid \(burst.source.uid)" : ChangeLog.quoted(burst.source.ip)
             raise(.failures, key: nil, machine: nil, ip: burst.source.ip,
-                  "\(burst.count) refusals of unknown or malformed keys within a minute from \(from)")
+                  "\(burst.count) refusals of unknown or malformed keys within a minute from \(from)",
+                  [AlertFact("count", String(burst.count))] + (burst.source.ip.isEmpty ? [AlertFact("uid", String(burst.source.uid))] : []))
         }
         for alert in alerts { builder.record(.putAlert(alert)) }
         // Bounded upkeep: alerts past 90 days, and the old days of keys no longer used.
@@ -485,6 +496,14 @@ enum UsageCoding {
         w.shortBytes(alert.machine?.stored ?? [])
         w.shortText(alert.ip)
         w.shortText(alert.details)
+        // The figures after, only when there are: an alert stored before them reads the same.
+        if !alert.facts.isEmpty {
+            w.varint(UInt64(alert.facts.count))
+            for fact in alert.facts {
+                w.shortText(fact.name)
+                w.shortText(fact.value)
+            }
+        }
         return w.bytes
     }
 
@@ -496,8 +515,14 @@ enum UsageCoding {
         guard let kind = AlertKind.allCases.first(where: { $0.code == code }) else { throw RecordReader.Corrupt() }
         let key = try r.shortTextBytes()
         let machine = try r.shortTextBytes()
-        return Alert(seq: seq, time: time, kind: kind, key: key.isEmpty ? nil : KeyID(stored: key),
-                     machine: machine.isEmpty ? nil : MachineID(stored: machine), ip: try r.shortText(), details: try r.shortText())
+        var alert = Alert(seq: seq, time: time, kind: kind, key: key.isEmpty ? nil : KeyID(stored: key),
+                          machine: machine.isEmpty ? nil : MachineID(stored: machine), ip: try r.shortText(), details: try r.shortText())
+        if r.offset < r.bytes.count {
+            let n = try r.varint()
+            guard n > 0, n <= UInt64(kind.factNames.count) else { throw RecordReader.Corrupt() }
+            for _ in 0..<n { alert.facts.append(AlertFact(try r.shortText(), try r.shortText())) }
+        }
+        return alert
     }
 }
 

@@ -93,9 +93,13 @@ struct CtlUsageHistoryTests {
         #expect(run.status == 0)
         #expect(run.stdout.contains(lang.pick("deactivated key still used", "clé désactivée encore utilisée")), "\(run)")
         #expect(run.stdout.contains("198.51.100.7") && run.stdout.contains(made.key.id.value))
+        #expect(run.stdout.contains(lang.pick("the key was presented and refused as inactive-key (1 time(s) since the last count)",
+                                              "la clé a été présentée et refusée (inactive-key) 1 fois depuis le dernier décompte")),
+                "the details in the user's language, from the alert's figures: \(run)")
         let json = try ctl("--json", "alerts").array()
         #expect(json.first?["kind"] as? String == "revoked-use")
         #expect(json.first?["seq"] as? Int == 1)
+        #expect(json.first?["reason"] as? String == "inactive-key" && json.first?["count"] as? Int == 1, "the figures, as data")
         // --follow polls after= and shows the alerts as they come.
         let follow = Process()
         follow.executableURL = URL(fileURLWithPath: productsDirectory() + "/papaoursctl")

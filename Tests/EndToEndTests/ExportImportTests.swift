@@ -72,14 +72,19 @@ struct ExportImportTests {
         let types = objects.map { $0["type"] as? String ?? "?" }
         let machines = types.filter { $0 == "machine" }.count, keys = types.filter { $0 == "key" }.count
         let events = types.filter { $0 == "event" }.count
+        let days = types.filter { $0 == "day" }.count, addresses = types.filter { $0 == "address" }.count
+        let alerts = types.filter { $0 == "alert" }.count
         #expect(types == ["role"] + Array(repeating: "machine", count: machines) + Array(repeating: "key", count: keys)
-            + Array(repeating: "event", count: events) + ["end"])
+            + Array(repeating: "event", count: events) + Array(repeating: "day", count: days)
+            + Array(repeating: "address", count: addresses) + Array(repeating: "alert", count: alerts) + ["end"])
+        #expect(days > 0 && addresses > 0, "the keys' usage came along")
         let journal = try wholeAudit(source.client).count
         #expect(machines == 4 && keys == 14 && events == journal - 2, "all but the two exports' own events")
         let end = try #require(objects.last)
         #expect(end["machines"] as? Int == machines && end["keys"] as? Int == keys && end["events"] as? Int == events)
         #expect(end["roles"] as? Int == 1 && end["groups"] as? Int == 0)
-        #expect(exported.stdout == "Exported \(machines) machine(s), \(keys) API key(s) and \(events) audit event(s) to \(file).\n")
+        #expect(end["days"] as? Int == days && end["addresses"] as? Int == addresses && end["alerts"] as? Int == alerts)
+        #expect(exported.stdout == "Exported \(machines) machine(s), \(keys) API key(s), \(events) audit event(s), \(days) day(s) and \(addresses) address(es) of key usage and \(alerts) alert(s) to \(file).\n")
         for object in objects where object["type"] as? String == "machine" {
             #expect(Set(object.keys) == CtlJSONTests.machineNames.union(["type"]) && object["roles"] is [String])
         }
@@ -170,8 +175,8 @@ struct ExportImportTests {
         var removed = lines
         removed.remove(at: 4)
         try refused("line-removed.jsonl", removed.joined(separator: "\n") + "\n", problems: 1, [
-            "\(endLine - 1): " + lang.pick("the end line counts machines=3 keys=6 events=\(events) roles=1 groups=0 but the file holds machines=3 keys=5 events=\(events) roles=1 groups=0",
-                                           "la ligne de fin compte machines=3 keys=6 events=\(events) roles=1 groups=0 mais le fichier contient machines=3 keys=5 events=\(events) roles=1 groups=0")])
+            "\(endLine - 1): " + lang.pick("the end line counts machines=3 keys=6 events=\(events) roles=1 groups=0 days=0 addresses=0 alerts=0 but the file holds machines=3 keys=5 events=\(events) roles=1 groups=0 days=0 addresses=0 alerts=0",
+                                           "la ligne de fin compte machines=3 keys=6 events=\(events) roles=1 groups=0 days=0 addresses=0 alerts=0 mais le fichier contient machines=3 keys=5 events=\(events) roles=1 groups=0 days=0 addresses=0 alerts=0")])
         // A corrupted line: broken JSON, a value the daemon would refuse, an unknown type.
         var broken = lines
         broken[1] = broken[1].replacingOccurrences(of: "\"name\":\"", with: "\"name\":")

@@ -170,6 +170,7 @@ struct UsageHistoryTests {
         #expect(failures.count == 1, "\(failures)")
         #expect(failures.first?["ip"] == "203.0.113.7")
         #expect(failures.first?["key"] == "")
+        #expect(failures.first?["count"] == "20" && failures.first?["uid"] == nil, "the figures beside the details")
         // A minute later, another burst: another alert.
         try d.move(by: 61)
         _ = pipelined(c, (0..<20).map { "VERIFY imported-key-that-nobody-has-\($0) ip=203.0.113.7" })
@@ -177,6 +178,7 @@ struct UsageHistoryTests {
         // Without ip=, the peer is the source.
         _ = pipelined(c, (0..<20).map { "VERIFY imported-key-that-nobody-has-\($0)" })
         #expect(eventually { c.alerts(kind: "failures").contains { $0["details"]?.contains("peer uid") == true } })
+        #expect(c.alerts(kind: "failures").last?["uid"] == String(getuid()))
     }
 
     @Test func aSpikeRaisesSpike() throws {
@@ -190,6 +192,8 @@ struct UsageHistoryTests {
         #expect(eventually { c.alerts(kind: "spike", key: busy.id).count == 1 })
         #expect(c.alerts(kind: "spike", key: steady.id).isEmpty, "fewer than 100 calls is no spike")
         #expect(c.alerts(kind: "spike", key: busy.id).first?["details"]?.contains("150 calls") == true)
+        let spike = c.alerts(kind: "spike", key: busy.id).first
+        #expect(spike?["calls"] == "150" && spike?["median"] == "0.0", "\(String(describing: spike))")
         _ = pipelined(c, Array(repeating: "VERIFY \(busy.secret)", count: 150))
         sleep(2)
         #expect(c.alerts(kind: "spike", key: busy.id).count == 1, "at most once an hour")

@@ -173,13 +173,15 @@ struct RequestTests {
 
     @Test("verb properties")
     func verbProperties() {
-        #expect(Verb.allCases.count == 39)
+        #expect(Verb.allCases.count == 42)
         #expect(Verb.allCases.filter(\.isWrite) == [.machineCreate, .machineEdit, .machineDelete, .keyCreate, .keyEdit, .keyImport, .importCommit,
                                                     .roleCreate, .roleEdit, .roleDelete, .groupCreate, .groupEdit, .groupDelete, .keyRotate])
         #expect(Verb.keyRotate.attributes == ["grace", "label"])
         #expect(Verb.usage.arguments == ["key-id"])
         #expect(Verb.keyImport.arguments == ["machine", "secret"])
         #expect(Verb.importKey.requiredAttributes == ["id", "machine", "label", "hash"])
+        #expect(Verb.importDay.requiredAttributes == ["key", "date"] && Verb.importAddress.rawValue == "IMPORT IP")
+        #expect(Verb.importAlert.attributes.isSuperset(of: ["seq", "time", "kind", "key", "machine", "ip", "details", "calls", "median"]))
         #expect(Verb.keyCreate.requiredAttributes == ["label"])
         #expect(Verb.allCases.filter(\.needsAnAttribute) == [.machineEdit, .keyEdit, .roleEdit, .groupEdit])
         #expect(Verb.roleCreate.attributes == ["description", "rights", "perimeter", "protected"])

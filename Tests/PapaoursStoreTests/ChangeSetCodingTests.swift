@@ -33,10 +33,12 @@ import Testing
         activity.record(ok: false, ip: "", revoked: "inactive-key", at: Timestamp(seconds: 1_760_100_000))
         let alert = Alert(seq: 7, time: Timestamp(seconds: 1_760_100_001), kind: .revokedUse, key: key.id, machine: machine.id,
                           ip: "192.0.2.1", details: "a key taken away was presented")
+        let figured = Alert(seq: 8, time: Timestamp(seconds: 1_760_100_002), kind: .spike, key: key.id, machine: machine.id,
+                            ip: "", details: "250 calls", facts: [AlertFact("calls", "250"), AlertFact("median", "4.5")])
         return ChangeSet(sequence: 9_000_000_001, changes: [
             .addActivity(key.id, ActivityChange(activity: activity, keepDaysFrom: 20_000, keepHoursFrom: 480_000,
                                                 revokedAlerted: Timestamp(seconds: 1_760_100_001), spikeAlerted: nil)),
-            .putAlert(alert), .pruneAlerts(before: Timestamp(seconds: 1_750_000_000), limit: 64),
+            .putAlert(alert), .putAlert(figured), .pruneAlerts(before: Timestamp(seconds: 1_750_000_000), limit: 64),
             .pruneHistory([key.id, bare.id], keepDaysFrom: 20_000, keepHoursFrom: 480_000),
             .putRole(role), .putGroup(group), .putMachine(machine), .putKey(key), .putKey(bare),
             .addUsage(key.id, UsageDelta(uses: 3, lastUsed: Timestamp(seconds: 1_760_000_000), lastIP: "2001:db8::1")),

@@ -44,12 +44,12 @@ enum BackupCommands {
             file.discard()
             throw CommandFailure(.refused, .fileCannotWrite, [file.path, error.described(context.text)])
         }
-        let counts = [exported.machines.count, exported.keys.count, exported.events.count]
+        let counts = [("machines", exported.machines.count), ("keys", exported.keys.count), ("events", exported.events.count),
+                      ("days", exported.days.count), ("addresses", exported.addresses.count), ("alerts", exported.alerts.count)]
         if context.json {
-            return context.console.print(.object([("file", .string(file.path)), ("machines", .integer(counts[0])),
-                                                  ("keys", .integer(counts[1])), ("events", .integer(counts[2]))]))
+            return context.console.print(.object([("file", .string(file.path))] + counts.map { ($0.0, JSON.integer($0.1)) }))
         }
-        context.console.print(context.text(.exportWritten, file.path, String(counts[0]), String(counts[1]), String(counts[2])))
+        context.console.print(context.text.format(.exportWritten, [file.path] + counts.map { String($0.1) }))
     }
 
     /// The whole file is read and checked first; nothing is sent unless every line is
@@ -103,7 +103,10 @@ enum BackupCommands {
         context.console.print(text(.importDone, shown))
         let rows: [(Message, Int, Int)] = [(.hMachines, report.machinesAdded, report.machinesSkipped),
                                            (.hKeys, report.keysAdded, report.keysSkipped),
-                                           (.hEvents, report.eventsAdded, report.eventsSkipped)]
+                                           (.hEvents, report.eventsAdded, report.eventsSkipped),
+                                           (.hUsageDays, report.daysAdded, report.daysSkipped),
+                                           (.hUsageAddresses, report.addressesAdded, report.addressesSkipped),
+                                           (.hAlerts, report.alertsAdded, report.alertsSkipped)]
         context.console.print(Table(header: ["", text(.hAdded), text(.hSkipped)],
                                     rows: rows.map { [Cell(text($0.0)), Cell(String($0.1)), Cell(String($0.2))] }))
     }

@@ -142,7 +142,7 @@ enum UsageCommands {
                                     rows: alerts.map { a in
                                         [Cell(String(a.seq)), Cell(a.time.description), Cell(kind(a.kind, context.text), style: .red),
                                          Cell(a.key ?? context.text(.none)), Cell(a.machine ?? context.text(.none)),
-                                         Cell(a.ip ?? context.text(.none)), Cell(a.details)]
+                                         Cell(a.ip ?? context.text(.none)), Cell(AlertDetails.said(a, context.text))]
                                     }))
     }
 
