@@ -8,7 +8,7 @@ SWIFT ?= swift
 RUN_DIR := $(CURDIR)/run
 # Debian packages the build, the tests and `make run` need.
 DEPS := pkg-config liblmdb-dev libsodium-dev libpq-dev mandoc socat lmdb-utils python3 procps
-BENCH_DEPS := redis-server
+BENCH_DEPS := redis-server postgresql
 
 .PHONY: help deps gate-deps build release run test lint bench install uninstall clean fuzz stress sanitize deb test-packaging
 

@@ -55,8 +55,12 @@ public final class FleetFollower: ChangeFollower, @unchecked Sendable {
                         listeningOn = connection
                     }
                     try FleetStream.catchUp(store, on: connection, schema: settings.schema, status: status)
-                    wait(on: connection, milliseconds: settings.poll)
-                    _ = try connection.notifications()
+                    // A NOTIFY that came in during the catch-up's queries is already read off the
+                    // socket by libpq: look before sleeping, or it would wait for the poll.
+                    if try connection.notifications().isEmpty {
+                        wait(on: connection, milliseconds: settings.poll)
+                        _ = try connection.notifications()
+                    }
                 } catch let error as PGError {
                     link.failed(error, log: warn)
                     if link.connection == nil { status.lost() } else { wait(on: nil, milliseconds: settings.poll) }

@@ -143,12 +143,16 @@ final class Child: @unchecked Sendable {
         Cleanup.register(child: pid)
     }
 
+    /// The exit status once it exited (128 + the signal when one ended it).
+    private(set) var exitStatus: Int32?
+
     /// True while the process has not exited (reaps it when it has).
     var isRunning: Bool {
         if exited { return false }
         var status: Int32 = 0
         if waitpid(pid, &status, WNOHANG) == pid {
             exited = true
+            exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
             Cleanup.forget(child: pid)
         }
         return !exited

@@ -4,7 +4,7 @@ import Glibc
 
 /// papaours-bench's command line.
 struct Options {
-    enum Part: String, CaseIterable { case verify, create, rss, startup, gate, history }
+    enum Part: String, CaseIterable { case verify, create, rss, startup, gate, history, fleet }
 
     var keys = 10_000
     var seconds = 3.0
@@ -32,7 +32,7 @@ struct Options {
 
     static let usage = """
     usage: papaours-bench [--keys N] [--seconds T] [--runs R] [--matrix "1x1,8x1,8x16,64x1"]
-                          [--only verify|create|rss|startup|gate|history[,...]] [--load bulk|protocol] [--no-redis]
+                          [--only verify|create|rss|startup|gate|history|fleet[,...]] [--load bulk|protocol] [--no-redis]
                           [--markdown] [--tmpdir DIR] [--flush-interval S]
 
       --keys N       keys loaded into the database (default 10000)
@@ -41,7 +41,9 @@ struct Options {
       --matrix LIST  CxD cells: C connections, D pipelined requests each (default 1x1,8x1,8x16,64x1)
       --only PART    verify, create, rss, startup or gate (the HTTP gate against VERIFY at 8x1, and
                      nginx with and without auth_request) or history (VERIFY at 8x16 with the usage
-                     history recorded and not, and what a key-day costs); several with commas (default all)
+                     history recorded and not, and what a key-day costs) or fleet (two hosts on a private
+                     PostgreSQL: a deactivation's delay from host a's OK to host b's first refusal);
+                     several with commas (default all)
       --load HOW     bulk: keys written straight into the store before the daemon starts (default);
                      protocol: through the daemon's socket, as a provisioning script would (rate reported)
       --no-redis     leave redis-server out of the VERIFY comparison
@@ -89,7 +91,7 @@ struct Options {
                 var parts = Set<Part>()
                 for word in try value().split(separator: ",") {
                     guard let part = Part(rawValue: String(word)) else {
-                        throw UsageError(message: "--only takes verify, create, rss, startup or gate, got \"\(word)\"")
+                        throw UsageError(message: "--only takes verify, create, rss, startup, gate, history or fleet, got \"\(word)\"")
                     }
                     parts.insert(part)
                 }

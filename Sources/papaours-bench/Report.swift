@@ -250,6 +250,16 @@ struct Report {
         }
     }
 
+    mutating func propagation(_ result: PropagationScenario.Result) {
+        let sorted = result.delays.sorted()
+        func at(_ fraction: Double) -> String { fixed(sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))], 2) }
+        output.heading("The fleet: a deactivation on host a refused by host b (PostgreSQL \(result.postgresVersion), \(sorted.count) trials)")
+        output.table(["trials", "p50 ms", "p90 ms", "p99 ms", "max ms"],
+                     [[String(sorted.count), at(0.5), at(0.9), at(0.99), fixed(sorted.last ?? 0, 2)]])
+        let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+        checks.append(("a deactivation reaches another host: p99 ≤ 100 ms", "\(fixed(p99, 2)) ms", p99 <= 100))
+    }
+
     mutating func protocolLoad(keys: Int, seconds: Double) {
         output.heading("Load through the protocol (\(ProtocolLoad.connections) connections, one pipelined batch per machine)")
         output.table(["keys", "seconds", "keys/s"], [[grouped(Double(keys)), fixed(seconds, 1), grouped(Double(keys) / seconds)]])

@@ -82,6 +82,10 @@ func benchmark(_ options: Options, _ output: Output) throws {
             report.create(try CreateScenario(options: options, launcher: launcher, keys: keys).run(daemon: daemon, output: output))
         }
     }
+    if options.parts.contains(.fleet) {
+        progress("fleet: \(PropagationScenario.trials) deactivations on host a, timed until host b refuses the key")
+        report.propagation(try PropagationScenario(directory: directory + "/fleet").run())
+    }
     report.targets()
     output.note("load average (1, 5, 15 min) at the start: \(loadAtStart); at the end: \(loadAverage()). "
         + "Other processes on this machine share its CPUs.")
