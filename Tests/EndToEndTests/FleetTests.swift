@@ -102,7 +102,7 @@ struct FleetTests {
 
     @Test func concurrentWritersOnEveryHostEndWithTheSameStore() throws {
         let fleet = try Fleet(["a", "b", "c"])
-        let perHost = 300
+        let perHost = 1000
         DispatchQueue.concurrentPerform(iterations: 3) { index in
             guard let c = try? fleet[index].connect() else { return }
             // Pipelined, 50 at a time: the host's writer commits each lot as one PostgreSQL transaction.
@@ -123,7 +123,8 @@ struct FleetTests {
         let sameRecords = records.allSatisfy { $0 == records[0] }
         #expect(sameRecords, "every host holds the same records, byte for byte")
         #expect(converged())
-        let journals = connections.map { $0.request("AUDIT limit=1000") }
+        let journals = connections.map { $0.journal() }
+        #expect(journals[0].count >= 3 * perHost)
         let sameJournals = journals.allSatisfy { $0 == journals[0] }
         #expect(sameJournals, "every host holds the same journal")
     }
@@ -161,5 +162,51 @@ struct FleetTests {
             #expect(Set(names).count == names.count, "none twice")
         }
         #expect(a.stat("cluster-seq") == b.stat("cluster-seq"))
+    }
+
+    @Test func usageIsCountedForTheWholeFleet() throws {
+        let fleet = try Fleet(["a", "b"], extra: ["usage-flush-interval 1"])
+        let (a, b) = (try fleet[0].connect(), try fleet[1].connect())
+        _ = a.call("MACHINE CREATE web")
+        let created = a.call("KEY CREATE web label=k")
+        let (secret, key) = (try #require(created["secret"]), try #require(created["id"]))
+        #expect(Fleet.within(2) { b.call("VERIFY \(secret)").isOK })
+        for _ in 0..<4 { _ = a.call("VERIFY \(secret) ip=10.0.0.1") }
+        for _ in 0..<5 { _ = b.call("VERIFY \(secret) ip=10.0.0.2") }
+        // 1 + 4 + 5 uses, added on every host whatever host counted them.
+        for host in [a, b] {
+            #expect(Fleet.within(5) { host.call("KEY SHOW \(key)")["uses"] == "10" }, "\(host.call("KEY SHOW \(key)"))")
+        }
+    }
+
+    @Test func withMaxStaleAHostThatHearsNothingFailsClosed() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let fleet = try Fleet(["a"], cluster: cluster, extra: ["cluster-max-stale 2s"])
+        let a = try fleet[0].connect()
+        _ = a.call("MACHINE CREATE web")
+        let secret = try #require(a.call("KEY CREATE web label=k")["secret"])
+        #expect(a.call("VERIFY \(secret)").isOK)
+        try cluster.pause()
+        #expect(a.call("VERIFY \(secret)").isOK, "within cluster-max-stale the replica answers")
+        #expect(Fleet.within(5) { a.call("VERIFY \(secret)").code == "unavailable" }, "then VERIFY fails closed")
+        #expect(a.call("VERIFY \(secret)").text.contains("cluster-max-stale"))
+        try cluster.resume()
+        #expect(Fleet.within(5) { a.call("VERIFY \(secret)").isOK }, "and answers again once PostgreSQL does")
+    }
+
+    @Test func aReplicaPointedAtAnotherFleetCopiesIt() throws {
+        let first = try Fleet(["a"])
+        let other = try Fleet(["x"])
+        _ = try other[0].connect().call("MACHINE CREATE only-in-x")
+        _ = try first[0].connect().call("MACHINE CREATE only-in-first")
+        let host = first[0]
+        host.stop()
+        try host.writeConfig(["cluster postgresql \"\(other.conninfo)\"", "host-name a"])
+        try host.start()
+        let c = try host.connect()
+        #expect(c.call("MACHINE SHOW only-in-x").isOK)
+        #expect(c.call("MACHINE SHOW only-in-first").code == "not-found")
+        #expect(host.log.contains("copied fleet"))
     }
 }

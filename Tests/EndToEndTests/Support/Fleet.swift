@@ -38,4 +38,15 @@ final class Fleet: @unchecked Sendable {
 extension LineConnection {
     /// STATS' value of `attribute`.
     func stat(_ attribute: String) -> String? { call("STATS")[attribute] }
+
+    /// Every EVENT line of the journal, a page of 1,000 at a time.
+    func journal() -> [String] {
+        var events: [String] = []
+        while true {
+            let last = events.last.flatMap { $0.split(separator: " ").first { $0.hasPrefix("seq=") } }.map { String($0.dropFirst(4)) } ?? "0"
+            let page = request("AUDIT after=\(last) limit=1000").filter { $0.hasPrefix("EVENT ") }
+            guard !page.isEmpty else { return events }
+            events += page
+        }
+    }
 }
