@@ -19,15 +19,7 @@ extension Store {
 
     /// Marks the store as the replica of `fleet` (after `--cluster-init` copied it there).
     public func join(fleet: String) throws(StoreError) {
-        do {
-            let txn = try environment.beginWrite()
-            try meta.put(Schema.fleetKey, Array(fleet.utf8), in: txn)
-            try txn.commit()
-        } catch let error as LMDBError {
-            throw StoreError(failure: error, directory: directory)
-        } catch {
-            throw StoreError(any: error)
-        }
+        try committing { txn in try meta.put(Schema.fleetKey, Array(fleet.utf8), in: txn) }
     }
 
     /// Whether the store holds nothing yet: no machine, role, group nor event.
@@ -41,8 +33,7 @@ extension Store {
     /// Replaces everything with `copy` (the fleet's state at `copy.sequence`, as puts and
     /// events) in one commit: readers see the old state until then, the new one after.
     public func replace(with copy: ChangeSet, fleet: String) throws(StoreError) {
-        do {
-            let txn = try environment.beginWrite()
+        try committing { txn in
             for database in [secrets, keyIDs, machineKeyIDs, keyUsage, machines, machineNames, audit, auditMachines,
                              roles, groups, roleMachines, groupMachines, usageDays, usageHours, keyAddresses, alerts] {
                 try database.clear(in: txn)
@@ -50,13 +41,21 @@ extension Store {
             try apply(copy, in: txn)
             try meta.put(Schema.changeSequenceKey, RecordCoding.sequenceKey(copy.sequence), in: txn)
             try meta.put(Schema.fleetKey, Array(fleet.utf8), in: txn)
+        }
+        lastApplied.store(copy.sequence, ordering: .releasing)
+        commits.add(1, ordering: .releasing)
+    }
+
+    /// `body` in one write transaction, committed; LMDB's failures said as the store's.
+    private func committing(_ body: (borrowing WriteTransaction) throws -> Void) throws(StoreError) {
+        do {
+            let txn = try environment.beginWrite()
+            try body(txn)
             try txn.commit()
         } catch let error as LMDBError {
             throw StoreError(failure: error, directory: directory)
         } catch {
             throw StoreError(any: error)
         }
-        lastApplied.store(copy.sequence, ordering: .releasing)
-        commits.add(1, ordering: .releasing)
     }
 }
