@@ -101,6 +101,8 @@ public enum ClusterInit {
                      rows: keys.lazy.filter { $0.uses > 0 || $0.lastUsed != nil }.map { k in
             [.text(k.id.value), .int64(Int64(clamping: k.uses)), k.lastUsed.map { .text($0.description) } ?? .null, .text(k.lastIP)]
         })
+        let history = ChangeSet(sequence: summary.changeSequence, changes: try snapshot.historyAsChanges())
+        try txn.exec("INSERT INTO \(schema.table("history_start")) (set) VALUES ($1)", [.bytes(ChangeSetCoding.encode(history))])
         var after: UInt64 = 0
         while true {
             let page = try snapshot.auditEvents(.after(after), machine: nil, limit: 10_000)

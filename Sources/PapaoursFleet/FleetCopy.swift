@@ -3,8 +3,10 @@ import PapaoursStore
 
 /// The fleet's whole state read in one REPEATABLE READ snapshot, as the change set that makes
 /// an empty store equal to it (Store.replace): a host joining, or one that fell too far
-/// behind, copies it. The usage history's days, addresses and alerts are not in the tables
-/// (they travel in the change stream only), so a copy starts them afresh.
+/// behind, copies it. The usage history's days, addresses and alerts are not in the tables:
+/// the copy replays them, in order, from the history --cluster-init left (`history_start`)
+/// and the history changes of every change row up to the copy's sequence, the same
+/// mechanical apply that gave every other host its history.
 enum FleetCopy {
     struct Copy {
         let fleetID: String
@@ -45,6 +47,18 @@ enum FleetCopy {
             if let uses = keys.int64(row, 2) {
                 let last = Timestamp(seconds: keys.int64(row, 3) ?? 0)
                 state.changes.append(.addUsage(key.id, UsageDelta(uses: UInt64(max(0, uses)), lastUsed: last, lastIP: keys.text(row, 4))))
+            }
+        }
+        let start = try connection.exec("SELECT set FROM \(schema.table("history_start"))", [], binary: true)
+        if start.rows == 1 { state.changes += try ChangeSetCoding.decode(start.bytes(0, 0)).changes }
+        var reached: Int64 = 0
+        while reached < head {
+            let rows = try connection.exec("SELECT seq, set FROM \(schema.table("changes")) WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT 1000",
+                                           [.int64(reached), .int64(head)], binary: true)
+            guard rows.rows > 0 else { break }
+            for row in 0..<rows.rows {
+                state.changes += try ChangeSetCoding.decode(rows.bytes(row, 1)).changes.filter(\.isHistory)
+                reached = rows.int64(row, 0) ?? head
             }
         }
         var after: Int64 = 0

@@ -88,6 +88,12 @@ public struct FleetSchema: Sendable {
                 set bytea NOT NULL,
                 committed timestamptz NOT NULL DEFAULT clock_timestamp()
             );
+            -- The usage history the first host had at --cluster-init, as one change set: a host
+            -- copying the fleet applies it, then the history changes of every row of changes.
+            CREATE TABLE \(table("history_start")) (
+                one boolean PRIMARY KEY DEFAULT true CHECK (one),
+                set bytea NOT NULL
+            );
             CREATE TABLE \(table("machines")) (
                 id text PRIMARY KEY,
                 name_key text NOT NULL UNIQUE DEFERRABLE INITIALLY DEFERRED,
@@ -131,5 +137,5 @@ public struct FleetSchema: Sendable {
     }
 
     /// Every table of the schema, in the order they are created.
-    public static let tables = ["meta", "counter", "changes", "machines", "keys", "usage", "roles", "groups", "audit"]
+    public static let tables = ["meta", "counter", "changes", "history_start", "machines", "keys", "usage", "roles", "groups", "audit"]
 }

@@ -209,4 +209,31 @@ struct FleetTests {
         #expect(c.call("MACHINE SHOW only-in-first").code == "not-found")
         #expect(host.log.contains("copied fleet"))
     }
+
+    @Test func aJoiningHostGetsTheUsageHistoryFromBeforeAndAfterTheFleet() throws {
+        let cluster = try PostgresCluster.get()
+        let conninfo = try cluster.createDatabase()
+        let a = try Daemon(config: ["usage-flush-interval 1"])
+        var c = try a.connect()
+        _ = c.call("MACHINE CREATE web")
+        let created = c.call("KEY CREATE web label=k")
+        let (secret, key) = (try #require(created["secret"]), try #require(created["id"]))
+        for _ in 0..<3 { _ = c.call("VERIFY \(secret) ip=10.0.0.1") }
+        #expect(Fleet.within(5) { c.request("USAGE \(key) days=1").first?.contains("ok=3") == true })
+        // The lone host becomes the first of a fleet, its history with it.
+        a.stop()
+        try a.writeConfig(["usage-flush-interval 1", "cluster postgresql \"\(conninfo)\"", "host-name a"])
+        let initialised = try spawn([productsDirectory() + "/papaoursd", "--cluster-init", "--config", a.configPath])
+        #expect(initialised.status == 0, "\(initialised.output)")
+        try a.start()
+        c = try a.connect()
+        for _ in 0..<2 { _ = c.call("VERIFY \(secret) ip=10.0.0.2") }
+        #expect(Fleet.within(5) { c.request("USAGE \(key) days=1").first?.contains("ok=5") == true })
+        let late = try Daemon(config: ["cluster postgresql \"\(conninfo)\"", "host-name late"])
+        let d = try late.connect()
+        let usage = c.request("USAGE \(key) days=3")
+        #expect(usage.contains { $0.contains("address=10.0.0.1") && $0.contains("count=3") })
+        #expect(d.request("USAGE \(key) days=3") == usage, "days and addresses, from before and after the fleet")
+        #expect(d.request("ALERTS") == c.request("ALERTS"))
+    }
 }
