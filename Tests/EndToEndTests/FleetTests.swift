@@ -135,12 +135,18 @@ struct FleetTests {
         let fleet = try Fleet(["a", "b"], cluster: cluster)
         let a = try fleet[0].connect()
         var acknowledged: [String] = []
+        var reachedBeforeKill = 0
         // b is killed while it applies a's writes.
         for i in 0..<40 {
             if a.call("MACHINE CREATE m\(i)").isOK { acknowledged.append("m\(i)") }
-            if i == 20 { fleet[1].kill9() }
+            if i == 20 {
+                reachedBeforeKill = Int((try? fleet[1].connect().stat("cluster-seq")) ?? nil ?? "0") ?? 0
+                fleet[1].kill9()
+            }
         }
         try fleet[1].start()
+        let reachedAfterStart = Int((try? fleet[1].connect().stat("cluster-seq")) ?? nil ?? "0") ?? 0
+        #expect(reachedAfterStart >= reachedBeforeKill, "the sequence never goes back")
         // PostgreSQL is killed in the middle of a's writes: what was acknowledged stays.
         a.send((40..<80).map { "MACHINE CREATE m\($0)\n" }.joined())
         try cluster.kill()
