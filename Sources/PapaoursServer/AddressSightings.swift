@@ -4,33 +4,38 @@ import Glibc
 import PapaoursCore
 import PapaoursStore
 
-/// The client addresses one event loop saw for its keys since the last flush, kept flat for
-/// VERIFY's hot path: each address as raw bytes in one arena, compared by its length and two
-/// words (memcmp for the middle of one longer than 16 bytes), the key's most recent one first,
-/// each key's sightings chained in one array. No String and no hash on the hot path; ordering
-/// (most recent first) is done once, at the flush (`uses(of:)`).
+/// The client addresses one event loop saw for its keys since the last flush, kept flat and
+/// close together for VERIFY's hot path: a key's sightings are in blocks of 8 (`blockSize`)
+/// whose 8 tags (a word mixed from the address) fill one cache line, so that finding an
+/// address reads that line and then the one sighting it names; each address is raw bytes,
+/// compared by its length and first and last 8 bytes (memcmp for the middle of one longer
+/// than 16, kept in an arena). The key's most recent address is tried first. No String and no
+/// hash table on the hot path; ordering (most recent first) is done once, at the flush
+/// (`uses(of:)`).
 struct AddressSightings {
-    /// One key's chain of sightings.
+    static let blockSize = 8
+
+    /// One key's sightings: its blocks (chained), how many, and the one seen last.
     struct List {
-        fileprivate var head: Int32 = -1
-        /// The sighting seen last: VERIFY checks it first.
+        fileprivate var block: Int32 = -1
         fileprivate var recent: Int32 = -1
-        fileprivate(set) var count = 0
+        fileprivate var size: Int32 = 0
+        var count: Int { Int(size) }
+
+        /// The newest block is filled first; the older ones are full.
+        fileprivate var newestBlockCount: Int { count == 0 ? 0 : (count - 1) % AddressSightings.blockSize + 1 }
     }
 
-    /// What VERIFY compares: the length and the first and last 8 bytes (which are the whole
-    /// address up to 16 bytes, an IPv4 address or a short IPv6 one); a longer address also
-    /// compares its middle bytes in the arena. Kept apart from the counts so that a walk
-    /// down a chain reads 24 bytes a sighting.
+    /// An address by its length and its first and last 8 bytes (the whole of it up to 16
+    /// bytes: an IPv4 address or a short IPv6 one), and the tag mixed from them.
     private struct Print {
         var head: UInt64
         var tail: UInt64
-        var length: Int32
-        var next: Int32 = -1
+        var length: Int
 
         @inline(__always)
         init(_ ip: UnsafeRawBufferPointer) {
-            length = Int32(ip.count)
+            length = ip.count
             if ip.count >= 8 {
                 head = ip.loadUnaligned(as: UInt64.self)
                 tail = ip.loadUnaligned(fromByteOffset: ip.count - 8, as: UInt64.self)
@@ -41,135 +46,159 @@ struct AddressSightings {
             }
         }
 
+        /// Never 0, the tag of an empty place.
         @inline(__always)
-        func sameWords(_ other: Print) -> Bool { head == other.head && tail == other.tail && length == other.length }
+        var tag: UInt64 { (head &* 0x9E37_79B9_7F4A_7C15 ^ tail &* 0xC2B2_AE3D_27D4_EB4F ^ UInt64(length)) | 1 }
     }
 
-    private struct Counts {
-        var first: Int64
-        var last: Int64
-        /// When it was last seen, in this loop's order of calls (times are whole seconds).
-        var order: UInt64
-        var count: UInt64
-        /// Where its bytes are in the arena, and how many it owns there (an evicted sighting's
+    /// One address of one key: what identifies it and what was counted of it (64 bytes).
+    private struct Sighting {
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        var length: Int32 = 0
+        /// Where its bytes are in the arena, and how many it owns there (a replaced sighting's
         /// place is reused when the new address fits).
         var start: Int32 = 0
         var capacity: Int32 = 0
+        var first: Int64 = 0
+        var last: Int64 = 0
+        /// When it was last seen, in this loop's order of calls (times are whole seconds).
+        var order: UInt64 = 0
+        var count: UInt64 = 0
     }
 
-    private var prints: [Print] = []
-    private var counts: [Counts] = []
+    private var tags: [UInt64] = []
+    private var sightings: [Sighting] = []
+    /// Per block, the key's next block (-1: its last).
+    private var nextBlock: [Int32] = []
     private var arena: [UInt8] = []
     private var order: UInt64 = 0
 
-    /// Counts one VERIFY from `ip` (not empty) for the key whose chain is `list`; beyond `limit`
-    /// distinct addresses the least recently seen one gives way (protocol.md: 64 a key).
+    /// Counts one VERIFY from `ip` (not empty) for the key whose sightings are `list`; beyond
+    /// `limit` distinct addresses the least recently seen one gives way (protocol.md: 64 a key).
     mutating func see(_ ip: UnsafeRawBufferPointer, in list: inout List, at now: Timestamp,
                       limit: Int = KeyActivity.maxAddresses) {
         order &+= 1
         let print = Print(ip)
-        let found = find(print, ip, in: list)
-        if found >= 0 {
-            list.recent = found
-            counts.withUnsafeMutableBufferPointer { c in
-                c[Int(found)].count &+= 1
-                c[Int(found)].first = min(c[Int(found)].first, now.seconds)
-                c[Int(found)].last = max(c[Int(found)].last, now.seconds)
-                c[Int(found)].order = order
-            }
-        } else if list.count >= limit {
-            let oldest = leastRecent(in: list)
-            var replacing = print
-            replacing.next = prints[Int(oldest)].next
-            prints[Int(oldest)] = replacing
-            replace(Int(oldest), with: ip, at: now)
-            list.recent = oldest
+        var found = -1
+        if list.recent >= 0, matches(Int(list.recent), print, ip) {
+            found = Int(list.recent)
         } else {
-            var linked = print
-            linked.next = list.head
-            prints.append(linked)
-            counts.append(Counts(first: now.seconds, last: now.seconds, order: order, count: 1))
-            list.head = Int32(prints.count - 1)
-            list.recent = list.head
-            list.count += 1
-            store(ip, in: Int(list.head))
+            found = find(print, ip, in: list)
         }
+        if found >= 0 {
+            list.recent = Int32(found)
+            let order = order
+            sightings.withUnsafeMutableBufferPointer { s in
+                s[found].count &+= 1
+                s[found].first = min(s[found].first, now.seconds)
+                s[found].last = max(s[found].last, now.seconds)
+                s[found].order = order
+            }
+            return
+        }
+        let place = list.count >= limit ? leastRecent(in: list) : newPlace(in: &list)
+        tags[place] = print.tag
+        sightings[place].head = print.head
+        sightings[place].tail = print.tail
+        sightings[place].length = Int32(print.length)
+        sightings[place].first = now.seconds
+        sightings[place].last = now.seconds
+        sightings[place].order = order
+        sightings[place].count = 1
+        store(ip, in: place)
+        list.recent = Int32(place)
     }
 
     /// The key's addresses, least recently seen first (as KeyActivity keeps them).
     func uses(of list: List) -> [AddressUse] {
-        var chain: [Int] = []
-        chain.reserveCapacity(list.count)
-        var i = list.head
-        while i >= 0 {
-            chain.append(Int(i))
-            i = prints[Int(i)].next
-        }
-        return chain.sorted { counts[$0].order < counts[$1].order }.map { i in
-            let c = counts[i], start = Int(c.start)
-            return AddressUse(ip: String(decoding: arena[start..<start + Int(prints[i].length)], as: UTF8.self),
-                              first: Timestamp(seconds: c.first), last: Timestamp(seconds: c.last), count: c.count)
+        places(of: list).map { sightings[$0] }.sorted { $0.order < $1.order }.map { s in
+            AddressUse(ip: String(decoding: arena[Int(s.start)..<Int(s.start + s.length)], as: UTF8.self),
+                       first: Timestamp(seconds: s.first), last: Timestamp(seconds: s.last), count: s.count)
         }
     }
 
     /// Forgets every key's sightings (their lists must be dropped too); capacity is kept.
     mutating func removeAll() {
-        prints.removeAll(keepingCapacity: true)
-        counts.removeAll(keepingCapacity: true)
+        tags.removeAll(keepingCapacity: true)
+        sightings.removeAll(keepingCapacity: true)
+        nextBlock.removeAll(keepingCapacity: true)
         arena.removeAll(keepingCapacity: true)
     }
 
-    /// The sighting of `ip` in the chain (the most recent one first), or -1.
+    /// Where `ip` is among the key's sightings, or -1: its blocks' tags, then the one that matches.
     @inline(__always)
-    private func find(_ print: Print, _ ip: UnsafeRawBufferPointer, in list: List) -> Int32 {
-        prints.withUnsafeBufferPointer { p in
-            if list.recent >= 0, p[Int(list.recent)].sameWords(print), sameMiddle(Int(list.recent), ip) { return list.recent }
-            var i = list.head
-            while i >= 0 {
-                if p[Int(i)].sameWords(print), i != list.recent, sameMiddle(Int(i), ip) { return i }
-                i = p[Int(i)].next
+    private func find(_ print: Print, _ ip: UnsafeRawBufferPointer, in list: List) -> Int {
+        let tag = print.tag
+        var block = list.block, used = list.newestBlockCount
+        while block >= 0 {
+            let base = Int(block) * AddressSightings.blockSize
+            let hit: Int = tags.withUnsafeBufferPointer { t in
+                for j in 0..<used where t[base + j] == tag { return base + j }
+                return -1
             }
-            return -1
+            if hit >= 0, matches(hit, print, ip) { return hit }
+            if hit >= 0 { return findSlowly(print, ip, in: list) }  // two addresses share a tag
+            used = AddressSightings.blockSize
+            block = nextBlock[Int(block)]
         }
+        return -1
     }
 
-    /// Bytes 8 to n - 8 of an address longer than 16 (the words compared the rest).
+    /// Every sighting compared in full: only when a tag matched an address it is not.
+    private func findSlowly(_ print: Print, _ ip: UnsafeRawBufferPointer, in list: List) -> Int {
+        places(of: list).first { tags[$0] == print.tag && matches($0, print, ip) } ?? -1
+    }
+
     @inline(__always)
-    private func sameMiddle(_ i: Int, _ ip: UnsafeRawBufferPointer) -> Bool {
+    private func matches(_ i: Int, _ print: Print, _ ip: UnsafeRawBufferPointer) -> Bool {
+        let s = sightings[i]
+        guard s.head == print.head, s.tail == print.tail, Int(s.length) == print.length else { return false }
         guard ip.count > 16 else { return true }
-        let start = Int(counts[i].start)
-        return arena.withUnsafeBytes { memcmp($0.baseAddress! + start + 8, ip.baseAddress! + 8, ip.count - 16) == 0 }
+        return arena.withUnsafeBytes { memcmp($0.baseAddress! + Int(s.start) + 8, ip.baseAddress! + 8, ip.count - 16) == 0 }
     }
 
-    private func leastRecent(in list: List) -> Int32 {
-        var i = list.head, oldest = list.head
-        while i >= 0 {
-            if counts[Int(i)].order < counts[Int(oldest)].order { oldest = i }
-            i = prints[Int(i)].next
+    /// The places of the key's sightings, its newest block first.
+    private func places(of list: List) -> [Int] {
+        var found: [Int] = []
+        found.reserveCapacity(list.count)
+        var block = list.block, used = list.newestBlockCount
+        while block >= 0 {
+            let base = Int(block) * AddressSightings.blockSize
+            found += base..<base + used
+            used = AddressSightings.blockSize
+            block = nextBlock[Int(block)]
         }
-        return oldest
+        return found
     }
 
-    /// The least recently seen address of a full list gives its place to a new one.
-    private mutating func replace(_ i: Int, with ip: UnsafeRawBufferPointer, at now: Timestamp) {
-        counts[i].first = now.seconds
-        counts[i].last = now.seconds
-        counts[i].order = order
-        counts[i].count = 1
-        store(ip, in: i)
+    private func leastRecent(in list: List) -> Int {
+        places(of: list).min { sightings[$0].order < sightings[$1].order }!
+    }
+
+    /// A place for one more address of the key: in its newest block, or a new block before it.
+    private mutating func newPlace(in list: inout List) -> Int {
+        if list.count % AddressSightings.blockSize == 0 {
+            nextBlock.append(list.block)
+            list.block = Int32(nextBlock.count - 1)
+            tags.append(contentsOf: repeatElement(0, count: AddressSightings.blockSize))
+            sightings.append(contentsOf: repeatElement(Sighting(), count: AddressSightings.blockSize))
+        }
+        list.size += 1
+        return Int(list.block) * AddressSightings.blockSize + list.newestBlockCount - 1
     }
 
     /// The address's bytes, in the sighting's own place when they fit, else appended with room
     /// to spare (a power of two), so that the arena grows by a bounded amount per sighting.
     private mutating func store(_ ip: UnsafeRawBufferPointer, in i: Int) {
-        if ip.count > Int(counts[i].capacity) {
+        if ip.count > Int(sightings[i].capacity) {
             var room = 16
             while room < ip.count { room *= 2 }
-            counts[i].start = Int32(arena.count)
-            counts[i].capacity = Int32(room)
+            sightings[i].start = Int32(arena.count)
+            sightings[i].capacity = Int32(room)
             arena.append(contentsOf: repeatElement(0, count: room))
         }
-        let start = Int(counts[i].start)
+        let start = Int(sightings[i].start)
         arena.withUnsafeMutableBytes { bytes in
             (bytes.baseAddress! + start).copyMemory(from: ip.baseAddress!, byteCount: ip.count)
         }

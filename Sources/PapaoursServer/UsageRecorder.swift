@@ -14,6 +14,8 @@ struct UsageTally {
     static let maxFailureSources = 4096
 
     private var counts: [KeyCounts] = []
+    /// The key of each of `counts` (read at the report only).
+    private var keys: [StoredID] = []
     /// Where each key's counts are, for a VERIFY that brings no valid slot (first of its entry).
     private var places: [StoredID: Int32] = [:]
     private var sightings = AddressSightings()
@@ -42,8 +44,7 @@ struct UsageTally {
         let i = place(of: key, slot)
         count(i, ok: false, ip: ip, at: now)
         if result == .inactiveKey || result == .expiredKey || result == .inactiveMachine {
-            let times = (counts[i].revoked?.count ?? 0) + 1
-            counts[i].revoked = KeyActivity.RevokedUse(time: now, reason: result.rawValue, ip: ip, count: times)
+            counts[i].revoked(result.rawValue, ip: ip, at: now)
         }
     }
 
@@ -69,7 +70,8 @@ struct UsageTally {
             i = Int(known)
         } else {
             i = counts.count
-            counts.append(KeyCounts(key: key))
+            counts.append(KeyCounts())
+            keys.append(key)
             places[key] = Int32(i)
         }
         slot?.set(flush: flush, index: Int32(i))
@@ -79,7 +81,7 @@ struct UsageTally {
     @inline(__always)
     private mutating func count(_ i: Int, ok: Bool, ip: String, at now: Timestamp) {
         if !hour.holds(now) { turn(to: now) }
-        if ok { counts[i].ok &+= 1 } else { counts[i].denied &+= 1 }
+        counts[i].count(ok: ok, in: hour)
         guard !ip.isEmpty else { return }
         let seen = ip.utf8.withContiguousStorageIfAvailable { bytes in
             sightings.see(UnsafeRawBufferPointer(bytes), in: &counts[i].addresses, at: now)
@@ -103,13 +105,14 @@ struct UsageTally {
     /// The counts for the writer, by key id; the tally starts again empty.
     mutating func report() -> UsageReport {
         var report = UsageReport()
-        for key in counts {
-            let id: KeyID = key.key.id()
-            if key.uses > 0 { report.uses[id] = UsageDelta(uses: key.uses, lastUsed: key.lastUsed, lastIP: key.lastIP) }
-            if key.hasActivity { report.activity[id] = key.activity(in: hour, sightings: sightings) }
+        for (key, counted) in zip(keys, counts) {
+            let id: KeyID = key.id()
+            if counted.uses > 0 { report.uses[id] = UsageDelta(uses: counted.uses, lastUsed: counted.lastUsed, lastIP: counted.lastIP) }
+            if counted.hasActivity { report.activity[id] = counted.activity(in: hour, sightings: sightings) }
         }
         report.failures = failures
         counts.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
         places.removeAll(keepingCapacity: true)
         sightings.removeAll()
         failures.removeAll(keepingCapacity: true)

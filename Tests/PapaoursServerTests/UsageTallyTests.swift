@@ -39,6 +39,20 @@ import Testing
         #expect(sightings.uses(of: list).map { "\($0.ip):\($0.count)" } == expected)
     }
 
+    /// More addresses than a block holds: the key's blocks are chained, all found again.
+    @Test(arguments: [9, 17, 64])
+    func manyAddresses(distinct: Int) {
+        var sightings = AddressSightings()
+        var list = AddressSightings.List(), other = AddressSightings.List()
+        let ips = (0..<distinct).map { "10.1.\($0 / 7).\($0 % 7)" }
+        for ip in ips { see(ip, &sightings, &list, at: 100) }
+        see("10.9.9.9", &sightings, &other, at: 100)
+        for ip in ips.reversed() { see(ip, &sightings, &list, at: 101) }
+        #expect(sightings.uses(of: list).map(\.ip) == ips.reversed())
+        #expect(sightings.uses(of: list).allSatisfy { $0.count == 2 && $0.last == Timestamp(seconds: 101) })
+        #expect(sightings.uses(of: other).map(\.ip) == ["10.9.9.9"])
+    }
+
     @Test func keysKeepTheirOwnAddressesAndTimes() {
         var sightings = AddressSightings()
         var first = AddressSightings.List(), second = AddressSightings.List()
@@ -120,6 +134,11 @@ import Testing
         #expect(report.uses[UsageTallyTests.keys[0]]?.uses == 1)
         #expect(report.uses[UsageTallyTests.keys[1]]?.uses == 1)
         #expect(report.activity[UsageTallyTests.keys[0]]?.addresses.map(\.ip) == ["x"])
+    }
+
+    /// What VERIFY touches of a key fits in one cache line's worth.
+    @Test func keyCountsFitSixtyFourBytes() {
+        #expect(MemoryLayout<KeyCounts>.stride <= 64)
     }
 
     /// usage-history off: uses, last-used and last-ip only.
