@@ -6,12 +6,12 @@ import PapaoursStore
 
 /// The client addresses one event loop saw for its keys since the last flush, kept flat and
 /// close together for VERIFY's hot path: a key's sightings are in blocks of 8 (`blockSize`)
-/// whose 8 tags (a word mixed from the address) fill one cache line, so that finding an
-/// address reads that line and then the one sighting it names; each address is raw bytes,
-/// compared by its length and first and last 8 bytes (memcmp for the middle of one longer
-/// than 16, kept in an arena). The key's most recent address is tried first. No String and no
-/// hash table on the hot path; ordering (most recent first) is done once, at the flush
-/// (`uses(of:)`).
+/// whose 8 tags fill one cache line, so that counting an address reads that line and the
+/// sighting's 24 bytes of counts (`Tally`). An IPv4 address (up to 15 digits and dots) is its
+/// own tag, exactly; any other address has a tag mixed from its length and first and last 8
+/// bytes, and a tag that matches is confirmed against the address's bytes (`Sighting`, and
+/// memcmp for the middle of one longer than 16, kept in an arena). No String and no hash table
+/// on the hot path; ordering (most recent first) is done once, at the flush (`uses(of:)`).
 struct AddressSightings {
     static let blockSize = 8
 
@@ -33,25 +33,44 @@ struct AddressSightings {
         var tail: UInt64
         var length: Int
 
+        /// Never 0, the tag of an empty place; with its top 4 bits set, the address itself.
+        let tag: UInt64
+
         @inline(__always)
         init(_ ip: UnsafeRawBufferPointer) {
-            length = ip.count
+            var head: UInt64 = 0, tail: UInt64 = 0
             if ip.count >= 8 {
                 head = ip.loadUnaligned(as: UInt64.self)
                 tail = ip.loadUnaligned(fromByteOffset: ip.count - 8, as: UInt64.self)
             } else {
-                var word: UInt64 = 0
-                withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: ip) }
-                (head, tail) = (word, word)
+                withUnsafeMutableBytes(of: &head) { $0.copyMemory(from: ip) }
+                tail = head
             }
+            (self.head, self.tail, length) = (head, tail, ip.count)
+            let mixed = head &* 0x9E37_79B9_7F4A_7C15 ^ tail &* 0xC2B2_AE3D_27D4_EB4F ^ UInt64(ip.count)
+            tag = Print.exactTag(ip) ?? ((mixed & ~Print.exact) | 1)
         }
 
-        /// Never 0, the tag of an empty place.
+        static let exact: UInt64 = 0xF << 60
+
+        /// Up to 15 digits and dots, 4 bits each (1 to 11, so that the first 0 ends it), under
+        /// the top 4 bits set: a tag that is the address.
         @inline(__always)
-        var tag: UInt64 { (head &* 0x9E37_79B9_7F4A_7C15 ^ tail &* 0xC2B2_AE3D_27D4_EB4F ^ UInt64(length)) | 1 }
+        static func exactTag(_ ip: UnsafeRawBufferPointer) -> UInt64? {
+            guard ip.count <= 15 else { return nil }
+            var packed: UInt64 = 0
+            for byte in ip {
+                let digit = byte &- UInt8(ascii: "0")
+                guard digit < 10 || byte == UInt8(ascii: ".") else { return nil }
+                packed = packed << 4 | UInt64(digit < 10 ? digit + 1 : 11)
+            }
+            return exact | packed
+        }
+
+        var isExact: Bool { tag & Print.exact == Print.exact }
     }
 
-    /// One address of one key: what identifies it and what was counted of it (64 bytes).
+    /// One address of one key, what VERIFY reads only to confirm a tag that is not exact.
     private struct Sighting {
         var head: UInt64 = 0
         var tail: UInt64 = 0
@@ -60,7 +79,12 @@ struct AddressSightings {
         /// place is reused when the new address fits).
         var start: Int32 = 0
         var capacity: Int32 = 0
+        /// First seen (read again only when the clock goes back).
         var first: Int64 = 0
+    }
+
+    /// What VERIFY counts of one address of one key.
+    private struct Tally {
         var last: Int64 = 0
         /// When it was last seen, in this loop's order of calls (times are whole seconds).
         var order: UInt64 = 0
@@ -69,6 +93,7 @@ struct AddressSightings {
 
     private var tags: [UInt64] = []
     private var sightings: [Sighting] = []
+    private var tallies: [Tally] = []
     /// Per block, the key's next block (-1: its last).
     private var nextBlock: [Int32] = []
     private var arena: [UInt8] = []
@@ -81,7 +106,7 @@ struct AddressSightings {
         order &+= 1
         let print = Print(ip)
         var found = -1
-        if list.recent >= 0, matches(Int(list.recent), print, ip) {
+        if list.recent >= 0, tags[Int(list.recent)] == print.tag, print.isExact || matches(Int(list.recent), print, ip) {
             found = Int(list.recent)
         } else {
             found = find(print, ip, in: list)
@@ -89,12 +114,14 @@ struct AddressSightings {
         if found >= 0 {
             list.recent = Int32(found)
             let order = order
-            sightings.withUnsafeMutableBufferPointer { s in
-                s[found].count &+= 1
-                s[found].first = min(s[found].first, now.seconds)
-                s[found].last = max(s[found].last, now.seconds)
-                s[found].order = order
+            let late = tallies.withUnsafeMutableBufferPointer { t in
+                t[found].count &+= 1
+                t[found].order = order
+                guard now.seconds >= t[found].last else { return true }
+                t[found].last = now.seconds
+                return false
             }
+            if late { sightings[found].first = min(sightings[found].first, now.seconds) }  // the clock went back
             return
         }
         let place = list.count >= limit ? leastRecent(in: list) : newPlace(in: &list)
@@ -103,18 +130,17 @@ struct AddressSightings {
         sightings[place].tail = print.tail
         sightings[place].length = Int32(print.length)
         sightings[place].first = now.seconds
-        sightings[place].last = now.seconds
-        sightings[place].order = order
-        sightings[place].count = 1
+        tallies[place] = Tally(last: now.seconds, order: order, count: 1)
         store(ip, in: place)
         list.recent = Int32(place)
     }
 
     /// The key's addresses, least recently seen first (as KeyActivity keeps them).
     func uses(of list: List) -> [AddressUse] {
-        places(of: list).map { sightings[$0] }.sorted { $0.order < $1.order }.map { s in
-            AddressUse(ip: String(decoding: arena[Int(s.start)..<Int(s.start + s.length)], as: UTF8.self),
-                       first: Timestamp(seconds: s.first), last: Timestamp(seconds: s.last), count: s.count)
+        places(of: list).sorted { tallies[$0].order < tallies[$1].order }.map { i in
+            let s = sightings[i], t = tallies[i]
+            return AddressUse(ip: String(decoding: arena[Int(s.start)..<Int(s.start + s.length)], as: UTF8.self),
+                              first: Timestamp(seconds: s.first), last: Timestamp(seconds: t.last), count: t.count)
         }
     }
 
@@ -122,6 +148,7 @@ struct AddressSightings {
     mutating func removeAll() {
         tags.removeAll(keepingCapacity: true)
         sightings.removeAll(keepingCapacity: true)
+        tallies.removeAll(keepingCapacity: true)
         nextBlock.removeAll(keepingCapacity: true)
         arena.removeAll(keepingCapacity: true)
     }
@@ -137,7 +164,7 @@ struct AddressSightings {
                 for j in 0..<used where t[base + j] == tag { return base + j }
                 return -1
             }
-            if hit >= 0, matches(hit, print, ip) { return hit }
+            if hit >= 0, print.isExact || matches(hit, print, ip) { return hit }
             if hit >= 0 { return findSlowly(print, ip, in: list) }  // two addresses share a tag
             used = AddressSightings.blockSize
             block = nextBlock[Int(block)]
@@ -147,7 +174,7 @@ struct AddressSightings {
 
     /// Every sighting compared in full: only when a tag matched an address it is not.
     private func findSlowly(_ print: Print, _ ip: UnsafeRawBufferPointer, in list: List) -> Int {
-        places(of: list).first { tags[$0] == print.tag && matches($0, print, ip) } ?? -1
+        places(of: list).first { tags[$0] == print.tag && (print.isExact || matches($0, print, ip)) } ?? -1
     }
 
     @inline(__always)
@@ -173,7 +200,7 @@ struct AddressSightings {
     }
 
     private func leastRecent(in list: List) -> Int {
-        places(of: list).min { sightings[$0].order < sightings[$1].order }!
+        places(of: list).min { tallies[$0].order < tallies[$1].order }!
     }
 
     /// A place for one more address of the key: in its newest block, or a new block before it.
@@ -183,6 +210,7 @@ struct AddressSightings {
             list.block = Int32(nextBlock.count - 1)
             tags.append(contentsOf: repeatElement(0, count: AddressSightings.blockSize))
             sightings.append(contentsOf: repeatElement(Sighting(), count: AddressSightings.blockSize))
+            tallies.append(contentsOf: repeatElement(Tally(), count: AddressSightings.blockSize))
         }
         list.size += 1
         return Int(list.block) * AddressSightings.blockSize + list.newestBlockCount - 1

@@ -16,6 +16,10 @@ import Testing
         (["2001:db8:aaaa:0:0:0:0:0001", "2001:db8:bbbb:0:0:0:0:0001", "2001:db8:aaaa:0:0:0:0:0001"],
          ["2001:db8:bbbb:0:0:0:0:0001:1", "2001:db8:aaaa:0:0:0:0:0001:2"]),
         (["12345678abcdefgh", "12345678abcdefgi", "1234567", "1234568"], ["12345678abcdefgh:1", "12345678abcdefgi:1", "1234567:1", "1234568:1"]),
+        // Digits and dots up to 15 are their own tag; longer ones or others are not.
+        (["1.2.3.4", "1.2.3.40", "01.2.3.4", "1.2.3.4", "...", "123456789012345", "1234567890123456", "123456789012345"],
+         ["1.2.3.40:1", "01.2.3.4:1", "1.2.3.4:2", "...:1", "1234567890123456:1", "123456789012345:2"]),
+        (["9", "0", "9.", ".9", "9"], ["0:1", "9.:1", ".9:1", "9:2"]),
     ])
     func orderAndCounts(seen: [String], expected: [String]) {
         var sightings = AddressSightings()
@@ -63,6 +67,14 @@ import Testing
         #expect(sightings.uses(of: first) == [AddressUse(ip: "a", first: Timestamp(seconds: 10), last: Timestamp(seconds: 12), count: 2)])
         #expect(sightings.uses(of: second) == [AddressUse(ip: "a", first: Timestamp(seconds: 11), last: Timestamp(seconds: 11), count: 1),
                                                AddressUse(ip: "b", first: Timestamp(seconds: 13), last: Timestamp(seconds: 13), count: 1)])
+    }
+
+    /// A clock that goes back moves an address's first sighting back too.
+    @Test func firstAndLastFollowTheClock() {
+        var sightings = AddressSightings()
+        var list = AddressSightings.List()
+        for seconds in [50, 40, 60, 30] as [Int64] { see("192.0.2.7", &sightings, &list, at: seconds) }
+        #expect(sightings.uses(of: list) == [AddressUse(ip: "192.0.2.7", first: Timestamp(seconds: 30), last: Timestamp(seconds: 60), count: 4)])
     }
 
     private func see(_ ip: String, _ sightings: inout AddressSightings, _ list: inout AddressSightings.List,
