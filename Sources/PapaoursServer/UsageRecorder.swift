@@ -35,14 +35,14 @@ struct UsageTally {
             counts[i].lastUsed = now
             counts[i].lastIP = ip
         }
-        if history { count(i, ok: true, ip: ip, at: now) }
+        if history { count(i, ok: true, ip: ip, at: now, slot: slot) }
     }
 
     /// A known key refused: `result` says whether it had been taken away (revoked-use).
     mutating func refused(_ key: StoredID, slot: UsageSlot? = nil, as result: VerifyResult, ip: String, at now: Timestamp) {
         guard history else { return }
         let i = place(of: key, slot)
-        count(i, ok: false, ip: ip, at: now)
+        count(i, ok: false, ip: ip, at: now, slot: slot)
         if result == .inactiveKey || result == .expiredKey || result == .inactiveMachine {
             counts[i].revoked(result.rawValue, ip: ip, at: now)
         }
@@ -64,7 +64,10 @@ struct UsageTally {
     /// the slot set for the next VERIFY of the same entry).
     @inline(__always)
     private mutating func place(of key: StoredID, _ slot: UsageSlot?) -> Int {
-        if let slot, slot.flush == flush { return Int(slot.index) }
+        if let slot, slot.flush == flush {
+            if history { sightings.prefetch(slot.address) }
+            return Int(slot.index)
+        }
         let i: Int
         if let known = places[key] {
             i = Int(known)
@@ -79,7 +82,7 @@ struct UsageTally {
     }
 
     @inline(__always)
-    private mutating func count(_ i: Int, ok: Bool, ip: String, at now: Timestamp) {
+    private mutating func count(_ i: Int, ok: Bool, ip: String, at now: Timestamp, slot: UsageSlot?) {
         if !hour.holds(now) { turn(to: now) }
         counts[i].count(ok: ok, in: hour)
         guard !ip.isEmpty else { return }
@@ -90,6 +93,7 @@ struct UsageTally {
             let copy = Array(ip.utf8)
             copy.withUnsafeBytes { sightings.see($0, in: &counts[i].addresses, at: now) }
         }
+        slot?.set(address: counts[i].addresses.recentPlace)
     }
 
     /// The hour changed (or the clock moved): every key's counts of the hour that ends are closed.

@@ -104,6 +104,8 @@ import Testing
         },
         (0..<300).map { i in Call(key: 1, result: .ok, ip: "2001:db8::\(i % 80)", seconds: 1_800_043_000 + Int64(i) * 29) },
         (0..<40).map { i in Call(key: i % 2, result: i % 2 == 0 ? .expiredKey : .ok, ip: "10.0.0.\(i % 3)", seconds: 1_799_971_190 + Int64(i)) },
+        // The clock going back and forth within an hour.
+        (0..<30).map { i in Call(key: i % 2, result: .ok, ip: "10.0.0.\(i % 3)", seconds: 1_800_000_100 + Int64((i * 7) % 11) - 5) },
     ]
 
     /// The flat tally reports what counting each call into a KeyActivity (the reference) gives.
