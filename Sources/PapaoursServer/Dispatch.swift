@@ -332,9 +332,9 @@ struct Dispatcher {
         switch verdict {
         case .decided(let entry, let now):
             if result == .ok, let key = entry.key {
-                usage.accepted(key, ip: ip, at: now)
+                usage.accepted(key, slot: entry, ip: ip, at: now)
             } else if let key = entry.named {
-                usage.refused(key, as: result, ip: ip, at: now)
+                usage.refused(key, slot: entry, as: result, ip: ip, at: now)
             } else {
                 usage.failed(from: FailureSource(ip: ip, uid: uid), at: now)
             }

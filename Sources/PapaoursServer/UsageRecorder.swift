@@ -2,45 +2,50 @@ import PapaoursCore
 import PapaoursStore
 
 /// What one event loop counts of VERIFY between two flushes to the writer: the uses of each key
-/// and, with usage-history on, its days, hours, addresses and revoked presentations, and the
+/// and, with usage-history on, its hours, addresses and revoked presentations, and the
 /// refusals of unknown or malformed keys by source. No lock: each loop owns its tally.
+///
+/// The hot path hashes nothing for a key: its counts live in a flat array (`KeyCounts`) whose
+/// index the VerifyCache entry keeps for the current flush (`UsageSlot`), addresses are raw
+/// bytes (AddressSightings), and the day and hour are worked out when the hour changes. What
+/// protocol.md orders (addresses most recent first, 64 a key, days) is made at the flush.
 struct UsageTally {
     /// Sources of refusals one loop keeps between flushes (beyond: not counted until the flush).
     static let maxFailureSources = 4096
 
-    /// One key's counts: its uses and, with the history, its activity. One dictionary, one
-    /// hash a VERIFY.
-    struct KeyCounts {
-        var uses: UInt64 = 0
-        var lastUsed = Timestamp(seconds: 0)
-        var lastIP = ""
-        var activity = KeyActivity()
-    }
-
-    var keys: [StoredID: KeyCounts] = [:]
+    private var counts: [KeyCounts] = []
+    /// The key of each of `counts` (read at the report only).
+    private var keys: [StoredID] = []
+    /// Where each key's counts are, for a VERIFY that brings no valid slot (first of its entry).
+    private var places: [StoredID: Int32] = [:]
+    private var sightings = AddressSightings()
+    private var hour = UsageHour()
+    /// Which flush the slots handed out belong to: a slot of an older one is not used.
+    private var flush: UInt64 = 1
     var failures: [FailureSource: [SecondCount]] = [:]
     /// usage-history (papaoursd.conf): off keeps only `uses`, `last-used` and `last-ip`.
     var history = true
 
-    var isEmpty: Bool { keys.isEmpty && failures.isEmpty }
+    var isEmpty: Bool { counts.isEmpty && failures.isEmpty }
 
-    mutating func accepted(_ key: StoredID, ip: String, at now: Timestamp) {
-        let history = history
-        modify(&keys[key, default: KeyCounts()]) { counts in
-            counts.uses += 1
-            if now >= counts.lastUsed {
-                counts.lastUsed = now
-                counts.lastIP = ip
-            }
-            if history { counts.activity.record(ok: true, ip: ip, at: now) }
+    mutating func accepted(_ key: StoredID, slot: UsageSlot? = nil, ip: String, at now: Timestamp) {
+        let i = place(of: key, slot)
+        counts[i].uses &+= 1
+        if now >= counts[i].lastUsed {
+            counts[i].lastUsed = now
+            counts[i].lastIP = ip
         }
+        if history { count(i, ok: true, ip: ip, at: now, slot: slot) }
     }
 
     /// A known key refused: `result` says whether it had been taken away (revoked-use).
-    mutating func refused(_ key: StoredID, as result: VerifyResult, ip: String, at now: Timestamp) {
+    mutating func refused(_ key: StoredID, slot: UsageSlot? = nil, as result: VerifyResult, ip: String, at now: Timestamp) {
         guard history else { return }
-        let revoked = result == .inactiveKey || result == .expiredKey || result == .inactiveMachine
-        keys[key, default: KeyCounts()].activity.record(ok: false, ip: ip, revoked: revoked ? result.rawValue : nil, at: now)
+        let i = place(of: key, slot)
+        count(i, ok: false, ip: ip, at: now, slot: slot)
+        if result == .inactiveKey || result == .expiredKey || result == .inactiveMachine {
+            counts[i].revoked(result.rawValue, ip: ip, at: now)
+        }
     }
 
     /// An unknown or malformed key: no key to count it for, so its source is counted.
@@ -55,6 +60,48 @@ struct UsageTally {
         }
     }
 
+    /// The key's index in `counts`: the slot's when it is of this flush, else found or made (and
+    /// the slot set for the next VERIFY of the same entry).
+    @inline(__always)
+    private mutating func place(of key: StoredID, _ slot: UsageSlot?) -> Int {
+        if let slot, slot.flush == flush {
+            if history { sightings.prefetch(slot.address) }
+            return Int(slot.index)
+        }
+        let i: Int
+        if let known = places[key] {
+            i = Int(known)
+        } else {
+            i = counts.count
+            counts.append(KeyCounts())
+            keys.append(key)
+            places[key] = Int32(i)
+        }
+        slot?.set(flush: flush, index: Int32(i))
+        return i
+    }
+
+    @inline(__always)
+    private mutating func count(_ i: Int, ok: Bool, ip: String, at now: Timestamp, slot: UsageSlot?) {
+        if !hour.holds(now) { turn(to: now) }
+        counts[i].count(ok: ok, in: hour)
+        guard !ip.isEmpty else { return }
+        let seen = ip.utf8.withContiguousStorageIfAvailable { bytes in
+            sightings.see(UnsafeRawBufferPointer(bytes), in: &counts[i].addresses, at: now)
+        }
+        if seen == nil {  // a bridged or foreign string: not VERIFY's, whose ip is native
+            let copy = Array(ip.utf8)
+            copy.withUnsafeBytes { sightings.see($0, in: &counts[i].addresses, at: now) }
+        }
+        slot?.set(address: counts[i].addresses.recentPlace)
+    }
+
+    /// The hour changed (or the clock moved): every key's counts of the hour that ends are closed.
+    private mutating func turn(to now: Timestamp) {
+        for i in counts.indices { counts[i].close(hour) }
+        hour = UsageHour(of: now)
+    }
+
     /// In place: no copy of what the dictionary holds.
     @inline(__always)
     private func modify<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
@@ -62,14 +109,18 @@ struct UsageTally {
     /// The counts for the writer, by key id; the tally starts again empty.
     mutating func report() -> UsageReport {
         var report = UsageReport()
-        for (key, counts) in keys {
+        for (key, counted) in zip(keys, counts) {
             let id: KeyID = key.id()
-            if counts.uses > 0 { report.uses[id] = UsageDelta(uses: counts.uses, lastUsed: counts.lastUsed, lastIP: counts.lastIP) }
-            if !counts.activity.days.isEmpty { report.activity[id] = counts.activity }
+            if counted.uses > 0 { report.uses[id] = UsageDelta(uses: counted.uses, lastUsed: counted.lastUsed, lastIP: counted.lastIP) }
+            if counted.hasActivity { report.activity[id] = counted.activity(in: hour, sightings: sightings) }
         }
         report.failures = failures
+        counts.removeAll(keepingCapacity: true)
         keys.removeAll(keepingCapacity: true)
+        places.removeAll(keepingCapacity: true)
+        sightings.removeAll()
         failures.removeAll(keepingCapacity: true)
+        flush &+= 1
         return report
     }
 }

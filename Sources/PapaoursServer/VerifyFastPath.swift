@@ -124,7 +124,8 @@ struct MachineReply {
 final class VerifyCache {
     /// A class: a cache hit hands out one reference, not a copy of every array and string it
     /// holds (the retains of a struct copy were a tenth of VERIFY's time at 8×16).
-    final class Entry {
+    /// A UsageSlot too: where the loop's UsageTally counts its key until the next flush.
+    final class Entry: UsageSlot {
         /// What the store said, and who a valid key is: for the HTTP gate.
         let outcome: VerifyOutcome
         let identity: VerifyIdentity?

@@ -76,6 +76,10 @@ public struct KeyActivity: Sendable, Equatable {
         public var reason: String
         public var ip: String
         public var count: UInt64
+
+        public init(time: Timestamp, reason: String, ip: String, count: UInt64) {
+            (self.time, self.reason, self.ip, self.count) = (time, reason, ip, count)
+        }
     }
 
     public init() {}

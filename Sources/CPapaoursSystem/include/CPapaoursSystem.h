@@ -100,4 +100,7 @@ void papa_private_free(void *pages, size_t length);
 /// The calling thread's errno.
 int papa_errno(void);
 
+/// A hint that `address` will be read soon (no fault, no effect on what the program computes).
+static inline void papa_prefetch(const void *address) { __builtin_prefetch(address); }
+
 #endif
