@@ -5,7 +5,8 @@
 #   $PREFIX/share/man/man{1,5,7,8}/                    man pages from man/
 #   $PREFIX/lib/systemd/system/papaoursd.{service,socket}  (ExecStart=$PREFIX/sbin/papaoursd)
 #   $PREFIX/lib/systemd/system/papaoursd-http.socket   the HTTP gate's socket (not enabled)
-#   $PREFIX/share/doc/papaours/examples/               nginx and Caddy snippets for the gate
+#   $PREFIX/share/doc/papaours/examples/               nginx and Caddy snippets for the gate, the
+#                                                      fleet host's drop-in for papaoursd.service
 #   $PREFIX/lib/sysusers.d/papaours.conf
 #   /etc/papaours/papaoursd.conf                       example configuration, never
 #                                                      overwritten: if one exists and differs,
@@ -56,6 +57,7 @@ manifest() {
     for example in nginx-papaours.conf nginx-papaours-identity.conf Caddyfile.papaours; do
         entry "$root/etc/$example" 0644 "$d/share/doc/papaours/examples/$example"
     done
+    entry "$root/systemd/papaoursd-fleet.conf" 0644 "$d/share/doc/papaours/examples/papaoursd-fleet.conf"
     entry "$root/systemd/sysusers.d/papaours.conf" 0644 "$d/lib/sysusers.d/papaours.conf"
 }
 

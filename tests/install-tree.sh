@@ -28,7 +28,8 @@ expected() {
         printf '644 f usr/local/lib/systemd/system/papaoursd.service\n644 f usr/local/lib/systemd/system/papaoursd.socket\n'
         printf '644 f usr/local/lib/systemd/system/papaoursd-http.socket\n'
         printf '755 d usr/local/share/doc\n755 d usr/local/share/doc/papaours\n755 d usr/local/share/doc/papaours/examples\n'
-        printf '644 f usr/local/share/doc/papaours/examples/%s\n' nginx-papaours.conf nginx-papaours-identity.conf Caddyfile.papaours
+        printf '644 f usr/local/share/doc/papaours/examples/%s\n' nginx-papaours.conf nginx-papaours-identity.conf Caddyfile.papaours \
+            papaoursd-fleet.conf
         printf '755 d usr/local/lib/sysusers.d\n644 f usr/local/lib/sysusers.d/papaours.conf\n'
         printf '755 d usr/local/share\n755 d usr/local/share/man\n'
         for page in "$root"/man/*.[1578]; do

@@ -34,6 +34,16 @@ else
     fail "systemd-analyze verify papaoursd.socket papaoursd-http.socket papaoursd.service" "$out"
 fi
 
+# The fleet host's drop-in (issue 12): the unit with it still verifies, and it opens the network.
+mkdir -p "$work/fleet/papaoursd.service.d"
+cp "$work/papaoursd.service" "$socket" "$http_socket" "$work/fleet/"
+cp "$root/systemd/papaoursd-fleet.conf" "$work/fleet/papaoursd.service.d/fleet.conf"
+if out=$(cd "$work/fleet" && SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no papaoursd.socket papaoursd-http.socket papaoursd.service 2>&1) && [[ -z $out ]]; then
+    pass "systemd-analyze verify papaoursd.service with the fleet drop-in"
+else
+    fail "systemd-analyze verify papaoursd.service with the fleet drop-in" "$out"
+fi
+
 # What the rest of the packaging counts on.
 expect() { # unit key value
     local file=$1 line="$2=$3"
@@ -51,6 +61,10 @@ expect "$service" Restart on-failure
 expect "$service" Requires papaoursd.socket
 expect "$service" After papaoursd.socket
 expect "$service" MemoryDenyWriteExecute yes
+fleet=$root/systemd/papaoursd-fleet.conf
+expect "$fleet" PrivateNetwork no
+expect "$fleet" RestrictAddressFamilies "AF_UNIX AF_INET AF_INET6"
+expect "$fleet" IPAddressDeny any
 # Issue 17: no core dumps of a process that handles secrets.
 expect "$service" LimitCORE 0
 # Issue 17: descriptors must not run out before max-connections (1024 by default) does.
