@@ -162,11 +162,18 @@ struct AddressSightings {
         list.recent = Int32(place)
     }
 
-    /// Asks the memory for the entry at `place` (a hint from an earlier call; any value will do).
+    /// Asks the memory for the block holding the entry at `place` (a hint from an earlier call;
+    /// any value will do): the entry, and the block's other tags for an address that is not the
+    /// last one (128 bytes, which may lie across three cache lines).
     @inline(__always)
     func prefetch(_ place: Int32) {
         guard place >= 0, Int(place) < entries.count else { return }
-        entries.withUnsafeBufferPointer { papa_prefetch($0.baseAddress! + Int(place)) }
+        let base = Int(place) / AddressSightings.blockSize * AddressSightings.blockSize
+        entries.withUnsafeBufferPointer { e in
+            papa_prefetch(e.baseAddress! + Int(place))
+            papa_prefetch(e.baseAddress! + base)
+            papa_prefetch(e.baseAddress! + base + AddressSightings.blockSize - 1)
+        }
     }
 
     /// A new second: noted, or when it is earlier than the latest, every sighting's last time
