@@ -13,9 +13,14 @@ final class SpareDescriptor: Sendable {
         spare = Locked(open("/dev/null", O_RDONLY | O_CLOEXEC))
     }
 
-    /// accept4(2) on a listener, under the lock.
+    /// accept4(2) on a listener, under the lock. A spare lost (another thread took the number
+    /// while it was lent out) is taken back first: a number freed since goes to the spare, not
+    /// to a client that would then hold it for as long as it stays connected.
     func accept(_ listenFD: Int32) -> Result<Int32, Errno> {
-        spare.withLock { _ in SystemCall.run("accept4", { papa_accept(listenFD) }) }
+        spare.withLock { fd in
+            if fd < 0 { fd = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+            return SystemCall.run("accept4", { papa_accept(listenFD) })
+        }
     }
 
     /// Out of descriptors: frees the spare, accepts one client, hands it to `refuse` (which
