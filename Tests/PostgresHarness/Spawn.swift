@@ -8,6 +8,20 @@ public struct Run: Sendable {
 /// Runs `argv` to its end with posix_spawn and waitpid, stdout and stderr into one file read
 /// back after: Foundation's Process can miss the exit of a child whose own child (pg_ctl's
 /// postmaster) lives on.
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34), which Swift's Glibc module does not
+/// show: a child must not inherit the test process's other descriptors — a pipe another test
+/// reads to its end would never end while a long-lived child (the watcher, the postmaster)
+/// holds its write end.
+private let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+}()
+
+/// Closes every descriptor above the standard three in the child.
+private func closeOthers(_ actions: inout posix_spawn_file_actions_t) {
+    _ = addCloseFrom?(&actions, 3)
+}
+
 public func spawn(_ argv: [String], in directory: String? = nil) throws -> Run {
     var template = Array("/tmp/papaours-spawn-XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -20,6 +34,7 @@ public func spawn(_ argv: [String], in directory: String? = nil) throws -> Run {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_adddup2(&actions, fd, 1)
     posix_spawn_file_actions_adddup2(&actions, fd, 2)
+    closeOthers(&actions)
     // env -C: the child's working directory (posix_spawn's own chdir is not in Glibc's module).
     let argv = directory.map { ["/usr/bin/env", "-C", $0] + argv } ?? argv
     let cArgs = argv.map { strdup($0) } + [nil]
@@ -41,6 +56,7 @@ public func spawnDetached(_ argv: [String]) {
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     for fd: Int32 in [0, 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+    closeOthers(&actions)
     let cArgs = argv.map { strdup($0) } + [nil]
     defer { for arg in cArgs { free(arg) } }
     var pid: pid_t = 0
