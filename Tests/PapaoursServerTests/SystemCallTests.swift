@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,7 +24,12 @@ import Testing
         #expect(Errno(code: EAGAIN).wouldBlock && Errno(code: EMFILE).outOfDescriptors)
     }
 
-    @Test func aBadDescriptorIsABugThatStopsTheProcess() async {
+    /// Off in the shared test process: Swift Testing's exit-test monitor then reaps every child
+    /// of the process (waitid on all), so Foundation's Process never learns that a papaoursd it
+    /// started exited, and the end-to-end tests' waitUntilExit spins forever (hangs seen in CI).
+    /// Run it alone: PAPAOURS_EXIT_TESTS=1 swift test --filter aBadDescriptorIsABug
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PAPAOURS_EXIT_TESTS"] == "1"))
+    func aBadDescriptorIsABugThatStopsTheProcess() async {
         await #expect(processExitsWith: .failure) {
             _ = SystemCall.run("read") { read(-1, nil, 0) }
         }
